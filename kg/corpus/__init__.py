@@ -1,0 +1,1 @@
+"""Stage 1: read the articles listed in a corpus catalogue, clean them, split sentences."""

@@ -1,0 +1,50 @@
+"""The in-memory model of one cleaned article, shared by every extractor."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence (or list item, table line, heading) of the cleaned text."""
+
+    start: int  # offset in Document.text (clean), inclusive
+    end: int  # exclusive
+    text: str
+    lang: str  # BCP 47: "ru", "uz-Cyrl", "uz-Latn" or "en"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source article after PDF-noise cleaning.
+
+    ``text`` is the cleaned text all offsets refer to; ``offset_map[i]`` is the offset in
+    ``raw_text`` of the character ``text[i]`` (so evidence can point back to the original).
+    """
+
+    source_id: str  # file stem, e.g. "000_294bae6919eed714"
+    path: str  # path of the raw file as read
+    raw_text: str
+    text: str
+    offset_map: tuple[int, ...]
+    sentences: tuple[Sentence, ...]
+    meta: dict[str, object] = field(default_factory=dict)  # the sources.yaml entry
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a clean-text span [start, end) to the raw-text span it came from."""
+        if end <= start:
+            raw = self.offset_map[start] if start < len(self.offset_map) else len(self.raw_text)
+            return raw, raw
+        return self.offset_map[start], self.offset_map[end - 1] + 1
+
+    def sentence_at(self, offset: int) -> Sentence:
+        """The sentence that contains the clean-text ``offset``."""
+        starts = [s.start for s in self.sentences]
+        index = max(bisect_right(starts, offset) - 1, 0)
+        return self.sentences[index]
+
+    def lang_at(self, offset: int) -> str:
+        """Language tag of the passage at the clean-text ``offset``."""
+        return self.sentence_at(offset).lang

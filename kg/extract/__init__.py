@@ -1,0 +1,1 @@
+"""Stage 2: extractors turn cleaned documents into records (see ``kg.extract.records``)."""

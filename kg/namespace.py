@@ -1,0 +1,78 @@
+"""Namespaces and IRI minting used across the package.
+
+The ontology's own terms are in ``CK``; data IRIs are minted under ``ID`` by :func:`data_iri`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from rdflib import Namespace, URIRef
+
+BASE = "https://w3id.org/clusterkg/"
+CK = Namespace(BASE + "ontology#")
+ID = Namespace(BASE + "id/")
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
+SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+WD = Namespace("http://www.wikidata.org/entity/")
+DBR = Namespace("http://dbpedia.org/resource/")
+
+PREFIXES: dict[str, str] = {
+    "ck": str(CK),
+    "id": str(ID),
+    "oa": str(OA),
+    "nif": str(NIF),
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "void": "http://rdfs.org/ns/void#",
+    "schema": "https://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "sdmx-dimension": str(SDMX_DIMENSION),
+    "sdmx-measure": str(SDMX_MEASURE),
+    "sdmx-attribute": str(SDMX_ATTRIBUTE),
+    "vann": str(VANN),
+}
+
+
+def slugify(text: str) -> str:
+    """ASCII slug for IRIs: ``"Silicon Valley"`` -> ``"silicon-valley"``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def short_hash(*parts: object) -> str:
+    """Stable 12-hex-digit hash of the parts, for IRIs of facts and annotations."""
+    key = "\x1f".join(str(p) for p in parts)
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def data_iri(kind: str, *local: str) -> URIRef:
+    """Mint a data IRI ``https://w3id.org/clusterkg/id/{kind}/{local...}``."""
+    return URIRef(ID + "/".join((kind, *local)))
+
+
+def source_iri(source_id: str) -> URIRef:
+    """IRI of a source article, e.g. ``id/source/000_294bae6919eed714``."""
+    return data_iri("source", source_id)
+
+
+def graph_iri(name: str) -> URIRef:
+    """IRI of a named graph: a source id, ``ontology`` or ``lexicon``."""
+    return data_iri("graph", name)
