@@ -1,0 +1,1 @@
+"""Publishing: dumps, VoID/DCAT, ontology docs and changelog, SSSOM mappings, exports, server."""

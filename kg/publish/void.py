@@ -1,0 +1,280 @@
+"""The VoID and DCAT description of the release, generated from the graph and the dump files.
+
+Nothing here is typed by hand except the title, description, licence and publisher: every
+count, class and property partition, linkset, subset, coverage and distribution is computed
+from the dataset (or, for sizes and checksums, from the files ``write_dumps`` just wrote).
+
+Counting conventions (the tests recompute each one with SPARQL over ``clusterkg.nq``):
+
+- ``void:triples``: distinct triples of the union of all named graphs (the query default graph);
+- ``void:entities``: distinct IRI subjects under ``void:uriSpace`` (``https://w3id.org/clusterkg/``);
+- ``void:distinctSubjects`` / ``void:distinctObjects``: distinct subject / object terms;
+- ``void:classes``: distinct objects of ``rdf:type``; ``void:properties``: distinct predicates;
+- class partition: ``void:entities`` = distinct subjects typed with the class;
+- property partition: ``void:triples`` = distinct triples with the predicate;
+- linksets: ``skos:exactMatch`` triples whose object is a Wikidata / DBpedia IRI;
+- subsets: one per named graph, ``void:triples`` = triples of that graph.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, VOID
+
+from kg.atomic import atomic_path
+from kg.namespace import BASE, CK, DBR, ID, PREFIXES, WD, short_hash
+
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID_DOC = URIRef(BASE + "void")
+_V = Namespace(BASE + "void#")
+DATASET = _V["clusterkg"]
+PUBLISHER = _V["publisher"]
+SPARQL_ENDPOINT = URIRef(BASE + "sparql")
+DUMPS_BASE = BASE + "dumps/"
+URI_SPACE = BASE
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+TITLE = "clusterkg: a knowledge graph of industrial and innovation clusters"
+DESCRIPTION = (
+    "Industrial and innovation clusters, their actors, relations, policies and statistics, "
+    "extracted from economics articles; every fact carries the verbatim quote and character "
+    "offsets of its evidence (W3C Web Annotation)."
+)
+#: the date of the first release (dcterms:issued); dcterms:modified is the build date.
+FIRST_RELEASE = date(2026, 11, 25)
+#: external datasets of the linksets: name -> (dataset IRI, URI space, title)
+LINK_TARGETS: dict[str, tuple[str, str, str]] = {
+    "wikidata": ("http://www.wikidata.org/", str(WD), "Wikidata"),
+    "dbpedia": ("http://dbpedia.org/", str(DBR), "DBpedia"),
+}
+MEDIA_TYPE_BASE = "https://www.iana.org/assignments/media-types/"
+
+
+def build_date() -> date:
+    """The build date: ``SOURCE_DATE_EPOCH`` if set (reproducible builds), else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    return datetime.now(UTC).date()
+
+
+def _named_graphs(ds: Dataset) -> list[Graph]:
+    return sorted(
+        (g for g in ds.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)),
+        key=lambda g: str(g.identifier),
+    )
+
+
+def _union_triples(ds: Dataset) -> set[tuple]:
+    return {triple for graph in ds.graphs() for triple in graph}
+
+
+def _is_article_graph(iri: URIRef) -> bool:
+    return str(iri).startswith(str(ID["graph/"])) and str(iri).rsplit("/", 1)[1] not in {
+        "ontology",
+        "lexicon",
+    }
+
+
+def compute_stats(ds: Dataset) -> dict[str, object]:
+    """All numbers of the VoID description, computed from the dataset."""
+    triples = _union_triples(ds)
+    subjects = {s for s, _, _ in triples}
+    objects = {o for _, _, o in triples}
+    typed: dict[URIRef, set] = defaultdict(set)
+    for s, p, o in triples:
+        if p == RDF.type:
+            typed[o].add(s)
+    predicates = Counter(p for _, p, _ in triples)
+    links: dict[str, int] = {}
+    for name, (_, space, _) in LINK_TARGETS.items():
+        links[name] = sum(
+            1 for _, p, o in triples if p == SKOS.exactMatch and str(o).startswith(space)
+        )
+    places: set[URIRef] = set()
+    years: set[int] = set()
+    for graph in _named_graphs(ds):
+        if not _is_article_graph(graph.identifier):
+            continue
+        for _, p, o in graph:
+            if isinstance(o, URIRef) and str(o).startswith(str(ID["place/"])):
+                places.add(o)
+            if p == CK.refPeriod:
+                years.update(int(y) for y in re.findall(r"\b(1[5-9]\d\d|20\d\d)\b", str(o)))
+    return {
+        "triples": len(triples),
+        "entities": sum(1 for s in subjects if isinstance(s, URIRef) and s.startswith(URI_SPACE)),
+        "distinctSubjects": len(subjects),
+        "distinctObjects": len(objects),
+        "classes": len(typed),
+        "properties": len(predicates),
+        "class_partitions": {cls: len(members) for cls, members in typed.items()},
+        "property_partitions": dict(predicates),
+        "linksets": links,
+        "subsets": {g.identifier: len(g) for g in _named_graphs(ds)},
+        "places": places,
+        "years": years,
+        "vocabularies": _vocabularies(set(typed) | set(predicates)),
+    }
+
+
+def _vocabularies(terms: set) -> list[str]:
+    spaces = [ns for prefix, ns in PREFIXES.items() if prefix != "id"]
+    return sorted({ns for ns in spaces for term in terms if str(term).startswith(ns)})
+
+
+def _source_titles(ds: Dataset) -> dict[URIRef, Literal]:
+    titles: dict[URIRef, Literal] = {}
+    for graph in _named_graphs(ds):
+        for s in graph.subjects(RDF.type, CK.SourceDocument):
+            for title in graph.objects(s, DCTERMS.title):
+                titles[graph.identifier] = title  # type: ignore[index]
+    return titles
+
+
+def void_graph(ds: Dataset, dumps: dict[str, tuple[str, int, str]] | None = None) -> Graph:
+    """The VoID + DCAT graph of ``ds``.
+
+    ``dumps`` maps a dump file name to ``(media type, byte size, sha256 hex)``.
+    """
+    stats = compute_stats(ds)
+    g = Graph()
+    for prefix in ("void", "dcat", "dcterms", "foaf", "xsd", "rdf", "skos", "ck", "id"):
+        g.bind(prefix, PREFIXES[prefix], override=True)
+    g.bind("spdx", SPDX)
+    g.bind("sd", SD)
+    g.bind("", _V)
+
+    def nni(n: int) -> Literal:
+        return Literal(n, datatype=XSD.integer)
+
+    ds_ = DATASET
+    g.add((VOID_DOC, RDF.type, VOID.DatasetDescription))
+    g.add((VOID_DOC, DCTERMS.title, Literal("VoID and DCAT description of clusterkg", lang="en")))
+    g.add((VOID_DOC, FOAF.primaryTopic, ds_))
+    g.add((ds_, RDF.type, VOID.Dataset))
+    g.add((ds_, RDF.type, DCAT.Dataset))
+    g.add((ds_, DCTERMS.title, Literal(TITLE, lang="en")))
+    g.add((ds_, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
+    g.add((ds_, DCTERMS.license, LICENSE))
+    g.add((ds_, DCTERMS.publisher, PUBLISHER))
+    g.add((PUBLISHER, RDF.type, FOAF.Agent))
+    g.add((PUBLISHER, FOAF.name, Literal("clusterkg developers")))
+    g.add((ds_, DCTERMS.issued, Literal(FIRST_RELEASE.isoformat(), datatype=XSD.date)))
+    g.add((ds_, DCTERMS.modified, Literal(build_date().isoformat(), datatype=XSD.date)))
+    g.add((ds_, VOID.sparqlEndpoint, SPARQL_ENDPOINT))
+    g.add((ds_, VOID.uriSpace, Literal(URI_SPACE)))
+    g.add((ds_, VOID.rootResource, URIRef(BASE + "ontology")))
+    for key in (
+        "triples",
+        "entities",
+        "distinctSubjects",
+        "distinctObjects",
+        "classes",
+        "properties",
+    ):
+        g.add((ds_, VOID[key], nni(stats[key])))  # type: ignore[arg-type]
+    for vocab in stats["vocabularies"]:  # type: ignore[union-attr]
+        g.add((ds_, VOID.vocabulary, URIRef(vocab)))
+
+    service = _V["sparql-service"]
+    g.add((service, RDF.type, DCAT.DataService))
+    g.add((service, DCTERMS.title, Literal("clusterkg SPARQL 1.1 endpoint (read-only)", lang="en")))
+    g.add((service, DCAT.endpointURL, SPARQL_ENDPOINT))
+    g.add((service, DCAT.servesDataset, ds_))
+    g.add((ds_, DCAT.theme, URIRef(BASE + "ontology#Cluster")))
+
+    for cls, count in sorted(stats["class_partitions"].items()):  # type: ignore[union-attr]
+        node = _V[f"class-{short_hash(cls)}"]
+        g.add((ds_, VOID.classPartition, node))
+        g.add((node, VOID["class"], cls))
+        g.add((node, VOID.entities, nni(count)))
+    for prop, count in sorted(stats["property_partitions"].items()):  # type: ignore[union-attr]
+        node = _V[f"property-{short_hash(prop)}"]
+        g.add((ds_, VOID.propertyPartition, node))
+        g.add((node, VOID.property, prop))
+        g.add((node, VOID.triples, nni(count)))
+
+    for name, count in sorted(stats["linksets"].items()):  # type: ignore[union-attr]
+        if not count:
+            continue
+        target_iri, space, title = LINK_TARGETS[name]
+        target = URIRef(target_iri)
+        g.add((target, RDF.type, VOID.Dataset))
+        g.add((target, DCTERMS.title, Literal(title)))
+        g.add((target, VOID.uriSpace, Literal(space)))
+        linkset = _V[f"links-{name}"]
+        g.add((linkset, RDF.type, VOID.Linkset))
+        g.add((ds_, VOID.subset, linkset))
+        g.add((linkset, VOID.subjectsTarget, ds_))
+        g.add((linkset, VOID.objectsTarget, target))
+        g.add((linkset, VOID.target, ds_))
+        g.add((linkset, VOID.target, target))
+        g.add((linkset, VOID.linkPredicate, SKOS.exactMatch))
+        g.add((linkset, VOID.triples, nni(count)))
+
+    titles = _source_titles(ds)
+    for graph_iri, count in sorted(stats["subsets"].items()):  # type: ignore[union-attr]
+        node = _V[f"graph-{str(graph_iri).rsplit('/', 1)[1]}"]
+        g.add((ds_, VOID.subset, node))
+        g.add((node, RDF.type, VOID.Dataset))
+        g.add((node, SD.name, graph_iri))
+        g.add((node, VOID.triples, nni(count)))
+        if _is_article_graph(graph_iri):
+            stem = str(graph_iri).rsplit("/", 1)[1]
+            g.add((node, DCTERMS.source, ID[f"source/{stem}"]))
+        if graph_iri in titles:
+            g.add((node, DCTERMS.title, titles[graph_iri]))
+
+    for place in sorted(stats["places"]):  # type: ignore[union-attr]
+        g.add((ds_, DCTERMS.spatial, place))
+    years = sorted(stats["years"])  # type: ignore[arg-type]
+    if years:
+        period = _V["temporal-coverage"]
+        g.add((ds_, DCTERMS.temporal, period))
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        g.add((period, DCAT.startDate, Literal(str(years[0]), datatype=XSD.gYear)))
+        g.add((period, DCAT.endDate, Literal(str(years[-1]), datatype=XSD.gYear)))
+
+    for name, (media_type, size, sha) in sorted((dumps or {}).items()):
+        url = URIRef(DUMPS_BASE + name)
+        dist = _V[f"dump-{name}"]
+        g.add((ds_, VOID.dataDump, url))
+        g.add((ds_, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCTERMS.title, Literal(name)))
+        g.add((dist, DCAT.downloadURL, url))
+        g.add((dist, DCAT.accessURL, url))
+        g.add((dist, DCAT.mediaType, URIRef(MEDIA_TYPE_BASE + media_type)))
+        g.add((dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
+        g.add((dist, DCTERMS.license, LICENSE))
+        checksum = _V[f"checksum-{name}"]
+        g.add((dist, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(sha, datatype=XSD.hexBinary)))
+    assert not any(isinstance(t, BNode) for tr in g for t in tr)
+    return g
+
+
+def write_void(ds: Dataset, out_dir: Path) -> Path:
+    """Write ``out_dir/void.ttl`` (VoID + DCAT) describing ``ds`` and the dumps in ``out_dir``."""
+    from kg.publish.dumps import DUMPS, sha256_file
+
+    dumps = {
+        name: (media, (out_dir / name).stat().st_size, sha256_file(out_dir / name))
+        for name, (media, _) in DUMPS.items()
+        if (out_dir / name).exists()
+    }
+    graph = void_graph(ds, dumps)
+    target = Path(out_dir) / "void.ttl"
+    with atomic_path(target) as tmp:
+        graph.serialize(destination=str(tmp), format="turtle", encoding="utf-8")
+    return target
