@@ -146,8 +146,8 @@ def void_graph(ds: Dataset, dumps: dict[str, tuple[str, int, str]] | None = None
     """
     stats = compute_stats(ds)
     g = Graph()
-    for prefix in ("void", "dcat", "dcterms", "foaf", "xsd", "rdf", "skos", "ck", "id"):
-        g.bind(prefix, PREFIXES[prefix], override=True)
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True)
     g.bind("spdx", SPDX)
     g.bind("sd", SD)
     g.bind("", _V)

@@ -1,0 +1,155 @@
+"""VoID/DCAT: every number in void.ttl equals the same number computed by SPARQL over the dump."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+
+from kg.publish.dumps import DUMPS, sha256_file, write_dumps
+from kg.publish.void import DATASET, SPDX
+
+FIXTURE = Path(__file__).parent / "fixtures" / "publish" / "mini.trig"
+
+
+def _store(nq: Path) -> pyoxigraph.Store:
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(nq), format=pyoxigraph.RdfFormat.N_QUADS)
+    return store
+
+
+def _count(store: pyoxigraph.Store, query: str) -> int:
+    rows = list(store.query(query, use_default_graph_as_union=True))
+    return int(rows[0][0].value)
+
+
+SPARQL_COUNTS = {
+    "triples": "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
+    "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o "
+    'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/clusterkg/")) }',
+    "distinctSubjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }",
+    "distinctObjects": "SELECT (COUNT(DISTINCT ?o) AS ?n) { ?s ?p ?o }",
+    "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }",
+    "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) { ?s ?p ?o }",
+}
+
+
+def _int(graph: Graph, s: URIRef, p: URIRef) -> int:
+    values = list(graph.objects(s, p))
+    assert len(values) == 1, (s, p, values)
+    return int(values[0])
+
+
+def check_void_against_sparql(out: Path) -> Graph:
+    """Assert every VoID number equals its SPARQL count over ``clusterkg.nq``; return VoID."""
+    void = Graph().parse(out / "void.ttl", format="turtle")
+    store = _store(out / "clusterkg.nq")
+    for key, query in SPARQL_COUNTS.items():
+        assert _int(void, DATASET, VOID[key]) == _count(store, query), key
+
+    partitions = list(void.objects(DATASET, VOID.classPartition))
+    assert len(partitions) == _int(void, DATASET, VOID.classes)
+    for part in partitions:
+        cls = void.value(part, VOID["class"])
+        q = f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a <{cls}> }}"
+        assert _int(void, part, VOID.entities) == _count(store, q), cls
+
+    partitions = list(void.objects(DATASET, VOID.propertyPartition))
+    assert len(partitions) == _int(void, DATASET, VOID.properties)
+    for part in partitions:
+        prop = void.value(part, VOID.property)
+        q = f"SELECT (COUNT(*) AS ?n) {{ SELECT DISTINCT ?s ?o {{ ?s <{prop}> ?o }} }}"
+        assert _int(void, part, VOID.triples) == _count(store, q), prop
+
+    for linkset in void.subjects(RDF.type, VOID.Linkset):
+        target = void.value(linkset, VOID.objectsTarget)
+        space = str(void.value(target, VOID.uriSpace))
+        q = (
+            "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?o { "
+            "?s <http://www.w3.org/2004/02/skos/core#exactMatch> ?o "
+            f'FILTER STRSTARTS(STR(?o), "{space}") }} }}'
+        )
+        assert _int(void, linkset, VOID.triples) == _count(store, q) > 0, linkset
+        assert set(void.objects(linkset, VOID.target)) == {DATASET, target}
+
+    graphs = [g.value for g in store.named_graphs()]
+    subsets = {
+        str(void.value(sub, URIRef("http://www.w3.org/ns/sparql-service-description#name"))): sub
+        for sub in void.objects(DATASET, VOID.subset)
+        if (sub, RDF.type, VOID.Linkset) not in void
+    }
+    assert sorted(subsets) == sorted(graphs)
+    for graph, sub in subsets.items():
+        q = f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        assert _int(void, sub, VOID.triples) == _count(store, q), graph
+
+    q = (
+        "SELECT DISTINCT ?o { GRAPH ?g { ?s ?p ?o } "
+        'FILTER(STRSTARTS(STR(?o), "https://w3id.org/clusterkg/id/place/")'
+        ' && !STRENDS(STR(?g), "/ontology") && !STRENDS(STR(?g), "/lexicon")) }'
+    )
+    places = {r[0].value for r in store.query(q)}
+    assert {str(p) for p in void.objects(DATASET, DCTERMS.spatial)} == places
+
+    dists = list(void.objects(DATASET, DCAT.distribution))
+    assert len(dists) == len(DUMPS)
+    assert len(list(void.objects(DATASET, VOID.dataDump))) == len(DUMPS)
+    for dist in dists:
+        name = str(void.value(dist, DCTERMS.title))
+        assert _int(void, dist, DCAT.byteSize) == (out / name).stat().st_size
+        checksum = void.value(dist, SPDX.checksum)
+        assert str(void.value(checksum, SPDX.checksumValue)) == sha256_file(out / name)
+        media = str(void.value(dist, DCAT.mediaType))
+        assert media.endswith("/" + DUMPS[name][0])
+        assert str(void.value(dist, DCAT.downloadURL)).endswith("/dumps/" + name)
+    return void
+
+
+@pytest.fixture(scope="module")
+def mini_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ds = Dataset()
+    ds.parse(FIXTURE, format="trig")
+    out = tmp_path_factory.mktemp("void")
+    write_dumps(ds, out)
+    return out
+
+
+def test_void_counts_equal_sparql_counts_on_fixture(mini_out: Path) -> None:
+    void = check_void_against_sparql(mini_out)
+    # exact figures of the hand-made fixture
+    assert _int(void, DATASET, VOID.triples) == 94
+    assert _int(void, DATASET, VOID.classes) == 17
+    assert set(void.objects(DATASET, DCTERMS.spatial)) == {
+        URIRef("https://w3id.org/clusterkg/id/place/usa")
+    }
+    period = void.value(DATASET, DCTERMS.temporal)
+    assert void.value(period, DCAT.startDate) == Literal("2020", datatype=XSD.gYear)
+
+
+def test_dcat_metadata(mini_out: Path) -> None:
+    void = Graph().parse(mini_out / "void.ttl", format="turtle")
+    assert (DATASET, RDF.type, DCAT.Dataset) in void
+    assert (DATASET, RDF.type, VOID.Dataset) in void
+    assert void.value(DATASET, DCTERMS.license) == URIRef(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
+    for prop in (
+        DCTERMS.title,
+        DCTERMS.description,
+        DCTERMS.publisher,
+        DCTERMS.issued,
+        DCTERMS.modified,
+        VOID.sparqlEndpoint,
+        VOID.uriSpace,
+    ):
+        assert void.value(DATASET, prop) is not None, prop
+    assert URIRef("http://www.w3.org/ns/oa#") in set(void.objects(DATASET, VOID.vocabulary))
+
+
+def test_void_on_real_build(request: pytest.FixtureRequest) -> None:
+    pytest.importorskip("kg.pipeline", reason="kg.pipeline not there yet: no real build")
+    build_dir: Path = request.getfixturevalue("build_dir")
+    check_void_against_sparql(build_dir)
