@@ -1,0 +1,100 @@
+"""Rule-based language identification for the four languages of the corpus.
+
+Rules, per sentence:
+
+1. Script: count Cyrillic and Latin letters; the majority script decides between
+   {uz-Cyrl, ru} and {uz-Latn, en}. No letters at all -> ``None`` (the caller inherits the
+   previous sentence's language).
+2. Cyrillic: the Uzbek-only letters ``ў қ ғ ҳ`` score 2 each, Uzbek function words
+   (``ва``, ``билан``, ``учун``, ...) and suffix chains (``-нинг``, ``-ларни``, ...) score 1;
+   Russian-only letters ``ы щ`` and Russian function words (``и``, ``в``, ``что``, ...) score 1
+   for Russian. Uzbek wins ties only when it scored at all.
+3. Latin: ``o‘ g‘`` (any apostrophe) score 2 for Uzbek, Uzbek function words and suffixes
+   (``va``, ``bilan``, ``-ning``, ``-lar``) 1; English function words (``the``, ``and``,
+   ``of``, ...) 1 for English.
+"""
+
+from __future__ import annotations
+
+import re
+
+UZ_CYRL_LETTERS = re.compile(r"[ўқғҳЎҚҒҲ]")
+RU_LETTERS = re.compile(r"[ыщЫЩ]")
+UZ_CYRL_WORDS = frozenset(
+    "ва билан учун бу ушбу эса каби мазкур ҳам бўлган бўлиб бўйича орқали асосида сифатида "
+    "томонидан ўз бир ёки лекин аммо шу унинг уларнинг бизнинг этиш этади қилиш мумкин".split()
+)
+RU_WORDS = frozenset(
+    "и в на с по что как это не для из от к о при также которые который является или но "
+    "его их был были между через а так только".split()
+)
+UZ_LATN_APOSTROPHE = re.compile(r"[oOgG][‘’'ʻ`]")
+UZ_LATN_WORDS = frozenset(
+    "va bilan uchun bu ushbu esa kabi mazkur ham bo‘lgan orqali asosida sifatida tomonidan "
+    "o‘z bir yoki lekin kalit so‘zlar".split()
+)
+EN_WORDS = frozenset(
+    "the and of to in is are for on with as by this that which from it an be such these "
+    "keywords abstract".split()
+)
+UZ_CYRL_SUFFIX = re.compile(r"[а-яўқғҳ]{2,}(?:нинг|ларни|ларга|ларда|лардан|ларнинг|даги|ини|ига)$")
+UZ_LATN_SUFFIX = re.compile(r"[a-z‘’]{2,}(?:ning|larni|larga|larda|lardan|larning|dagi|lar)$")
+WORD = re.compile(r"[^\W\d_][^\W\d_‘’'ʻ`-]*")
+
+
+def detect_language(text: str) -> str | None:
+    """``uz-Cyrl``, ``ru``, ``uz-Latn`` or ``en`` for ``text``; ``None`` if it has no letters."""
+    return detect_with_margin(text)[0]
+
+
+def detect_with_margin(text: str) -> tuple[str | None, int]:
+    """The language of ``text`` and the score margin of the decision (0 = a guess)."""
+    cyrillic = len(re.findall(r"[\u0400-\u04FF]", text))
+    latin_all = len(re.findall(r"[A-Za-z]", text))
+    if cyrillic == 0 and latin_all == 0:
+        return None, 0
+    # capitalised Latin words in Cyrillic text are names (Intel, Apple Inc): not the language
+    latin = sum(len(w) for w in re.findall(r"(?<![A-Za-z])[a-z][A-Za-z]*", text))
+    if cyrillic == 0:
+        latin = max(latin, latin_all)
+    words = [w.lower() for w in WORD.findall(text)]
+    if cyrillic >= latin:
+        uzbek = 2 * len(UZ_CYRL_LETTERS.findall(text))
+        uzbek += sum(w in UZ_CYRL_WORDS for w in words)
+        uzbek += sum(bool(UZ_CYRL_SUFFIX.search(w)) for w in words)
+        russian = len(RU_LETTERS.findall(text)) + sum(w in RU_WORDS for w in words)
+        lang = "uz-Cyrl" if uzbek > 0 and uzbek >= russian else "ru"
+        return lang, abs(uzbek - russian)
+    uzbek = 2 * len(UZ_LATN_APOSTROPHE.findall(text))
+    uzbek += sum(w in UZ_LATN_WORDS for w in words)
+    uzbek += sum(bool(UZ_LATN_SUFFIX.search(w)) for w in words)
+    english = sum(w in EN_WORDS for w in words)
+    return ("uz-Latn" if uzbek > english else "en"), abs(uzbek - english)
+
+
+def script_of(lang: str | None) -> str | None:
+    """``Cyrl`` or ``Latn`` for a language tag of the corpus."""
+    if lang is None:
+        return None
+    return "Latn" if lang in ("en", "uz-Latn") else "Cyrl"
+
+
+def assign_languages(texts: list[str], default: str) -> list[str]:
+    """Languages of consecutive units: guesses (margin 0) take the nearest decided unit of the
+    same script, preferring the next one (headings precede their text), else ``default``."""
+    decided = [detect_with_margin(t) for t in texts]
+    result: list[str] = []
+    for index, (lang, margin) in enumerate(decided):
+        if lang is not None and margin > 0:
+            result.append(lang)
+            continue
+        script = script_of(lang) if lang else script_of(default)
+        neighbour = None
+        order = [*range(index + 1, min(index + 4, len(decided))), *range(index - 1, -1, -1)]
+        for other in order:
+            o_lang, o_margin = decided[other]
+            if o_lang is not None and o_margin > 0 and script_of(o_lang) == script:
+                neighbour = o_lang
+                break
+        result.append(neighbour or lang or default)
+    return result
