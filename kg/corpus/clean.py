@@ -124,7 +124,8 @@ def _drop_footnotes(lines: list[_Line]) -> tuple[list[_Line], list[str]]:
             owner = next((k for k in reversed(kept) if marker.search(k.text)), None)
             if owner is not None:
                 notes.append(line.text)
-                owner.text = marker.sub(lambda m: "\x00" * len(m.group()), owner.text, count=1)  # marked for removal
+                # mark the marker for removal (same length keeps the raw offsets)
+                owner.text = marker.sub(lambda m: "\x00" * len(m.group()), owner.text, count=1)
                 continue
         kept.append(line)
     return kept, notes

@@ -18,24 +18,30 @@ from __future__ import annotations
 
 import re
 
+
+def _words(text: str) -> frozenset[str]:
+    """A set of space-separated words."""
+    return frozenset(text.split())
+
+
 UZ_CYRL_LETTERS = re.compile(r"[ўқғҳЎҚҒҲ]")
 RU_LETTERS = re.compile(r"[ыщЫЩ]")
-UZ_CYRL_WORDS = frozenset(
+UZ_CYRL_WORDS = _words(
     "ва билан учун бу ушбу эса каби мазкур ҳам бўлган бўлиб бўйича орқали асосида сифатида "
-    "томонидан ўз бир ёки лекин аммо шу унинг уларнинг бизнинг этиш этади қилиш мумкин".split()
+    "томонидан ўз бир ёки лекин аммо шу унинг уларнинг бизнинг этиш этади қилиш мумкин"
 )
-RU_WORDS = frozenset(
+RU_WORDS = _words(
     "и в на с по что как это не для из от к о при также которые который является или но "
-    "его их был были между через а так только".split()
+    "его их был были между через а так только"
 )
 UZ_LATN_APOSTROPHE = re.compile(r"[oOgG][‘’'ʻ`]")
-UZ_LATN_WORDS = frozenset(
+UZ_LATN_WORDS = _words(
     "va bilan uchun bu ushbu esa kabi mazkur ham bo‘lgan orqali asosida sifatida tomonidan "
-    "o‘z bir yoki lekin kalit so‘zlar".split()
+    "o‘z bir yoki lekin kalit so‘zlar"
 )
-EN_WORDS = frozenset(
+EN_WORDS = _words(
     "the and of to in is are for on with as by this that which from it an be such these "
-    "keywords abstract".split()
+    "keywords abstract"
 )
 UZ_CYRL_SUFFIX = re.compile(r"[а-яўқғҳ]{2,}(?:нинг|ларни|ларга|ларда|лардан|ларнинг|даги|ини|ига)$")
 UZ_LATN_SUFFIX = re.compile(r"[a-z‘’]{2,}(?:ning|larni|larga|larda|lardan|larning|dagi|lar)$")

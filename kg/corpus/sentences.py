@@ -12,8 +12,30 @@ from __future__ import annotations
 import re
 
 ABBREVIATIONS = frozenset(
-    {"т.ч", "т.д", "т.е", "т.п", "рис", "см", "стр", "им", "г", "гг", "e.g", "i.e", "no",
-     "fig", "vol", "pp", "etc", "mr", "dr", "prof", "ж", "б"}
+    {
+        "т.ч",
+        "т.д",
+        "т.е",
+        "т.п",
+        "рис",
+        "см",
+        "стр",
+        "им",
+        "г",
+        "гг",
+        "e.g",
+        "i.e",
+        "no",
+        "fig",
+        "vol",
+        "pp",
+        "etc",
+        "mr",
+        "dr",
+        "prof",
+        "ж",
+        "б",
+    }
 )
 BOUNDARY = re.compile(
     r"[.!?…]+[\"»”’)]*(?:\s*\[\d+(?:[,–-]\s*\d+)*\](?:[.,])?)*(?=\s+[\[\"«“(]?[A-ZА-ЯЁЎҚҒҲ0-9•])"
@@ -42,7 +64,7 @@ def _no_split(unit: str, start: int, dot: int) -> bool:
     """True when the period at ``dot`` ends an initial, an abbreviation or a leading label."""
     before = unit[start:dot]
     token_match = re.search(r"(\S+)$", before)
-    token = token_match.group(1).lstrip("([\"«“") if token_match else ""
+    token = token_match.group(1).lstrip('(["«“') if token_match else ""
     if re.fullmatch(r"[A-ZА-ЯЁЎҚҒҲ]", token):
         return True
     if token.lower() in ABBREVIATIONS or token.lower().split(".")[-1] in {"рис", "fig"}:
