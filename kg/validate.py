@@ -1,0 +1,598 @@
+"""SHACL validation of the graph: ``validate_dataset`` (used by the build) and ``clusterkg validate``.
+
+Shapes live in ``shapes/*.shacl.ttl``. Each shapes file says which data graph it checks with
+``cksh:dataGraph`` on its ``owl:Ontology`` node:
+
+- ``cksh:Union`` (default): the union of all named graphs (ontology + lexicon + articles), so
+  ``sh:class`` follows ``rdfs:subClassOf*`` of the ontology without any inference;
+- ``cksh:EachArticleGraph``: every article graph on its own (the evidence-coverage rule of
+  docs/model.md section 4 is about the triples *of one graph*);
+- ``cksh:OntologyGraph``: ``id:graph/ontology`` (ontology quality).
+
+Two engines give the same results (tests compare them on every fixture):
+``pyshacl`` (the reference) and ``fast`` (default): the shapes compiled to SPARQL queries run on
+pyoxigraph (:mod:`kg.validation.engine`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kg.errors import CheckFailed, InputError
+from kg.paths import BUILD_DIR, SHAPES_DIR
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    import rdflib
+
+SH = "http://www.w3.org/ns/shacl#"
+CKSH = "https://w3id.org/clusterkg/shapes#"
+ID = "https://w3id.org/clusterkg/id/"
+ONTOLOGY_GRAPH = ID + "graph/ontology"
+LEXICON_GRAPH = ID + "graph/lexicon"
+SOURCE_DOCUMENT = "https://w3id.org/clusterkg/ontology#SourceDocument"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+SCOPE_UNION = "Union"
+SCOPE_ARTICLES = "EachArticleGraph"
+SCOPE_ONTOLOGY = "OntologyGraph"
+SCOPES = (SCOPE_UNION, SCOPE_ARTICLES, SCOPE_ONTOLOGY)
+
+PROFILES: dict[str, Path] = {
+    "eccp": SHAPES_DIR / "profiles" / "eccp-cluster-labelling.shacl.ttl",
+}
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+RDF_FORMATS = {
+    ".nq": "nq", ".nquads": "nq", ".trig": "trig", ".ttl": "ttl", ".turtle": "ttl",
+    ".nt": "nt", ".ntriples": "nt", ".rdf": "rdf", ".xml": "rdf", ".owl": "rdf", ".n3": "n3",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# results
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One SHACL validation result, flattened for people (table/JSON) and tests."""
+
+    severity: str  # "Violation" | "Warning" | "Info"
+    shape: str  # IRI of sh:sourceShape (blank nodes: "_:" + label)
+    shape_label: str
+    focus: str  # IRI (or N3 of a literal/blank node)
+    focus_label: str | None
+    path: str | None  # IRI of sh:resultPath (complex paths: SPARQL property path syntax)
+    value: str | None  # N3 of sh:value
+    message: str
+    component: str  # e.g. "sh:MinCountConstraintComponent"
+    quote: str | None = None  # the evidence quote when the focus node comes from an article
+    graph: str | None = None  # the data graph checked ("union", an article graph IRI, ...)
+
+    def key(self) -> tuple[str, str, str | None, str | None, str, str]:
+        """Identity of a result for comparisons between engines."""
+        return (self.focus, self.shape, self.path, self.value, self.component, self.severity)
+
+
+@dataclass
+class ValidationResult:
+    """The outcome: ``conforms`` is True when there is no sh:Violation (warnings allowed)."""
+
+    conforms: bool
+    results: list[ResultRow]
+    report_graph: rdflib.Graph
+    timings: dict[str, float] = field(default_factory=dict)
+    engine: str = "fast"
+
+    @property
+    def violations(self) -> list[ResultRow]:
+        """Results with severity sh:Violation."""
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[ResultRow]:
+        """Results with severity sh:Warning."""
+        return [r for r in self.results if r.severity == "Warning"]
+
+    def counts(self) -> dict[str, int]:
+        """Number of results per severity."""
+        c = Counter(r.severity for r in self.results)
+        return {s: c.get(s, 0) for s in SEVERITY_ORDER}
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-serialisable summary with every result."""
+        return {
+            "conforms": self.conforms,
+            "engine": self.engine,
+            "counts": self.counts(),
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "results": [asdict(r) for r in self.results],
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# shapes
+
+
+@dataclass
+class ShapesSet:
+    """Shapes files parsed and grouped by the data graph they check."""
+
+    files: list[Path]
+    by_scope: dict[str, rdflib.Graph]
+    all_shapes: rdflib.Graph
+
+
+def default_shapes() -> list[Path]:
+    """Every ``shapes/*.shacl.ttl`` (profiles are opt-in)."""
+    return sorted(SHAPES_DIR.glob("*.shacl.ttl"))
+
+
+def load_shapes(files: list[Path]) -> ShapesSet:
+    """Parse the shapes files (InputError with file and line when one is malformed)."""
+    from rdflib import Graph, Namespace, URIRef
+
+    cksh = Namespace(CKSH)
+    by_scope: dict[str, Graph] = {}
+    all_shapes = Graph()
+    for path in files:
+        g = parse_graph_file(path)
+        scope = SCOPE_UNION
+        for o in g.objects(None, cksh.dataGraph):
+            if isinstance(o, URIRef) and str(o).startswith(CKSH):
+                scope = str(o)[len(CKSH):]
+        if scope not in SCOPES:
+            raise InputError(f"unknown cksh:dataGraph {scope!r}", where=str(path))
+        target = by_scope.setdefault(scope, Graph())
+        target += g
+        all_shapes += g
+    for graph in [*by_scope.values(), all_shapes]:
+        for prefix, ns in _prefixes().items():
+            graph.bind(prefix, ns)
+    return ShapesSet(files=files, by_scope=by_scope, all_shapes=all_shapes)
+
+
+def parse_graph_file(path: Path) -> rdflib.Graph:
+    """Parse one Turtle (or other triple format) file with rdflib, errors as InputError."""
+    from rdflib import Graph
+
+    if not path.is_file():
+        raise InputError("no such file", where=str(path))
+    fmt = {"nt": "nt", "rdf": "xml", "n3": "n3"}.get(RDF_FORMATS.get(path.suffix.lower(), ""), "turtle")
+    g = Graph()
+    try:
+        g.parse(path, format=fmt)
+    except Exception as err:  # rdflib raises many types; all mean "malformed file"
+        raise InputError(_one_line(err), where=f"{path}:{_line_of(err)}") from None
+    return g
+
+
+def _line_of(err: BaseException) -> str:
+    for attr in ("lineno", "line"):
+        value = getattr(err, attr, None)
+        if isinstance(value, int):
+            return str(value)
+    m = re.search(r"line (\d+)", str(err))
+    return m.group(1) if m else "?"
+
+
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(err).split())
+    return (text[:300] + "...") if len(text) > 300 else text or type(err).__name__
+
+
+def _prefixes() -> dict[str, str]:
+    from kg.namespace import PREFIXES
+
+    return {**PREFIXES, "cksh": CKSH}
+
+
+# --------------------------------------------------------------------------------------------
+# data: everything is held in a pyoxigraph store (fast queries, union default graph)
+
+
+def store_from_dataset(ds: rdflib.Dataset | rdflib.Graph) -> ox.Store:
+    """Copy an rdflib Dataset (or Graph) into a pyoxigraph store, keeping named graphs."""
+    import pyoxigraph as ox
+    from rdflib import Dataset, Graph
+
+    from kg.validation.terms import to_ox
+
+    store = ox.Store()
+    quads: list[ox.Quad] = []
+    cache: dict[Any, Any] = {}
+    default_name = ox.NamedNode(ID + "graph/default")
+
+    def conv(term: Any) -> Any:
+        hit = cache.get(term)
+        if hit is None:
+            hit = cache[term] = to_ox(term)
+        return hit
+
+    if isinstance(ds, Dataset):
+        for s, p, o, g in ds.quads((None, None, None, None)):
+            if g is None or str(g) == "urn:x-rdflib:default":
+                gn = default_name
+            else:
+                gn = conv(g if not isinstance(g, Graph) else g.identifier)
+            quads.append(ox.Quad(conv(s), conv(p), conv(o), gn))
+    else:
+        for s, p, o in ds:
+            quads.append(ox.Quad(conv(s), conv(p), conv(o), default_name))
+    store.bulk_extend(quads)
+    return store
+
+
+def store_from_files(files: list[Path]) -> ox.Store:
+    """Parse RDF files into one store; triple formats go into a graph named after the file."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for path in files:
+        if not path.is_file():
+            raise InputError("no such file", where=str(path))
+        ext = RDF_FORMATS.get(path.suffix.lower())
+        if ext is None:
+            raise InputError("unknown RDF format (use .nq .trig .ttl .nt .rdf)", where=str(path))
+        if ext == "n3":
+            from kg.validation.terms import to_ox
+
+            g = parse_graph_file(path)
+            name = ox.NamedNode(path.resolve().as_uri())
+            store.bulk_extend([ox.Quad(*(to_ox(t) for t in tr), name) for tr in g])
+            continue
+        fmt = ox.RdfFormat.from_extension(ext)
+        kwargs: dict[str, Any] = {}
+        if not fmt.supports_datasets:
+            kwargs["to_graph"] = ox.NamedNode(path.resolve().as_uri())
+        try:
+            store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), **kwargs)
+        except SyntaxError as err:
+            raise InputError(_one_line(err), where=f"{path}:{err.lineno or '?'}") from None
+        except (OSError, ValueError) as err:
+            raise InputError(_one_line(err), where=str(path)) from None
+    return store
+
+
+def store_from_endpoint(url: str, timeout: float = 30.0) -> ox.Store:
+    """Fetch every named graph of a SPARQL endpoint (CONSTRUCT per graph) into a store."""
+    import pyoxigraph as ox
+    from SPARQLWrapper import JSON, N3, SPARQLWrapper
+
+    def client(query: str, fmt: str) -> SPARQLWrapper:
+        sw = SPARQLWrapper(url)
+        sw.setTimeout(int(max(1, timeout)))
+        sw.setQuery(query)
+        sw.setReturnFormat(fmt)
+        return sw
+
+    store = ox.Store()
+    try:
+        res = client("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", JSON).queryAndConvert()
+        graphs = [b["g"]["value"] for b in res["results"]["bindings"]]  # type: ignore[index]
+        if not graphs:
+            graphs = [""]
+        for g in graphs:
+            where = f"GRAPH <{g}> {{ ?s ?p ?o }}" if g else "?s ?p ?o"
+            sw = client(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", N3)
+            sw.addCustomHttpHeader("Accept", "application/n-triples")
+            data = sw.query().response.read()
+            name = ox.NamedNode(g) if g else ox.NamedNode(url)
+            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+    except InputError:
+        raise
+    except Exception as err:
+        reason = getattr(err, "reason", None) or err
+        raise InputError(f"cannot read SPARQL endpoint {url}: {_one_line(reason)}") from None  # type: ignore[arg-type]
+    return store
+
+
+def article_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    """Named graphs holding a ck:SourceDocument (except the ontology and lexicon graphs)."""
+    q = f"""SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?d a <{SOURCE_DOCUMENT}> }}
+            FILTER (?g NOT IN (<{ONTOLOGY_GRAPH}>, <{LEXICON_GRAPH}>)) }} ORDER BY ?g"""
+    return [sol["g"] for sol in store.query(q)]  # type: ignore[union-attr,index]
+
+
+def scope_graphs(store: ox.Store, scope: str) -> list[tuple[str, list[Any] | None]]:
+    """The data graphs a scope checks: (name, default graphs for the query or None = union)."""
+    import pyoxigraph as ox
+
+    if scope == SCOPE_UNION:
+        return [("union", None)]
+    if scope == SCOPE_ARTICLES:
+        return [(g.value, [g]) for g in article_graphs(store)]
+    onto = ox.NamedNode(ONTOLOGY_GRAPH)
+    if store.contains_named_graph(onto):
+        return [(ONTOLOGY_GRAPH, [onto])]
+    return [("union", None)]
+
+
+# --------------------------------------------------------------------------------------------
+# validation
+
+
+def validate_dataset(
+    ds: rdflib.Dataset | rdflib.Graph,
+    shapes: list[Path] | None = None,
+    *,
+    engine: str = "fast",
+    profiles: list[str] | None = None,
+) -> ValidationResult:
+    """Validate an rdflib Dataset (all named graphs) against the shapes (default: shapes/)."""
+    t0 = time.perf_counter()
+    store = store_from_dataset(ds)
+    result = validate_store(store, shapes, engine=engine, profiles=profiles)
+    result.timings["load"] = result.timings.get("load", 0.0) + (time.perf_counter() - t0 - sum(
+        v for k, v in result.timings.items() if k != "load"))
+    return result
+
+
+def validate_store(
+    store: ox.Store,
+    shapes: list[Path] | None = None,
+    *,
+    engine: str = "fast",
+    profiles: list[str] | None = None,
+) -> ValidationResult:
+    """Validate the graphs of a pyoxigraph store; see :func:`validate_dataset`."""
+    files = list(shapes) if shapes else default_shapes()
+    for name in profiles or []:
+        if name not in PROFILES:
+            raise InputError(f"unknown profile {name!r} (known: {', '.join(PROFILES)})")
+        files.append(PROFILES[name])
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    shapes_set = load_shapes(files)
+    timings["shapes"] = time.perf_counter() - t
+    rows: list[ResultRow] = []
+    if engine == "pyshacl":
+        from kg.validation.reference import run_pyshacl
+
+        run = run_pyshacl
+    elif engine == "fast":
+        from kg.validation.engine import run_fast
+
+        run = run_fast
+    else:
+        raise InputError(f"unknown engine {engine!r} (fast, pyshacl)")
+    t = time.perf_counter()
+    for scope, shapes_graph in shapes_set.by_scope.items():
+        for name, default_graph in scope_graphs(store, scope):
+            for row in run(store, default_graph, shapes_graph):
+                rows.append(_with_graph(row, name))
+    timings["validate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    rows = _dedupe(rows)
+    rows = annotate(store, rows)
+    rows.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.shape_label, r.focus,
+                             r.path or "", r.value or "", r.component, r.graph or ""))
+    conforms = not any(r.severity == "Violation" for r in rows)
+    report = report_graph(rows, conforms)
+    timings["report"] = time.perf_counter() - t
+    return ValidationResult(conforms=conforms, results=rows, report_graph=report,
+                            timings=timings, engine=engine)
+
+
+def _with_graph(row: ResultRow, name: str) -> ResultRow:
+    from dataclasses import replace
+
+    return replace(row, graph=name)
+
+
+def _dedupe(rows: list[ResultRow]) -> list[ResultRow]:
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for r in rows:
+        k = (*r.key(), r.graph, r.message)
+        if k not in seen:
+            seen.add(k)
+            out.append(r)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# labels and quotes for people
+
+
+def annotate(store: ox.Store, rows: list[ResultRow]) -> list[ResultRow]:
+    """Fill ``focus_label`` and ``quote`` (evidence quote of the focus node) from the store."""
+    from dataclasses import replace
+
+    iris = sorted({r.focus for r in rows if r.focus.startswith(("http://", "https://"))})
+    labels: dict[str, str] = {}
+    quotes: dict[str, str] = {}
+    for i in range(0, len(iris), 500):
+        chunk = " ".join(f"<{iri}>" for iri in iris[i:i + 500])
+        q_label = f"""
+        SELECT ?f (SAMPLE(?l) AS ?label) WHERE {{
+          VALUES ?f {{ {chunk} }}
+          ?f <http://www.w3.org/2004/02/skos/core#prefLabel>|<http://www.w3.org/2000/01/rdf-schema#label>|<http://purl.org/dc/terms/title> ?l .
+          FILTER (LANGMATCHES(LANG(?l), "en") || LANG(?l) = "")
+        }} GROUP BY ?f"""
+        for sol in store.query(q_label, use_default_graph_as_union=True):  # type: ignore[union-attr]
+            labels[sol["f"].value] = sol["label"].value
+        q_quote = f"""
+        PREFIX ck: <https://w3id.org/clusterkg/ontology#>
+        PREFIX oa: <http://www.w3.org/ns/oa#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?f (MIN(?rank) AS ?best) (SAMPLE(?x) AS ?exact) ?rank WHERE {{
+          VALUES ?f {{ {chunk} }}
+          {{ ?f ck:evidence/oa:hasTarget/oa:hasSelector/oa:exact ?x . BIND(1 AS ?rank) }}
+          UNION {{ ?f oa:hasTarget/oa:hasSelector/oa:exact ?x . BIND(1 AS ?rank) }}
+          UNION {{ ?f oa:hasSelector/oa:exact ?x . BIND(1 AS ?rank) }}
+          UNION {{ ?f oa:exact ?x . BIND(1 AS ?rank) }}
+          UNION {{ ?t oa:hasSelector ?f ; oa:hasSelector/oa:exact ?x . BIND(1 AS ?rank) }}
+          UNION {{ ?st rdf:subject ?f ; ck:evidence/oa:hasTarget/oa:hasSelector/oa:exact ?x . BIND(2 AS ?rank) }}
+          UNION {{ ?a oa:hasBody ?f ; oa:hasTarget/oa:hasSelector/oa:exact ?x . BIND(3 AS ?rank) }}
+        }} GROUP BY ?f ?rank ORDER BY ?f ?rank"""
+        for sol in store.query(q_quote, use_default_graph_as_union=True):  # type: ignore[union-attr]
+            quotes.setdefault(sol["f"].value, sol["exact"].value)
+    return [replace(r, focus_label=r.focus_label or labels.get(r.focus),
+                    quote=r.quote or quotes.get(r.focus)) for r in rows]
+
+
+# --------------------------------------------------------------------------------------------
+# the standard report graph
+
+
+def report_graph(rows: list[ResultRow], conforms: bool) -> rdflib.Graph:
+    """A W3C SHACL validation report (``sh:conforms`` ignores warnings, like pyshacl's
+    ``allow_warnings``)."""
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import SH as SHNS
+    from rdflib.util import from_n3
+
+    g = Graph()
+    for prefix, ns in _prefixes().items():
+        g.bind(prefix, ns)
+    report = BNode()
+    g.add((report, URIRef(RDF_TYPE), SHNS.ValidationReport))
+    g.add((report, SHNS.conforms, Literal(conforms)))
+    for r in rows:
+        node = BNode()
+        g.add((report, SHNS.result, node))
+        g.add((node, URIRef(RDF_TYPE), SHNS.ValidationResult))
+        g.add((node, SHNS.resultSeverity, SHNS[r.severity]))
+        g.add((node, SHNS.focusNode, _term(r.focus, from_n3)))
+        g.add((node, SHNS.sourceShape, _term(r.shape, from_n3)))
+        g.add((node, SHNS.sourceConstraintComponent, SHNS[r.component.removeprefix("sh:")]))
+        if r.path and not r.path.startswith(("^", "(")) and " " not in r.path:
+            g.add((node, SHNS.resultPath, URIRef(r.path)))
+        if r.value is not None:
+            g.add((node, SHNS.value, _term(r.value, from_n3)))
+        g.add((node, SHNS.resultMessage, Literal(r.message)))
+    return g
+
+
+def _term(text: str, from_n3: Any) -> Any:
+    from rdflib import URIRef
+
+    if text.startswith(("http://", "https://", "urn:", "file:")):
+        return URIRef(text)
+    return from_n3(text)
+
+
+# --------------------------------------------------------------------------------------------
+# presentation
+
+
+def compact(iri: str | None) -> str:
+    """``https://w3id.org/clusterkg/id/x`` -> ``id:x`` (known prefixes)."""
+    if iri is None:
+        return ""
+    best = ""
+    for prefix, ns in _prefixes().items():
+        if iri.startswith(ns) and len(ns) > len(best):
+            best, name = ns, prefix
+    if best and re.fullmatch(r"[\w\-./#]*", iri[len(best):]):
+        return f"{name}:{iri[len(best):]}"
+    return iri if not iri.startswith(("http", "urn", "file")) else f"<{iri}>"
+
+
+def format_table(result: ValidationResult, width: int | None = None) -> str:
+    """Rich tables: a summary per shape and severity, then every result with its quote."""
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.table import Table
+
+    buf = StringIO()
+    console = Console(file=buf, width=width or 160, force_terminal=False, color_system=None)
+    counts = result.counts()
+    status = "CONFORMS" if result.conforms else "DOES NOT CONFORM"
+    console.print(f"SHACL validation ({result.engine}): {status} - "
+                  + ", ".join(f"{n} {s.lower()}{'s' if n != 1 else ''}" for s, n in counts.items()))
+    if not result.results:
+        return buf.getvalue()
+    summary = Table(title="Results by shape and severity", show_lines=False)
+    for col in ("Severity", "Shape", "Results"):
+        summary.add_column(col)
+    groups = Counter((r.severity, r.shape_label) for r in result.results)
+    for (sev, label), n in sorted(groups.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][0]], kv[0][1])):
+        summary.add_row(sev, label, str(n))
+    console.print(summary)
+    for (sev, label), _n in sorted(groups.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][0]], kv[0][1])):
+        table = Table(title=f"{sev}: {label}", show_lines=True)
+        for col in ("Focus node", "Path", "Value", "Message", "Quote"):
+            table.add_column(col, overflow="fold")
+        for r in result.results:
+            if (r.severity, r.shape_label) != (sev, label):
+                continue
+            focus = compact(r.focus) + (f"\n({r.focus_label})" if r.focus_label else "")
+            if r.graph and r.graph != "union":
+                focus += f"\n[graph {compact(r.graph)}]"
+            quote = (r.quote[:200] + "...") if r.quote and len(r.quote) > 200 else (r.quote or "")
+            value = r.value if r.value is None or not r.value.startswith("<") else compact(r.value[1:-1])
+            table.add_row(focus, compact(r.path), (value or "")[:120], r.message, quote)
+        console.print(table)
+    return buf.getvalue()
+
+
+def render(result: ValidationResult, fmt: str) -> str:
+    """The report as ``table``, ``turtle`` (W3C SHACL report) or ``json``."""
+    if fmt == "turtle":
+        return result.report_graph.serialize(format="turtle")
+    if fmt == "json":
+        return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+    return format_table(result)
+
+
+@click.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--endpoint", metavar="URL", help="Validate the graphs of a SPARQL endpoint instead.")
+@click.option("--shapes", "shapes_files", multiple=True, type=click.Path(path_type=Path),
+              help="Shapes file(s) to use instead of shapes/*.shacl.ttl (repeatable).")
+@click.option("--profile", "profiles", multiple=True, type=click.Choice(sorted(PROFILES)),
+              help="Add a profile, e.g. eccp (ECCP cluster labelling criteria, warnings only).")
+@click.option("--format", "fmt", type=click.Choice(["table", "turtle", "json"]), default="table",
+              show_default=True)
+@click.option("--output", type=click.Path(path_type=Path), help="Write the report to FILE.")
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="fast: shapes compiled to SPARQL on pyoxigraph; pyshacl: the reference.")
+@click.option("--timeout", type=float, default=30.0, show_default=True,
+              help="Seconds to wait for the SPARQL endpoint.")
+def validate_command(
+    files: tuple[Path, ...],
+    endpoint: str | None,
+    shapes_files: tuple[Path, ...],
+    profiles: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    engine: str,
+    timeout: float,
+) -> None:
+    """Validate RDF files (default build/clusterkg.nq) or an endpoint with the SHACL shapes.
+
+    Exit 0 when there is no violation (warnings are shown), 1 on violations, 2 on unusable
+    input (malformed shapes or data file, unreachable endpoint).
+    """
+    t0 = time.perf_counter()
+    if endpoint:
+        if files:
+            raise InputError("give FILES or --endpoint, not both")
+        store = store_from_endpoint(endpoint, timeout=timeout)
+    else:
+        paths = list(files) or [BUILD_DIR / "clusterkg.nq"]
+        store = store_from_files(paths)
+    load_time = time.perf_counter() - t0
+    result = validate_store(store, list(shapes_files) or None, engine=engine, profiles=list(profiles))
+    result.timings["load"] = load_time
+    text = render(result, fmt)
+    if output:
+        from kg.atomic import write_text_atomic
+
+        write_text_atomic(output, text)
+        click.echo(f"report written to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    if not result.conforms:
+        n = len(result.violations)
+        raise CheckFailed(f"{n} SHACL violation{'s' if n != 1 else ''}")

@@ -1,0 +1,4 @@
+"""SHACL validation engines: the pyshacl reference and the SPARQL-on-pyoxigraph fast engine.
+
+The public API is in :mod:`kg.validate`.
+"""
