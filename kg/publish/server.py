@@ -451,7 +451,9 @@ def create_app(
         default_query = (
             "PREFIX ck: <https://w3id.org/clusterkg/ontology#>\n"
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-            "SELECT ?cluster ?label WHERE {\n  ?cluster a ck:Cluster ; skos:prefLabel ?label .\n"
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            "SELECT ?cluster ?label WHERE {\n"
+            "  ?cluster a/rdfs:subClassOf* ck:Cluster ; skos:prefLabel ?label .\n"
             '  FILTER(LANG(?label) = "en")\n} LIMIT 50'
         )
         body = f"""
