@@ -52,6 +52,7 @@ class CK(DefinedNamespace):
     IntegrationChannel: URIRef  # Integration channel
     InternationalOrganisation: URIRef  # International organisation
     Mechanism: URIRef  # Mechanism
+    Organisation: URIRef  # Organisation
     Person: URIRef  # Person
     Place: URIRef  # Place
     Platform: URIRef  # Platform
