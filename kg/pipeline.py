@@ -1,0 +1,381 @@
+"""``clusterkg build``: corpus -> mentions and facts -> RDF with evidence -> SHACL -> dumps.
+
+Everything is written into a temporary directory that replaces ``build/`` only when the whole
+build succeeded (:func:`kg.atomic.atomic_directory`): a failed build leaves the previous one
+untouched. Extractors written by other stages (``kg.extract.statistics``, ``enumerations``,
+``tables``, ``curation``), the validator (``kg.validate``) and the dump writer
+(``kg.publish.dumps``) are used when they are installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kg.errors import CheckFailed
+from kg.paths import BUILD_DIR, CORPUS_DIR, CURATION_DIR
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+    from kg.corpus.document import Document
+    from kg.extract.lexicon import Lexicon
+    from kg.extract.records import Record
+
+CK = "https://w3id.org/clusterkg/ontology#"
+OA = "http://www.w3.org/ns/oa#"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+ID = "https://w3id.org/clusterkg/id/"
+
+
+@dataclass
+class BuildSummary:
+    """The counts a build prints and writes to ``summary.json``."""
+
+    sources: int = 0
+    sentences: int = 0
+    mentions: int = 0
+    entities: int = 0  # distinct lexicon entities mentioned
+    concepts: int = 0  # distinct SKOS concepts mentioned
+    facts: int = 0  # fact nodes (reified statements + n-ary facts)
+    statistics: int = 0  # qb:Observation
+    enumerations: int = 0
+    table_cells: int = 0
+    memberships: int = 0
+    triples: int = 0  # all quads
+    article_triples: int = 0
+    evidenced_triples: int = 0
+    evidence_share: float = 0.0  # evidenced / article triples (docs/model.md section 4)
+    candidates: int = 0
+    violations: int = 0
+    warnings: int = 0
+    validated: bool = False
+    extractors: list[str] = field(default_factory=list)
+    per_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    seconds: float = 0.0
+    out_dir: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The summary as JSON (no timing, so rebuilds give identical files)."""
+        data = asdict(self)
+        data.pop("seconds")
+        data.pop("out_dir")
+        return data
+
+
+def run_build(
+    corpus_dir: Path = CORPUS_DIR,
+    out_dir: Path = BUILD_DIR,
+    validate: bool = True,
+    progress: bool = True,
+    curation_dir: Path = CURATION_DIR,
+) -> BuildSummary:
+    """Run the whole pipeline; raise ``InputError`` (bad input) or ``CheckFailed`` (SHACL)."""
+    from kg.atomic import atomic_directory
+
+    started = time.perf_counter()
+    summary = BuildSummary(out_dir=str(out_dir))
+    with _progress(progress) as step:
+        step("lexicon")
+        from kg.extract.lexicon import Lexicon
+
+        lexicon = Lexicon.load()
+        step("corpus")
+        from kg.corpus import load_corpus
+
+        docs = load_corpus(Path(corpus_dir))
+        step("extract")
+        records, cands = extract_all(docs, lexicon, Path(curation_dir), summary)
+        step("rdf")
+        from kg.rdf.dataset import build_dataset
+
+        ds = build_dataset(docs, records, lexicon)
+        _count_graph(ds, summary)
+        if validate:
+            step("validate")
+            _validate(ds, summary)
+        step("write")
+        with atomic_directory(out_dir) as tmp:
+            _write_dumps(ds, tmp)
+            from kg.extract.mentions import candidates_tsv
+
+            (tmp / "candidates.tsv").write_text(candidates_tsv(cands), encoding="utf-8")
+            summary.seconds = round(time.perf_counter() - started, 2)
+            text = json.dumps(summary.to_json(), ensure_ascii=False, indent=2, sort_keys=True)
+            (tmp / "summary.json").write_text(text + "\n", encoding="utf-8")
+        step(None)
+    summary.seconds = round(time.perf_counter() - started, 2)
+    if progress:
+        print_summary(summary)
+    return summary
+
+
+def extract_all(
+    docs: list[Document], lexicon: Lexicon, curation_dir: Path, summary: BuildSummary
+) -> tuple[list[Record], list[Any]]:
+    """Mentions, candidates and the records of every available extractor."""
+    from kg.extract.mentions import candidates, find_mentions
+
+    records: list[Record] = []
+    all_candidates: list[Any] = []
+    extractors = available_extractors()
+    summary.extractors = ["mentions", *sorted(extractors)]
+    summary.sources = len(docs)
+    mentioned: set[str] = set()
+    concepts: set[str] = set()
+    for doc in docs:
+        mentions = find_mentions(doc, lexicon)
+        records.extend(mentions)
+        all_candidates.extend(candidates(doc, lexicon, mentions))
+        for m in mentions:
+            (mentioned if lexicon.is_entity(m.entity) else concepts).add(str(m.entity))
+        summary.sentences += len(doc.sentences)
+        summary.mentions += len(mentions)
+        summary.per_source[doc.source_id] = {
+            "sentences": len(doc.sentences),
+            "mentions": len(mentions),
+            "characters": len(doc.text),
+        }
+        if "statistics" in extractors:
+            records.extend(extractors["statistics"](doc, lexicon, mentions))
+        for name in ("enumerations", "tables"):
+            if name in extractors:
+                records.extend(extractors[name](doc, lexicon))
+    if "curation" in extractors:
+        records.extend(extractors["curation"](docs, curation_dir))
+    summary.entities = len(mentioned)
+    summary.concepts = len(concepts)
+    summary.candidates = len(all_candidates)
+    return records, all_candidates
+
+
+def available_extractors() -> dict[str, Callable[..., list[Any]]]:
+    """The ``extract`` functions of the extractor modules that are present."""
+    found: dict[str, Callable[..., list[Any]]] = {}
+    for name in ("statistics", "enumerations", "tables", "curation"):
+        try:
+            module = importlib.import_module(f"kg.extract.{name}")
+        except ModuleNotFoundError as err:
+            if err.name == f"kg.extract.{name}":
+                continue
+            raise
+        function = getattr(module, "extract", None)
+        if callable(function):
+            found[name] = function
+    return found
+
+
+def evidence_coverage(ds: Dataset) -> tuple[int, int]:
+    """(article triples, evidenced triples) by the rule of docs/model.md section 4."""
+    from rdflib import URIRef
+
+    rdf_type = URIRef(RDF_NS + "type")
+    statement = URIRef(RDF_NS + "Statement")
+    evidence = URIRef(CK + "evidence")
+    fact_class = URIRef(CK + "Fact")
+    machinery_classes = {
+        URIRef(CK + "SourceDocument"),
+        statement,
+        URIRef(OA + "Annotation"),
+        URIRef(OA + "SpecificResource"),
+        URIRef(OA + "TextQuoteSelector"),
+        URIRef(OA + "TextPositionSelector"),
+    }
+    total = covered = 0
+    for graph in ds.graphs():
+        name = str(graph.identifier)
+        if not name.startswith(ID + "graph/") or name.endswith(("/ontology", "/lexicon")):
+            continue
+        reified: set[tuple[Any, Any, Any]] = set()
+        for node in graph.subjects(rdf_type, statement):
+            if (node, evidence, None) in graph:
+                s = graph.value(node, URIRef(RDF_NS + "subject"))
+                p = graph.value(node, URIRef(RDF_NS + "predicate"))
+                o = graph.value(node, URIRef(RDF_NS + "object"))
+                reified.add((s, p, o))
+        facts = {n for n in graph.subjects(rdf_type, fact_class) if (n, evidence, None) in graph}
+        machinery = {n for c in machinery_classes for n in graph.subjects(rdf_type, c)}
+        for triple in graph:
+            total += 1
+            if triple in reified or triple[0] in facts or triple[0] in machinery:
+                covered += 1
+    return total, covered
+
+
+def _count_graph(ds: Dataset, summary: BuildSummary) -> None:
+    from rdflib import URIRef
+
+    rdf_type = URIRef(RDF_NS + "type")
+    summary.triples = sum(len(g) for g in ds.graphs())
+    total, covered = evidence_coverage(ds)
+    summary.article_triples, summary.evidenced_triples = total, covered
+    summary.evidence_share = round(covered / total, 6) if total else 1.0
+    for graph in ds.graphs():
+        name = str(graph.identifier)
+        stem = name.rsplit("/", 1)[-1]
+        if stem not in summary.per_source:
+            continue
+        facts = set(graph.subjects(rdf_type, URIRef(CK + "Fact")))
+        counts = summary.per_source[stem]
+        counts["facts"] = len(facts)
+        counts["triples"] = len(graph)
+        summary.facts += len(facts)
+        for key, cls in (
+            ("statistics", "http://purl.org/linked-data/cube#Observation"),
+            ("enumerations", CK + "Enumeration"),
+            ("table_cells", CK + "ComparisonCell"),
+            ("memberships", "http://www.w3.org/ns/org#Membership"),
+        ):
+            n = len(set(graph.subjects(rdf_type, URIRef(cls))))
+            counts[key] = n
+            setattr(summary, key, getattr(summary, key) + n)
+
+
+def _validate(ds: Dataset, summary: BuildSummary) -> None:
+    try:
+        from kg.validate import validate_dataset
+    except ModuleNotFoundError as err:
+        if err.name != "kg.validate":
+            raise
+        return
+    result = validate_dataset(ds)
+    summary.validated = True
+    summary.violations = len(result.violations)
+    summary.warnings = len(result.warnings)
+    if not result.conforms:
+        first = result.violations[0]
+        raise CheckFailed(
+            f"{summary.violations} SHACL violation(s); first: {first.message} "
+            f"(focus {first.focus}, shape {first.shape_label})",
+            hint="nothing was written; run with --no-validate to inspect the graph",
+        )
+
+
+def _write_dumps(ds: Dataset, out_dir: Path) -> None:
+    try:
+        from kg.publish.dumps import write_dumps
+    except ModuleNotFoundError as err:
+        if err.name != "kg.publish.dumps":
+            raise
+        (out_dir / "clusterkg.nq").write_bytes(canonical_nquads(ds))
+        return
+    write_dumps(ds, out_dir)
+
+
+def canonical_nquads(ds: Dataset) -> bytes:
+    """Sorted N-Quads with content-derived blank node labels (fallback dump writer)."""
+    from rdflib import BNode, Dataset
+    from rdflib.compare import to_canonical_graph
+
+    lines: set[bytes] = set()
+    for graph in ds.graphs():
+        if len(graph) == 0:
+            continue
+        has_bnode = any(isinstance(t, BNode) for triple in graph for t in triple)
+        source = to_canonical_graph(graph) if has_bnode else graph
+        one = Dataset()
+        target = one.graph(graph.identifier)
+        for triple in source:
+            target.add(triple)
+        data = one.serialize(format="nquads", encoding="utf-8")
+        lines |= {line for line in data.splitlines() if line.strip()}
+    return b"".join(line + b"\n" for line in sorted(lines))
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str | None], None]]:
+    """A step reporter: a rich progress bar over the pipeline stages when enabled."""
+    steps = ["lexicon", "corpus", "extract", "rdf", "validate", "write"]
+    if not enabled:
+        yield lambda name: None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("[bold]build[/bold] {task.description:<10}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("start", total=len(steps))
+        seen: list[str] = []
+
+        def step(name: str | None) -> None:
+            if seen:
+                bar.advance(task)
+            if name is None:
+                bar.update(task, completed=len(steps), description="done")
+                return
+            seen.append(name)
+            bar.update(task, description=name, completed=steps.index(name))
+
+        yield step
+
+
+def print_summary(summary: BuildSummary) -> None:
+    """A rich table of the build counts."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"clusterkg build -> {summary.out_dir}", show_header=True)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    rows = [
+        ("sources", summary.sources),
+        ("sentences", summary.sentences),
+        ("mentions", summary.mentions),
+        ("entities mentioned", summary.entities),
+        ("concepts mentioned", summary.concepts),
+        ("facts (with evidence)", summary.facts),
+        ("statistics (qb:Observation)", summary.statistics),
+        ("enumerations", summary.enumerations),
+        ("table cells", summary.table_cells),
+        ("memberships", summary.memberships),
+        ("triples (all graphs)", summary.triples),
+        ("article triples", summary.article_triples),
+        ("share of article triples with evidence", f"{summary.evidence_share:.2%}"),
+        ("unknown-name candidates", summary.candidates),
+        (
+            "SHACL",
+            "not run"
+            if not summary.validated
+            else f"{summary.violations} violations, {summary.warnings} warnings",
+        ),
+        ("extractors", ", ".join(summary.extractors)),
+        ("seconds", f"{summary.seconds:.2f}"),
+    ]
+    for name, value in rows:
+        table.add_row(name, str(value))
+    Console().print(table)
+
+
+@click.command("build")
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(path_type=Path),
+    default=CORPUS_DIR,
+    show_default=True,
+    help="Directory with sources.yaml and the article files.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=BUILD_DIR,
+    show_default=True,
+    help="Build directory (replaced as a whole on success).",
+)
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary table.")
+def build_command(corpus_dir: Path, out_dir: Path, no_validate: bool, quiet: bool) -> None:
+    """Build the graph from the articles: clean, extract, RDF, validate, dump."""
+    run_build(corpus_dir=corpus_dir, out_dir=out_dir, validate=not no_validate, progress=not quiet)

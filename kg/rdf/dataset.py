@@ -1,0 +1,111 @@
+"""Assemble the dataset: ontology graph, lexicon graph and one graph per article."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from rdflib import RDF, RDFS, Dataset, Graph, Literal
+from rdflib.namespace import PROV
+
+from kg.corpus.document import Document
+from kg.errors import InputError
+from kg.extract.lexicon import Lexicon
+from kg.extract.records import (
+    Enumeration,
+    Membership,
+    Mention,
+    Observation,
+    Record,
+    Relation,
+    TableCell,
+)
+from kg.namespace import CK, PREFIXES, graph_iri
+from kg.paths import ONTOLOGY_FILE
+from kg.rdf.evidence import extractor_iri
+from kg.rdf.facts import FactWriter
+
+#: write order: mentions first (so ``ck:mentions`` evidence is the first mention), then facts
+RECORD_ORDER = (Mention, Relation, Membership, Observation, Enumeration, TableCell)
+EXTRACTOR_LABELS = {
+    "mentions": "Lexicon-based mention extractor",
+    "statistics": "Statistics extractor (numbers, units, qualifiers)",
+    "enumerations": "Enumeration (bulleted list) extractor",
+    "tables": "Comparison table extractor",
+    "curation": "Curated relations (data/curation) aligned to their quotes",
+}
+
+
+def build_dataset(
+    docs: Sequence[Document],
+    records: Iterable[Record],
+    lexicon: Lexicon,
+    ontology_file: Path = ONTOLOGY_FILE,
+) -> Dataset:
+    """The whole graph as named graphs (docs/model.md section 2)."""
+    ds = Dataset()
+    for prefix, namespace in PREFIXES.items():
+        ds.bind(prefix, namespace, override=True)
+    ontology = ds.graph(graph_iri("ontology"))
+    if Path(ontology_file).is_file():
+        ontology += _parse_turtle(Path(ontology_file))
+    ontology += lexicon.vocab
+    lexicon_graph = ds.graph(graph_iri("lexicon"))
+    lexicon_graph += lexicon.graph
+
+    by_source: dict[str, list[Record]] = {doc.source_id: [] for doc in docs}
+    extractors = {"mentions"}
+    for record in records:
+        source_id = record.evidence.source_id
+        if source_id not in by_source:
+            raise InputError(f"a {type(record).__name__} record cites unknown source {source_id}")
+        by_source[source_id].append(record)
+        extractors.add(record.evidence.extractor)
+    for name in sorted(extractors):
+        agent = extractor_iri(name)
+        lexicon_graph.add((agent, RDF.type, CK.Extractor))
+        lexicon_graph.add((agent, RDF.type, PROV.SoftwareAgent))
+        lexicon_graph.add((agent, RDFS.label, Literal(EXTRACTOR_LABELS.get(name, name), lang="en")))
+
+    from kg.rdf.source import add_source
+
+    for doc in docs:
+        graph = ds.graph(graph_iri(doc.source_id))
+        add_source(graph, doc, lexicon)
+        writer = FactWriter(graph, doc)
+        for record in sorted(by_source[doc.source_id], key=_order):
+            write_record(writer, record)
+    return ds
+
+
+def write_record(writer: FactWriter, record: Record) -> None:
+    """Dispatch one record to the writer method for its type."""
+    if isinstance(record, Mention):
+        writer.add_mention(record)
+    elif isinstance(record, Relation):
+        writer.add_relation(record)
+    elif isinstance(record, Membership):
+        writer.add_membership(record)
+    elif isinstance(record, Observation):
+        writer.add_observation(record)
+    elif isinstance(record, Enumeration):
+        writer.add_enumeration(record)
+    elif isinstance(record, TableCell):
+        writer.add_table_cell(record)
+    else:  # pragma: no cover - a new record type needs a writer
+        raise TypeError(f"no RDF writer for {type(record).__name__}")
+
+
+def _order(record: Record) -> tuple[int, int, int, str]:
+    kind = next((i for i, cls in enumerate(RECORD_ORDER) if isinstance(record, cls)), 99)
+    ev = record.evidence
+    return kind, ev.start, ev.end, repr(record)
+
+
+def _parse_turtle(path: Path) -> Graph:
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as err:  # rdflib raises many parser error types
+        raise InputError(f"malformed Turtle: {err}".splitlines()[0], where=str(path)) from None
+    return graph
