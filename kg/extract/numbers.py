@@ -1,0 +1,263 @@
+"""Numbers as the articles write them, with multiplier, unit and qualifier (uz, ru, en).
+
+``find_numbers(text)`` returns every quantity expression: ``"87 мингта"`` -> 87000 count exact,
+``"икки мингдан ортиқ"`` -> 2000 count more-than, ``"қарийб 2 миллиард АҚШ долларидан ошиқроқ"``
+-> 2000000000 usd approximately, ``"50 фоизга яқини"`` -> 50 percent approximately,
+``"1,5 млрд"``, ``"12 %"``, ``"over 3 billion"``. The words below are grammar (number words,
+multipliers, units, qualifiers); what a number measures is decided elsewhere, from data.
+
+Not quantities: ordinals and dates written with a hyphenated suffix (``"1950-йилларнинг"``,
+``"19-асрнинг"``, ``"1-жадвал"``), citation numbers (``"[7]"``), digits glued to letters
+(``"№6"``, ``"Узбекистане1"``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+#: Number words (lower case) -> value; only read when a multiplier follows (``икки минг``).
+# fmt: off
+NUMBER_WORDS: dict[str, int] = {
+    # Uzbek Cyrillic
+    "бир": 1, "икки": 2, "уч": 3, "тўрт": 4, "беш": 5, "олти": 6, "етти": 7, "саккиз": 8,
+    "тўққиз": 9, "ўн": 10, "йигирма": 20, "ўттиз": 30, "қирқ": 40, "эллик": 50,
+    "олтмиш": 60, "етмиш": 70, "саксон": 80, "тўқсон": 90, "юз": 100,
+    # Uzbek Latin
+    "bir": 1, "ikki": 2, "uch": 3, "to‘rt": 4, "besh": 5, "olti": 6, "yetti": 7,
+    "sakkiz": 8, "to‘qqiz": 9, "o‘n": 10, "yigirma": 20, "o‘ttiz": 30, "qirq": 40,
+    "ellik": 50, "yuz": 100,
+    # Russian
+    "один": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6,
+    "семь": 7, "восемь": 8, "девять": 9, "десять": 10, "двадцать": 20, "тридцать": 30,
+    "сорок": 40, "пятьдесят": 50, "сто": 100,
+    # English
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "hundred": 100,
+}
+# fmt: on
+
+#: Multiplier stems -> factor (suffixes such as -та, -дан, -а are allowed after the stem).
+MULTIPLIERS: tuple[tuple[str, int], ...] = (
+    ("миллиард", 10**9),
+    ("млрд", 10**9),
+    ("milliard", 10**9),
+    ("mlrd", 10**9),
+    ("billion", 10**9),
+    ("bn", 10**9),
+    ("миллион", 10**6),
+    ("млн", 10**6),
+    ("million", 10**6),
+    ("mln", 10**6),
+    ("минг", 10**3),
+    ("тысяч", 10**3),
+    ("тыс", 10**3),
+    ("ming", 10**3),
+    ("thousand", 10**3),
+)
+
+APPROXIMATELY = (
+    "қарийб",
+    "тахминан",
+    "яқин",
+    "около",
+    "примерно",
+    "приблизительно",
+    "почти",
+    "порядка",
+    "qariyb",
+    "taxminan",
+    "yaqin",
+    "about",
+    "approximately",
+    "nearly",
+    "almost",
+    "around",
+    "some",
+    "~",
+)
+MORE_THAN = (
+    "ортиқ",
+    "ошиқ",
+    "кўпроқ",
+    "зиёд",
+    "более",
+    "свыше",
+    "больше",
+    "ortiq",
+    "oshiq",
+    "ko‘proq",
+    "ziyod",
+    "more than",
+    "over",
+    "above",
+    "in excess of",
+    "+",
+)
+LESS_THAN = (
+    "камроқ",
+    "кам",
+    "менее",
+    "меньше",
+    "kamroq",
+    "kam",
+    "less than",
+    "fewer than",
+    "under",
+    "below",
+)
+
+_PRE = (
+    r"қарийб|тахминан|около|примерно|приблизительно|почти|порядка|более|свыше|менее|"
+    r"qariyb|taxminan|about|approximately|nearly|almost|around|more\s+than|less\s+than|"
+    r"fewer\s+than|over|under|up\s+to|~"
+)
+_WORDS = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
+_MULT = "|".join(re.escape(m) for m, _ in MULTIPLIERS)
+_PERCENT = r"%|фоиз|процент|проц\.|percent|per\s+cent|foiz"
+_USD = r"(?:АҚШ\s+|AQSh\s+|US\s+)?доллар|долл\.|\$|USD|US\s+dollars?|dollars?|dollar"
+_SUFFIX = r"[\w‘’]*"  # case endings glued to a word: -та, -дан, -га, -и, -лар ...
+_POST = (
+    r"(?:\s*(?:дан|dan|га|ga))?\s*(?:ошиқроқ|ортиқ|ошиқ|кўпроқ|зиёд|камроқ|кам|"
+    r"яқини|яқин|oshiqroq|ortiq|oshiq|ko‘proq|kamroq|kam|yaqini|yaqin|"
+    r"с\s+лишним|и\s+более|или\s+более|и\s+менее|or\s+more|or\s+less|plus)(?![\w‘’])"
+)
+
+#: Words after which a number names a table, figure, page or issue (``Рис. 1``, ``1-жадвал``).
+LABEL_WORD_RE = re.compile(
+    r"(?<![\w‘’])(?:рис|fig|figure|табл|таблица|table|расм|жадвал|с|стр|p|pp|no|№|том|vol)\.?\s*$",
+    re.IGNORECASE,
+)
+
+NUMBER_RE = re.compile(
+    rf"""
+    (?:(?P<pre>{_PRE})\s+)?
+    (?<![\w\-№./,\[])
+    (?:
+        (?P<digits>\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?![\d])|\d+(?:[.,]\d+)?)
+      | (?P<word>(?<![\w‘’])(?:{_WORDS}))
+    )
+    (?!-\w)(?![\w‘’])(?!\])(?![.,]\d)
+    (?:\s*(?P<mult>(?:{_MULT})\.?){_SUFFIX})?
+    (?:\s*(?P<unit>(?:{_PERCENT}|{_USD})){_SUFFIX})?
+    (?:\s*(?P<count>та|ta|шт\.)(?![\w‘’]))?
+    (?P<post>{_POST})?
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class NumberExpr:
+    """A quantity in text: [start, end) covers the whole expression (qualifiers included)."""
+
+    start: int
+    end: int
+    surface: str
+    value: Decimal
+    unit: str  # "percent" | "count" | "usd"
+    qualifier: str  # "exact" | "approximately" | "more-than" | "less-than"
+    number_start: int  # where the digits (or the number word) begin
+
+
+def _digits_value(digits: str) -> Decimal:
+    compact = re.sub(r"[ \u00a0\u202f]", "", digits).replace(",", ".")
+    return Decimal(compact)
+
+
+def _factor(mult: str | None) -> int:
+    if not mult:
+        return 1
+    low = mult.lower().rstrip(".")
+    for stem, factor in MULTIPLIERS:
+        if low.startswith(stem):
+            return factor
+    return 1
+
+
+def _has_word(text: str, words: tuple[str, ...]) -> bool:
+    low = text.lower()
+    for word in words:
+        if not word[0].isalnum():
+            if word in low:
+                return True
+        elif re.search(rf"(?<![\w‘’]){re.escape(word)}", low):
+            return True
+    return False
+
+
+def qualifier_of(surface: str) -> str:
+    """The qualifier a quantity expression states: approximately wins over a bound."""
+    if _has_word(surface, APPROXIMATELY):
+        return "approximately"
+    if _has_word(surface, LESS_THAN):
+        return "less-than"
+    if _has_word(surface, MORE_THAN):
+        return "more-than"
+    return "exact"
+
+
+def _unit_of(unit: str | None) -> str:
+    if not unit:
+        return "count"
+    low = unit.lower()
+    if re.match(_PERCENT, low, re.IGNORECASE):
+        return "percent"
+    return "usd"
+
+
+def _is_list_marker(text: str, m: re.Match[str]) -> bool:
+    """``1. Title`` at the start of a line, or ``Рис. 1`` / ``Table 2``: a label, not a figure."""
+    if m.group("pre") or not m.group("digits"):
+        return False
+    start = m.start("digits")
+    line_start = text.rfind("\n", 0, start) + 1
+    after = text[m.end("digits") : m.end("digits") + 2]
+    if not text[line_start:start].strip() and after[:1] in (".", ")"):
+        return True
+    return bool(LABEL_WORD_RE.search(text[max(0, start - 12) : start]))
+
+
+def find_numbers(text: str, base: int = 0) -> list[NumberExpr]:
+    """Every quantity expression in ``text`` (offsets shifted by ``base``), in text order."""
+    found: list[NumberExpr] = []
+    for m in NUMBER_RE.finditer(text):
+        if m.group("word") and not m.group("mult"):
+            continue  # a bare number word ("икки йўналишда") is not a figure
+        if m.group("digits") is None and m.group("word") is None:
+            continue
+        if _is_list_marker(text, m):
+            continue
+        if m.group("word"):
+            value = Decimal(NUMBER_WORDS[m.group("word").lower()])
+            number_start = m.start("word")
+        else:
+            value = _digits_value(m.group("digits"))
+            number_start = m.start("digits")
+        value *= _factor(m.group("mult"))
+        if value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
+        end = m.end()
+        surface = text[m.start() : end]
+        stripped = surface.rstrip()
+        end -= len(surface) - len(stripped)
+        found.append(
+            NumberExpr(
+                start=base + m.start(),
+                end=base + end,
+                surface=stripped,
+                value=value,
+                unit=_unit_of(m.group("unit")),
+                qualifier=qualifier_of(stripped),
+                number_start=base + number_start,
+            )
+        )
+    return found
+
+
+def parse_number(surface: str) -> NumberExpr | None:
+    """Parse one quantity expression (the first one found in ``surface``)."""
+    found = find_numbers(surface)
+    return found[0] if found else None

@@ -1,0 +1,252 @@
+"""Statistics: every figure of an article as an ``Observation`` (RDF Data Cube, docs/model.md §5).
+
+For each quantity found by :mod:`kg.extract.numbers`:
+
+1. *unit*: from the number (percent, count, usd); money with a "per year" word in the sentence
+   becomes usd-per-year;
+2. *indicator*: a concept of the ``indicator`` scheme whose unit (``sdmx-attribute:unitMeasure``)
+   fits and one of whose labels (hidden labels = the inflected words of the texts) is nearest
+   to the number in its clause. Percentages look left first (``патентларнинг 97 фоизи``), counts
+   and money right first (``180 та венчур корхоналари``). A number with no indicator is not a
+   statistic (dates, list numbers, page numbers and citations never get this far);
+3. *what it is about*: ``ref_area`` is the nearest place mention in the sentence (leaving out
+   examples such as ``Бразилия, Чили каби``, and places inside the number, ``АҚШ доллари``);
+   ``subject`` is a cluster, project, programme, platform or policy mentioned in the sentence.
+   Anaphora (``Мазкур кластер ҳудудида``, ``Мамлакатда``) resolve to the nearest preceding
+   cluster (or place) mention of the same paragraph;
+4. *evidence*: the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rdflib import URIRef
+
+from kg.corpus.document import Document, Sentence
+from kg.extract.enumerations import Concept, label_positions, scheme_concepts
+from kg.extract.numbers import NumberExpr, find_numbers
+from kg.extract.records import Evidence, Mention, Observation
+from kg.namespace import data_iri
+
+EXTRACTOR = "statistics"
+DIRECT_CONFIDENCE = 0.9  # indicator and context found in the sentence itself
+ANAPHORA_CONFIDENCE = 0.8  # the subject or area came from an earlier sentence
+WINDOW = 80  # characters either side of a number searched for indicator labels
+
+#: Words that make an amount of money a yearly one (grammar, not entity names).
+PER_YEAR_RE = re.compile(
+    r"(?<![\w‘’])(?:ҳар\s+йили|йилига|йиллик|har\s+yili|yiliga|yillik|ежегодно|ежегодн\w*|"
+    r"в\s+год|за\s+год|per\s+year|a\s+year|annually|annual|yearly)(?![\w‘’])",
+    re.IGNORECASE,
+)
+#: Markers of examples: mentions right before them are examples, not the area of a figure.
+EXAMPLE_RE = re.compile(
+    r"(?<![\w‘’])(?:каби|kabi|таких\s+как|такие\s+как|как|such\s+as)(?![\w‘’])", re.IGNORECASE
+)
+EXAMPLE_GAP_RE = re.compile(r"^[\s,]*(?:(?:ва|и|and|va|ёки|или|or)\s+)?$", re.IGNORECASE)
+#: Anaphora that point back to a place (the country) or to a cluster-like subject.
+PLACE_ANAPHOR_RE = re.compile(
+    r"(?<![\w‘’])(?:мамлакат(?!лар)\w*|mamlakat(?!lar)\w*|стран[аеуы]|country|the\s+nation)"
+    r"(?![\w‘’])",
+    re.IGNORECASE,
+)
+SUBJECT_ANAPHOR_RE = re.compile(
+    r"(?<![\w‘’])(?:мазкур|ушбу|унда|кластер\s+ҳудудида|кластер\s+ҳудудидаги|mazkur|ushbu|"
+    r"klaster\s+hududida|этот|эта|этом|данн\w+|в\s+нём|в\s+нем|this|there)(?![\w‘’])",
+    re.IGNORECASE,
+)
+SUBJECT_KINDS = ("cluster", "project", "programme", "platform", "policy")
+UNIT_SLUGS = {"percent": "percent", "count": "count", "usd": "usd"}
+
+
+def _kind(iri: URIRef) -> str:
+    """``id:{kind}/...`` -> kind."""
+    tail = str(iri).split("/id/", 1)[-1]
+    return tail.split("/", 1)[0]
+
+
+def _unit(doc: Document, number: NumberExpr, sentence: Sentence) -> URIRef:
+    slug = UNIT_SLUGS[number.unit]
+    if slug == "usd" and PER_YEAR_RE.search(sentence.text):
+        slug = "usd-per-year"
+    return data_iri("unit", slug)
+
+
+def _clause_window(
+    doc: Document, sentence: Sentence, number: NumberExpr, numbers: Sequence[NumberExpr]
+) -> tuple[int, int, int, int]:
+    """(left_start, left_end, right_start, right_end) around ``number`` within its clause."""
+    text = doc.text
+    left_start = max(sentence.start, number.start - WINDOW)
+    right_end = min(sentence.end, number.end + WINDOW)
+    for other in numbers:
+        if other.end <= number.start:
+            left_start = max(left_start, other.end)
+        elif other.start >= number.end:
+            right_end = min(right_end, other.start)
+    semicolon = text.rfind(";", left_start, number.start)
+    if semicolon >= 0:
+        left_start = semicolon + 1
+    semicolon = text.find(";", number.end, right_end)
+    if semicolon >= 0:
+        right_end = semicolon
+    return left_start, number.start, number.end, right_end
+
+
+def _indicator(
+    doc: Document,
+    sentence: Sentence,
+    number: NumberExpr,
+    numbers: Sequence[NumberExpr],
+    unit: URIRef,
+    indicators: Sequence[Concept],
+) -> tuple[Concept, int] | None:
+    """The indicator whose label is nearest to the number, and that distance."""
+    fitting = [c for c in indicators if c.unit is None or c.unit == unit]
+    left_start, left_end, right_start, right_end = _clause_window(doc, sentence, number, numbers)
+    left = doc.text[left_start:left_end]
+    right = doc.text[right_start:right_end]
+
+    def nearest(window: str, from_right: bool) -> tuple[Concept, int] | None:
+        best: tuple[int, int, str, Concept] | None = None
+        for concept in fitting:
+            for label in concept.labels:
+                for pos in label_positions(window, label):
+                    distance = pos if from_right else len(window) - (pos + len(label))
+                    candidate = (max(distance, 0), -len(label), str(concept.iri), concept)
+                    if best is None or candidate[:3] < best[:3]:
+                        best = candidate
+        return (best[3], best[0]) if best else None
+
+    sides = [(left, False), (right, True)]
+    if not unit.endswith("/percent"):
+        sides.reverse()
+    for window, from_right in sides:
+        found = nearest(window, from_right)
+        if found:
+            return found
+    return None
+
+
+def _examples(doc: Document, sentence: Sentence, places: Sequence[Mention]) -> set[int]:
+    """Indexes of ``places`` that are examples (``Бразилия, Чили каби``)."""
+    out: set[int] = set()
+    ordered = sorted(range(len(places)), key=lambda i: places[i].evidence.start)
+    for marker in EXAMPLE_RE.finditer(doc.text, sentence.start, sentence.end):
+        cursor = marker.start()
+        for i in reversed(ordered):
+            mention = places[i]
+            if mention.evidence.end > cursor:
+                continue
+            if not EXAMPLE_GAP_RE.match(doc.text[mention.evidence.end : cursor]):
+                break
+            out.add(i)
+            cursor = mention.evidence.start
+    return out
+
+
+def _paragraph_start(doc: Document, offset: int) -> int:
+    return doc.text.rfind("\n", 0, offset) + 1
+
+
+def _preceding(mentions: Sequence[Mention], start: int, end: int, kinds: tuple[str, ...]):
+    """The last mention of one of ``kinds`` in [start, end)."""
+    found = [
+        m
+        for m in mentions
+        if _kind(m.entity) in kinds and start <= m.evidence.start and m.evidence.end <= end
+    ]
+    return max(found, key=lambda m: m.evidence.start) if found else None
+
+
+def _context(
+    doc: Document, sentence: Sentence, number: NumberExpr, mentions: Sequence[Mention]
+) -> tuple[URIRef | None, URIRef | None, bool]:
+    """(ref_area, subject, resolved_by_anaphora) of a figure."""
+    inside = [
+        m
+        for m in mentions
+        if sentence.start <= m.evidence.start < sentence.end
+        and not (m.evidence.start < number.end and number.start < m.evidence.end)
+    ]
+    places = [m for m in inside if _kind(m.entity) == "place"]
+    examples = _examples(doc, sentence, places)
+    places = [m for i, m in enumerate(places) if i not in examples]
+    before = [m for m in places if m.evidence.end <= number.start]
+    after = [m for m in places if m.evidence.start >= number.end]
+    anaphora = False
+    ref_area: URIRef | None = None
+    if before:
+        ref_area = max(before, key=lambda m: m.evidence.start).entity
+    elif after:
+        ref_area = min(after, key=lambda m: m.evidence.start).entity
+    elif PLACE_ANAPHOR_RE.search(doc.text, sentence.start, number.start):
+        found = _preceding(
+            mentions, _paragraph_start(doc, sentence.start), sentence.start, ("place",)
+        )
+        if found is not None:
+            ref_area, anaphora = found.entity, True
+
+    subject: URIRef | None = None
+    for kind in SUBJECT_KINDS:
+        candidates = [m for m in inside if _kind(m.entity) == kind]
+        if candidates:
+            subject = min(candidates, key=lambda m: abs(m.evidence.start - number.start)).entity
+            break
+    if subject is None and SUBJECT_ANAPHOR_RE.search(doc.text, sentence.start, number.start):
+        found = _preceding(
+            mentions, _paragraph_start(doc, sentence.start), sentence.start, ("cluster",)
+        )
+        if found is not None:
+            subject, anaphora = found.entity, True
+    if subject is None:
+        sectors = [m for m in inside if _kind(m.entity) == "sector"]
+        if sectors:
+            subject = min(sectors, key=lambda m: abs(m.evidence.start - number.start)).entity
+    return ref_area, subject, anaphora
+
+
+def extract(
+    doc: Document, lexicon: object | None, mentions: Sequence[Mention]
+) -> list[Observation]:
+    """Every statistic of ``doc`` (``mentions``: the entity mentions of the same document)."""
+    indicators = scheme_concepts(lexicon, "indicator")
+    own = sorted(
+        (m for m in mentions if m.evidence.source_id == doc.source_id),
+        key=lambda m: (m.evidence.start, m.evidence.end),
+    )
+    numbers = find_numbers(doc.text)
+    out: list[Observation] = []
+    for number in numbers:
+        sentence = doc.sentence_at(number.start)
+        unit = _unit(doc, number, sentence)
+        found = _indicator(doc, sentence, number, numbers, unit, indicators)
+        if found is None:
+            continue
+        indicator, _distance = found
+        ref_area, subject, anaphora = _context(doc, sentence, number, own)
+        start, end = sentence.start, sentence.end
+        while end > start and doc.text[end - 1].isspace():
+            end -= 1
+        out.append(
+            Observation(
+                indicator=indicator.iri,
+                value=number.value,
+                unit=unit,
+                qualifier=data_iri("qualifier", number.qualifier),
+                ref_area=ref_area,
+                subject=subject,
+                ref_period=None,
+                surface=number.surface,
+                evidence=Evidence(
+                    doc.source_id,
+                    start,
+                    end,
+                    EXTRACTOR,
+                    ANAPHORA_CONFIDENCE if anaphora else DIRECT_CONFIDENCE,
+                ),
+            )
+        )
+    return out
