@@ -79,7 +79,9 @@ def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
         graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except BadSyntax as err:
         why = " ".join(str(getattr(err, "_why", err)).split())
-        raise InputError(f"malformed Turtle: {why}", where=f"{path}:{err.lines + 1}") from None
+        # rdflib counts lines from 0 and runs past the end on errors at end of file
+        line = min(err.lines + 1, max(len(text.splitlines()), 1))
+        raise InputError(f"malformed Turtle: {why}", where=f"{path}:{line}") from None
     except Exception as err:  # rdflib raises plain exceptions for some errors (bad IRIs, ...)
         reason = " ".join(str(err).split())[:200]
         raise InputError(f"malformed Turtle: {reason}", where=f"{path}:0") from None
@@ -290,7 +292,7 @@ def render_namespace(graph: Graph) -> str:
         "",
         "GENERATED from ontology/clusterkg.ttl by ``python -m kg.ontology --write-namespace``;",
         "do not edit. tests/test_ontology.py checks that it is in sync with the ontology.",
-        "Unknown terms raise AttributeError: ``CK.Clustr`` fails, ``CK.Cluster`` works.",
+        "Unknown terms raise AttributeError, so a misspelt term fails where it is used.",
         '"""',
         "",
         "from rdflib.namespace import DefinedNamespace, Namespace",

@@ -2,7 +2,7 @@
 
 GENERATED from ontology/clusterkg.ttl by ``python -m kg.ontology --write-namespace``;
 do not edit. tests/test_ontology.py checks that it is in sync with the ontology.
-Unknown terms raise AttributeError: ``CK.Clustr`` fails, ``CK.Cluster`` works.
+Unknown terms raise AttributeError, so a misspelt term fails where it is used.
 """
 
 from rdflib.namespace import DefinedNamespace, Namespace
@@ -146,6 +146,7 @@ class CK(DefinedNamespace):
     fileName: URIRef  # file name
     itemCount: URIRef  # item count
     itemText: URIRef  # item text
+    locationException: URIRef  # location exception
     position: URIRef  # position
     rawEnd: URIRef  # raw end offset
     rawStart: URIRef  # raw start offset
