@@ -189,6 +189,8 @@ class Term:
 
         if self.is_iri:
             return URIRef(self.value).n3()
+        if self.datatype == XSD + "string":  # a simple literal (same term in RDF 1.1)
+            return Literal(self.value).n3()
         return Literal(self.value, datatype=URIRef(self.datatype)).n3()
 
 
@@ -281,61 +283,123 @@ _TOKEN_RE = re.compile(
     r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
     r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    r'|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)'
     r'|(?P<word>[A-Za-z_][\w-]*)'
     r'|(?P<brace>[{}])',
     re.DOTALL,
 )
 
 
-def where_brace(text: str) -> int | None:
-    """Offset just after the ``{`` that opens the outermost WHERE group, or None (DESCRIBE
-    without WHERE). Comments, strings and IRIs are skipped by a small tokenizer."""
+@dataclass
+class _Group:
+    """A ``{ ... }`` of the query text: where it opens and closes, what it is."""
+
+    start: int  # offset just after "{"
+    end: int = -1  # offset of the matching "}"
+    kind: str = "group"  # group | template | data | subquery
+    depth: int = 0
+    fresh: bool = True  # no token seen inside yet
+    variables: set[str] = field(default_factory=set)
+
+
+def scan_groups(text: str) -> list[_Group]:
+    """Every brace pair of a query with its kind (group graph pattern, CONSTRUCT template,
+    VALUES data block or subquery wrapper) and the variables mentioned inside; comments, strings and IRIs are
+    skipped by a small tokenizer, so braces and ``?x`` inside them do not count."""
+    groups: list[_Group] = []
+    stack: list[_Group] = []
     form: str | None = None
-    depth = 0
-    top_braces = 0
+    pending_values = False
     after_where = False
     for match in _TOKEN_RE.finditer(text):
-        kind = match.lastgroup
-        token = match.group()
+        kind, token = match.lastgroup, match.group()
+        if kind == "comment":
+            continue
+        if stack and stack[-1].fresh:
+            stack[-1].fresh = False
+            if kind == "word" and token.upper() == "SELECT" and stack[-1].kind == "group":
+                stack[-1].kind = "subquery"  # "{ SELECT ...}": nothing may precede SELECT
         if kind == "word":
             upper = token.upper()
             if form is None and upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
                 form = upper
-            elif depth == 0 and upper == "WHERE":
+            elif upper == "VALUES":
+                pending_values = True
+            elif upper == "WHERE" and not stack:
                 after_where = True
-        elif kind == "brace":
-            if token == "{":
-                if depth == 0:
-                    top_braces += 1
-                    if form != "CONSTRUCT" or after_where or top_braces == 2:
-                        return match.end()
-                depth += 1
+        elif kind == "var":
+            for group in stack:
+                group.variables.add(token[1:])
+        elif kind == "brace" and token == "{":
+            if pending_values:
+                group_kind = "data"
+                pending_values = False
+            elif not stack and form == "CONSTRUCT" and not after_where and not any(
+                    g.depth == 0 for g in groups):
+                group_kind = "template"
             else:
-                depth -= 1
+                group_kind = "group"
+            group = _Group(start=match.end(), kind=group_kind, depth=len(stack))
+            groups.append(group)
+            stack.append(group)
+        elif kind == "brace" and stack:
+            stack.pop().end = match.start()
+    return groups
+
+
+def where_brace(text: str) -> int | None:
+    """Offset just after the ``{`` that opens the outermost WHERE group, or None (DESCRIBE
+    without WHERE)."""
+    for group in scan_groups(text):
+        if group.depth == 0 and group.kind == "group":
+            return group.start
     return None
 
 
 def inject_values(text: str, terms: dict[str, Term]) -> str:
-    """The query with ``VALUES (?p1 ?p2) { (t1 t2) }`` as the first element of its WHERE group.
+    """The query with ``VALUES (?p ...) { (term ...) }`` opening its WHERE group and every
+    nested group pattern that mentions a parameter.
 
-    Why this is safe and equivalent to the embedded store's substitution: the only text added
-    is produced by rdflib's term serialisers from values already validated against the
-    declared type (an IRI may not contain ``<>"{}|^`\\`` or spaces; a literal's ``n3()``
-    escapes quotes, backslashes and newlines), so a value such as ``"} DROP ALL {`` stays one
-    plain literal; variable names come from the trusted header. A VALUES block placed first in
-    the group is joined with the whole group, so BGPs, FILTERs, BINDs and OPTIONAL conditions
-    of the group see the bound value, as with SEP-0007 substitution (which is what pyoxigraph
-    does). A trailing VALUES clause would not do: SPARQL joins it after GROUP BY/HAVING.
+    Why this is safe: the only text added is produced by rdflib's term serialisers from values
+    already validated against the declared type (an IRI may not contain ``<>"{}|^`\\`` or
+    spaces; a literal's ``n3()`` escapes quotes, backslashes and newlines), so a value such as
+    ``"} DROP ALL {`` stays one plain literal; variable names come from the trusted header,
+    and the positions come from a tokenizer that skips strings, IRIs and comments.
+
+    Why it gives the embedded store's answers: pyoxigraph substitutes the value for the
+    variable everywhere (SEP-0007). A VALUES block placed first in a group is joined with that
+    group, so its BGPs, FILTERs, BINDs see the value; repeating it in each nested group that
+    mentions the variable (OPTIONAL, UNION branch, GRAPH, EXISTS) makes the value visible
+    there too, whatever the server's evaluation order (Virtuoso evaluates an OPTIONAL's
+    FILTER inside the OPTIONAL, where an outer binding is not in scope). The same constant on
+    both sides of a join changes nothing else. A trailing VALUES clause would not do: SPARQL
+    joins it after GROUP BY and HAVING.
     """
     if not terms:
         return text
-    names = " ".join(f"?{name}" for name in terms)
-    row = " ".join(term.to_sparql() for term in terms.values())
-    block = f" VALUES ({names}) {{ ({row}) }} "
-    pos = where_brace(text)
-    if pos is None:
-        return f"{text.rstrip()}\nWHERE {{{block}}}\n"
-    return text[:pos] + block + text[pos:]
+    insertions: list[tuple[int, str]] = []
+
+    def block(names: list[str]) -> str:
+        variables = " ".join(f"?{n}" for n in names)
+        row = " ".join(terms[n].to_sparql() for n in names)
+        return f" VALUES ({variables}) {{ ({row}) }} "
+
+    outer_found = False
+    for group in scan_groups(text):
+        if group.kind != "group":
+            continue
+        if group.depth == 0 and not outer_found:
+            outer_found = True
+            insertions.append((group.start, block(list(terms))))
+        else:
+            names = [n for n in terms if n in group.variables]
+            if names:
+                insertions.append((group.start, block(names)))
+    if not outer_found:
+        return f"{text.rstrip()}\nWHERE {{{block(list(terms))}}}\n"
+    for pos, added in sorted(insertions, reverse=True):
+        text = text[:pos] + added + text[pos:]
+    return text
 
 
 # --- execution -----------------------------------------------------------------------------
@@ -399,8 +463,8 @@ def run_remote(query: StoredQuery, terms: dict[str, Term], endpoint: Endpoint) -
     form = query.form
     data = endpoint.query(text, form)
     if form in ("CONSTRUCT", "DESCRIBE"):
-        triples = list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES))
-        return Result(form, triples=[q.triple for q in triples])
+        quads = pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.TURTLE)
+        return Result(form, triples=[q.triple for q in quads])
     return _result(form, pyoxigraph.parse_query_results(
         data, format=pyoxigraph.QueryResultsFormat.JSON))
 
