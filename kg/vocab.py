@@ -32,6 +32,7 @@ class CK(DefinedNamespace):
     ComparisonCell: URIRef  # Comparison table cell
     ComparisonDimension: URIRef  # Comparison dimension
     ComparisonTable: URIRef  # Comparison table
+    Conclusion: URIRef  # Conclusion
     ConsultingCompany: URIRef  # Consulting company
     Consumer: URIRef  # Consumer
     Country: URIRef  # Country
@@ -56,6 +57,7 @@ class CK(DefinedNamespace):
     Person: URIRef  # Person
     Place: URIRef  # Place
     Platform: URIRef  # Platform
+    PlatformFunction: URIRef  # Platform function
     Policy: URIRef  # Policy
     PolicyInstrument: URIRef  # Policy instrument
     Problem: URIRef  # Problem of innovative development
