@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kg.publish.changelog import changelog_command, diff, load_graph
+from kg.publish.docs import docs_command
 
 FIXTURES = Path(__file__).parent / "fixtures" / "publish"
 V1, V2 = FIXTURES / "onto-v1.ttl", FIXTURES / "onto-v2.ttl"
@@ -75,3 +80,49 @@ def test_changelog_bad_input(tmp_path: Path) -> None:
     assert result.exit_code != 0
     result = CliRunner().invoke(changelog_command, ["--since", "no-such-revision-xyz"])
     assert "unknown git revision" in str(result.exception)
+
+
+# ----- pyLODE documentation and diagram ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def docs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kg.paths import VOCAB_DIR
+
+    if shutil.which("dot") is None:
+        pytest.skip("GRAPHVIZ 'dot' NOT FOUND: diagram not rendered")
+    vocab = tmp_path_factory.mktemp("vocab")
+    shutil.copy(VOCAB_DIR / "sector.ttl", vocab / "sector.ttl")
+    out = tmp_path_factory.mktemp("docs") / "docs"
+    args = ["--out", str(out), "--ontology", str(V2), "--vocab-dir", str(vocab)]
+    result = CliRunner().invoke(docs_command, args)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_docs_files(docs_dir: Path) -> None:
+    names = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*") if p.is_file())
+    assert names == [
+        "diagram.dot", "diagram.png", "diagram.svg", "index.html",
+        "vocab/index.html", "vocab/sector.html",
+    ]  # fmt: skip
+
+
+def test_docs_html_documents_every_term(docs_dir: Path) -> None:
+    page = (docs_dir / "index.html").read_text(encoding="utf-8")
+    ids = {i.lower() for i in re.findall(r'id="([^"]+)"', page)}
+    for term in ("Cluster", "Organisation", "Company", "University", "hasMember", "locatedIn"):
+        assert term.lower() in ids, term
+    assert "pyLODE" in page
+    sector = (docs_dir / "vocab" / "sector.html").read_text(encoding="utf-8")
+    assert "Biotechnology" in sector or "biotechnology" in sector
+
+
+def test_diagram_has_classes_and_relations(docs_dir: Path) -> None:
+    dot = (docs_dir / "diagram.dot").read_text()
+    assert '"University" -> "Organisation" [arrowhead=empty' in dot
+    assert '"Cluster" -> "Organisation" [label="hasMember"' in dot
+    svg = ET.parse(docs_dir / "diagram.svg").getroot()
+    titles = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}title")}
+    assert {"Cluster", "Organisation", "Company", "University", "Place"} <= titles
+    assert (docs_dir / "diagram.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
