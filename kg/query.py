@@ -304,8 +304,9 @@ class _Group:
 
 def scan_groups(text: str) -> list[_Group]:
     """Every brace pair of a query with its kind (group graph pattern, CONSTRUCT template,
-    VALUES data block or subquery wrapper) and the variables mentioned inside; comments, strings and IRIs are
-    skipped by a small tokenizer, so braces and ``?x`` inside them do not count."""
+    VALUES data block or subquery wrapper) and the variables mentioned inside; comments,
+    strings and IRIs are skipped by a small tokenizer, so braces and ``?x`` in them do not
+    count."""
     groups: list[_Group] = []
     stack: list[_Group] = []
     form: str | None = None
