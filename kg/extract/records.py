@@ -100,6 +100,8 @@ class TableCell:
     column: URIRef  # id/enterprise-model/traditional | cluster-type
     text: str
     evidence: Evidence
+    table_label: str | None = None  # the table's caption (rdfs:label of ck:ComparisonTable)
+    table_evidence: Evidence | None = None  # the caption's span: evidence of the table node
 
 
 Record = Mention | Relation | Membership | Observation | Enumeration | TableCell
