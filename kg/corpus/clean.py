@@ -10,11 +10,11 @@ Rules (in order):
    suffix chain (``биотехнология-лар``) is dropped.
 3. Consecutive content lines are joined into paragraphs: a line ending in ``letter-`` is
    glued to the next line (``илмий-`` + ``тадқиқот`` -> ``илмий-тадқиқот``; the hyphen is
-   dropped only when the unhyphenated word occurs elsewhere in the article and the hyphenated
-   one does not); a line break becomes ``\\n`` (a paragraph/unit boundary) before bullets and
-   numbered items, around all-caps headings, after a sentence end followed by a capital, and
-   after a short line (table cells, captions, headings) followed by a capital; otherwise a
-   space.
+   dropped only when the hyphenated form occurs nowhere else and the unhyphenated word occurs
+   elsewhere in the article or is a Russian dictionary word: ``финан-`` + ``сируют``);
+   a line break becomes ``\\n`` (a paragraph/unit boundary) before bullets and numbered items,
+   around all-caps headings, after a sentence end followed by a capital, and after a short
+   line (table cells, captions, headings) followed by a capital; otherwise a space.
 
 Every character of the clean text maps to the raw character it came from; inserted joiners map
 to the raw line break they replace.
@@ -155,6 +155,15 @@ def _normalise_line(line: _Line, suffix_hyphen: re.Pattern[str]) -> None:
     line.text = "".join(c for c, _ in chars)
 
 
+def _known_word(word: str) -> bool:
+    """True when the Russian dictionary knows ``word`` (a line-end hyphen broke it)."""
+    if not re.fullmatch(r"[а-яё]+", word):
+        return False
+    from kg.corpus.russian import is_known_word
+
+    return is_known_word(word)
+
+
 def _is_caps_heading(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters)
@@ -169,7 +178,9 @@ def _joiner(line: _Line, nxt: _Line, flat: str) -> str:
         if left and right:
             joined = (left.group(1) + right.group(0)).lower()
             hyphenated = (left.group(1) + "-" + right.group(0)).lower()
-            if re.search(rf"(?<![^\W\d_]){re.escape(joined)}", flat) and hyphenated not in flat:
+            if hyphenated not in flat and (
+                re.search(rf"(?<![^\W\d_]){re.escape(joined)}", flat) or _known_word(joined)
+            ):
                 return "-drop"
         return ""
     if BULLET.match(following):

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
+from kg.corpus.russian import morph
 from kg.corpus.uzbek import cyrl_to_latn, latn_to_cyrl, normalise_apostrophes, strip_suffixes
 from kg.errors import InputError
 from kg.paths import LEXICON_DIR, VOCAB_DIR
@@ -81,13 +82,6 @@ class _Pattern:
     scheme: str
 
 
-@lru_cache(maxsize=1)
-def _morph():  # type: ignore[no-untyped-def]
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang="ru")
-
-
 def _is_cyrillic(token: str) -> bool:
     return bool(re.search(r"[\u0400-\u04FF]", token))
 
@@ -96,7 +90,7 @@ def _is_cyrillic(token: str) -> bool:
 def _lemmas(token: str) -> frozenset[str]:
     if not _is_cyrillic(token):
         return frozenset()
-    return frozenset(p.normal_form.replace("ё", "е") for p in _morph().parse(token)[:4])
+    return frozenset(p.normal_form.replace("ё", "е") for p in morph().parse(token)[:4])
 
 
 def _norm(token: str) -> str:

@@ -102,7 +102,13 @@ def candidates(
                     found[(start, end)] = Candidate(
                         doc.source_id, start, end, surface, kind, sentence.lang
                     )
-    return sorted(found.values(), key=lambda c: (c.start, c.end))
+    spans = sorted(found.values(), key=lambda c: (c.start, -c.end))
+    kept: list[Candidate] = []
+    for cand in spans:  # drop a candidate inside a longer one ("SK" in "SK Telecom")
+        if kept and kept[-1].start <= cand.start and cand.end <= kept[-1].end:
+            continue
+        kept.append(cand)
+    return sorted(kept, key=lambda c: (c.start, c.end))
 
 
 def candidates_tsv(all_candidates: list[Candidate]) -> str:
