@@ -441,6 +441,40 @@ def test_hermit_detects_violations(tmp_path: Path) -> None:
     assert _hermit(tmp_path, ONTOLOGY_FILE, extra=bad_individual) == ([], False)
 
 
+@pytest.mark.java
+def test_hermit_infers_the_membership_shortcut(tmp_path: Path) -> None:
+    """ck:memberOf follows from an org:Membership (property chain); ck:hasMember is its inverse."""
+    import owlready2
+
+    owlready2.JAVA_EXE = _java()
+    graph = parse_turtle(ONTOLOGY_FILE)
+    graph.parse(
+        data="""@prefix ck: <https://w3id.org/clusterkg/ontology#> .
+        @prefix org: <http://www.w3.org/ns/org#> .
+        <https://w3id.org/clusterkg/id/membership/m1> a org:Membership ;
+            org:member <https://w3id.org/clusterkg/id/org/stanford-university> ;
+            org:organization <https://w3id.org/clusterkg/id/cluster/silicon-valley> .
+        <https://w3id.org/clusterkg/id/org/stanford-university> a ck:University .
+        <https://w3id.org/clusterkg/id/cluster/silicon-valley> a ck:TechnologyCluster .""",
+        format="turtle",
+    )
+    nt = tmp_path / "chain.nt"
+    graph.serialize(nt, format="nt", encoding="utf-8")
+    world = owlready2.World()
+    onto = world.get_ontology(nt.as_uri()).load()
+    with onto:
+        owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+    rows = list(
+        world.sparql(
+            "SELECT ?c ?m WHERE { ?m <https://w3id.org/clusterkg/ontology#memberOf> ?c . "
+            "?c <https://w3id.org/clusterkg/ontology#hasMember> ?m }"
+        )
+    )
+    assert [(c.iri, m.iri) for c, m in rows] == [
+        (ID + "cluster/silicon-valley", ID + "org/stanford-university")
+    ]
+
+
 # ----------------------------------------------------------------------------- stats, errors
 
 
