@@ -159,9 +159,10 @@ class FactWriter:
             add_fact_evidence(graph, self.doc, item_node, item.evidence)
             self._count("enumeration_items")
 
-    def add_table_cell(
-        self, record: TableCell, label: str | None = None, table_ev: Evidence | None = None
-    ) -> None:
+    def add_table_cell(self, record: TableCell) -> None:
+        """A comparison cell; the table node (caption = label and evidence) on first use."""
+        label = getattr(record, "table_label", None)
+        table_ev = getattr(record, "table_evidence", None)
         stem = self.doc.source_id
         table = data_iri("table", stem, record.table)
         graph = self.graph
@@ -170,7 +171,8 @@ class FactWriter:
             ev = table_ev or record.evidence
             graph.add((table, RDF.type, CK.ComparisonTable))
             text = label or record.table
-            graph.add((table, RDFS.label, Literal(text, lang=_label_lang(text, self._lang(ev)))))
+            lang = self._lang(ev) if label else "en"
+            graph.add((table, RDFS.label, Literal(text, lang=lang)))
             add_fact_evidence(graph, self.doc, table, ev)
             self._count("tables")
         cell = data_iri("table", stem, record.table, _last(record.dimension), _last(record.column))
