@@ -417,11 +417,25 @@ class Result:
     triples: list[Any] = field(default_factory=list)
 
 
-def syntax_error(query: StoredQuery, err: Exception) -> InputError:
-    """A SPARQL syntax error pointing at ``file:line`` of the stored query."""
-    message = str(err)
+def syntax_error(query: StoredQuery, err: Exception, text: str | None = None) -> InputError:
+    """A one-line SPARQL syntax error pointing at ``file:line`` of the stored query.
+
+    Oxigraph's parser often reports the end of the query; rdflib's parser (asked only when
+    there is an error) usually names the line where parsing stopped, so its line wins.
+    """
+    message = " ".join(str(err).split())
     match = re.search(r"(\d+):(\d+)", message)
-    line = match.group(1) if match else "1"
+    line = int(match.group(1)) if match else 1
+    try:
+        from rdflib.plugins.sparql import prepareQuery
+
+        prepareQuery(text if text is not None else query.text)
+    except Exception as other:
+        lineno = getattr(other, "lineno", None)
+        if isinstance(lineno, int) and 0 < lineno <= line:
+            line = lineno
+    if len(message) > 160:
+        message = message[:157] + "..."
     return InputError(f"SPARQL syntax error: {message}", where=f"{query.path}:{line}")
 
 
@@ -458,7 +472,7 @@ def run_remote(query: StoredQuery, terms: dict[str, Term], endpoint: Endpoint) -
 
     text = inject_values(query.text, terms)
     try:  # check the syntax locally so a broken stored query points at its file and line
-        pyoxigraph.Store().query(text)
+        pyoxigraph.Store().query(query.text)
     except SyntaxError as err:
         raise syntax_error(query, err) from err
     form = query.form
