@@ -11,10 +11,11 @@ tokenised; a text token matches a label token when their *key sets* intersect:
   ``АҚШнинг`` -> ``ақш``, ``ЕИда`` -> ``еи``;
 - the same keys transliterated between the Uzbek scripts: ``Silikon`` <-> ``силикон``.
 
-An all-capitals label token (an acronym) only matches a text token that starts with it, case
-and all. Consecutive tokens of a match may be separated by spaces, hyphens, dots or ``&``.
-Overlapping matches: the longest (in characters) wins, then the earliest. No surface form is
-written in this code: all of them come from the labels.
+A label token with two or more capitals and at most one small letter (an acronym: ``ЕИ``,
+``AQSh``) only matches a text token that starts with it, case and all. Consecutive tokens
+of a match may be separated by spaces, hyphens, dots or ``&``. Overlapping matches: the
+longest (in characters) wins, then the earliest. No surface form is written in this code: all
+of them come from the labels.
 """
 
 from __future__ import annotations
@@ -295,8 +296,8 @@ class Lexicon:
                 seen.add(signature)
                 compiled = []
                 for tok in toks:
-                    letters = [c for c in tok if c.isalpha()]
-                    acronym = len(letters) >= 2 and all(c.isupper() for c in letters)
+                    upper = sum(c.isupper() for c in tok)
+                    acronym = upper >= 2 and sum(c.islower() for c in tok) <= 1
                     compiled.append((label_keys(tok), tok if acronym else None))
                 pattern = _Pattern(iri, label, tuple(compiled), self.entries[iri].scheme)
                 first_keys, first_prefix = compiled[0]
