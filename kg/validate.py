@@ -198,15 +198,75 @@ def _prefixes() -> dict[str, str]:
 # data: everything is held in a pyoxigraph store (fast queries, union default graph)
 
 
-def store_from_dataset(ds: rdflib.Dataset | rdflib.Graph) -> ox.Store:
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+XSD_INTEGER = XSD_NS + "integer"
+# pyoxigraph stores these as canonical xsd:integer: the original datatype is kept in the ledger
+INTEGER_FAMILY = {XSD_NS + n for n in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort",
+    "unsignedByte")}
+
+
+@dataclass
+class LoadedData:
+    """The data in a pyoxigraph store, plus the literals the store canonicalised.
+
+    pyoxigraph stores every integer-derived literal as a canonical ``xsd:integer``
+    (``"14"^^xsd:nonNegativeInteger`` -> ``"14"^^xsd:integer``); ``originals`` maps
+    (subject, predicate, canonical literal) to the literals as written, so that sh:datatype and
+    the reported values are exact.
+    """
+
+    store: ox.Store
+    originals: dict[tuple[Any, Any, Any], list[Any]] = field(default_factory=dict)
+    by_subject: dict[tuple[Any, Any], list[Any]] = field(default_factory=dict)
+
+    def add_quads(self, quads: Any) -> None:
+        """Add pyoxigraph quads (any iterable), recording canonicalised literals."""
+        import pyoxigraph as ox
+
+        batch: list[Any] = []
+        for q in quads:
+            o = q.object
+            if isinstance(o, ox.Literal) and o.datatype.value in INTEGER_FAMILY:
+                canonical = _canonical_integer(o)
+                if canonical is not None and (canonical.value != o.value
+                                              or o.datatype.value != XSD_INTEGER):
+                    self.originals.setdefault((q.subject, q.predicate, canonical), []).append(o)
+                    self.by_subject.setdefault((q.subject, canonical), []).append(o)
+            batch.append(q)
+            if len(batch) >= 100_000:
+                self.store.bulk_extend(batch)
+                batch = []
+        if batch:
+            self.store.bulk_extend(batch)
+        for table in (self.originals, self.by_subject):
+            for key, values in table.items():
+                table[key] = list(dict.fromkeys(values))
+
+    def original(self, s: Any, p: Any, o: Any) -> list[Any]:
+        """The literals as written for a stored (s, p, o) (just ``[o]`` when unchanged)."""
+        return self.originals.get((s, p, o)) or [o]
+
+
+def _canonical_integer(lit: Any) -> Any:
+    import pyoxigraph as ox
+
+    try:
+        value = int(lit.value.strip())
+    except ValueError:
+        return None  # ill-formed literals are stored as written
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD_INTEGER))
+
+
+def store_from_dataset(ds: rdflib.Dataset | rdflib.Graph) -> LoadedData:
     """Copy an rdflib Dataset (or Graph) into a pyoxigraph store, keeping named graphs."""
     import pyoxigraph as ox
     from rdflib import Dataset, Graph
 
     from kg.validation.terms import to_ox
 
-    store = ox.Store()
-    quads: list[ox.Quad] = []
+    data = LoadedData(ox.Store())
     cache: dict[Any, Any] = {}
     default_name = ox.NamedNode(ID + "graph/default")
 
@@ -216,55 +276,57 @@ def store_from_dataset(ds: rdflib.Dataset | rdflib.Graph) -> ox.Store:
             hit = cache[term] = to_ox(term)
         return hit
 
-    if isinstance(ds, Dataset):
-        for s, p, o, g in ds.quads((None, None, None, None)):
-            if g is None or str(g) == "urn:x-rdflib:default":
-                gn = default_name
-            else:
-                gn = conv(g if not isinstance(g, Graph) else g.identifier)
-            quads.append(ox.Quad(conv(s), conv(p), conv(o), gn))
-    else:
-        for s, p, o in ds:
-            quads.append(ox.Quad(conv(s), conv(p), conv(o), default_name))
-    store.bulk_extend(quads)
-    return store
+    def quads() -> Any:
+        if isinstance(ds, Dataset):
+            for s, p, o, g in ds.quads((None, None, None, None)):
+                gid = g.identifier if isinstance(g, Graph) else g
+                if gid is None or str(gid) == "urn:x-rdflib:default":
+                    gn = default_name
+                else:
+                    gn = conv(gid)
+                yield ox.Quad(conv(s), conv(p), conv(o), gn)
+        else:
+            for s, p, o in ds:
+                yield ox.Quad(conv(s), conv(p), conv(o), default_name)
+
+    data.add_quads(quads())
+    return data
 
 
-def store_from_files(files: list[Path]) -> ox.Store:
+def store_from_files(files: list[Path]) -> LoadedData:
     """Parse RDF files into one store; triple formats go into a graph named after the file."""
     import pyoxigraph as ox
 
-    store = ox.Store()
+    data = LoadedData(ox.Store())
     for path in files:
         if not path.is_file():
             raise InputError("no such file", where=str(path))
         ext = RDF_FORMATS.get(path.suffix.lower())
         if ext is None:
             raise InputError("unknown RDF format (use .nq .trig .ttl .nt .rdf)", where=str(path))
-        if ext == "n3":
-            from kg.validation.terms import to_ox
-
-            g = parse_graph_file(path)
-            name = ox.NamedNode(path.resolve().as_uri())
-            store.bulk_extend([ox.Quad(*(to_ox(t) for t in tr), name) for tr in g])
-            continue
         fmt = ox.RdfFormat.from_extension(ext)
-        kwargs: dict[str, Any] = {}
-        if not fmt.supports_datasets:
-            kwargs["to_graph"] = ox.NamedNode(path.resolve().as_uri())
+        name = ox.NamedNode(path.resolve().as_uri())
+
+        def quads(path: Path = path, fmt: Any = fmt, name: Any = name) -> Any:
+            for q in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
+                if isinstance(q.graph_name, ox.DefaultGraph):
+                    yield ox.Quad(q.subject, q.predicate, q.object, name)
+                else:
+                    yield q
+
         try:
-            store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), **kwargs)
+            data.add_quads(quads())
         except SyntaxError as err:
             raise InputError(_one_line(err), where=f"{path}:{err.lineno or '?'}") from None
         except (OSError, ValueError) as err:
             raise InputError(_one_line(err), where=str(path)) from None
-    return store
+    return data
 
 
-def store_from_endpoint(url: str, timeout: float = 30.0) -> ox.Store:
+def store_from_endpoint(url: str, timeout: float = 30.0) -> LoadedData:
     """Fetch every named graph of a SPARQL endpoint (CONSTRUCT per graph) into a store."""
     import pyoxigraph as ox
-    from SPARQLWrapper import JSON, N3, SPARQLWrapper
+    from SPARQLWrapper import JSON, SPARQLWrapper
 
     def client(query: str, fmt: str) -> SPARQLWrapper:
         sw = SPARQLWrapper(url)
@@ -273,25 +335,22 @@ def store_from_endpoint(url: str, timeout: float = 30.0) -> ox.Store:
         sw.setReturnFormat(fmt)
         return sw
 
-    store = ox.Store()
+    data = LoadedData(ox.Store())
     try:
         res = client("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", JSON).queryAndConvert()
         graphs = [b["g"]["value"] for b in res["results"]["bindings"]]  # type: ignore[index]
-        if not graphs:
-            graphs = [""]
-        for g in graphs:
+        for g in graphs or [""]:
             where = f"GRAPH <{g}> {{ ?s ?p ?o }}" if g else "?s ?p ?o"
-            sw = client(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", N3)
+            sw = client(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", "n-triples")
             sw.addCustomHttpHeader("Accept", "application/n-triples")
-            data = sw.query().response.read()
-            name = ox.NamedNode(g) if g else ox.NamedNode(url)
-            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
-    except InputError:
-        raise
+            body = sw.query().response.read()
+            name = ox.NamedNode(g or url)
+            data.add_quads(ox.Quad(t.subject, t.predicate, t.object, name)
+                           for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
     except Exception as err:
         reason = getattr(err, "reason", None) or err
         raise InputError(f"cannot read SPARQL endpoint {url}: {_one_line(reason)}") from None  # type: ignore[arg-type]
-    return store
+    return data
 
 
 def article_graphs(store: ox.Store) -> list[ox.NamedNode]:
@@ -328,21 +387,22 @@ def validate_dataset(
 ) -> ValidationResult:
     """Validate an rdflib Dataset (all named graphs) against the shapes (default: shapes/)."""
     t0 = time.perf_counter()
-    store = store_from_dataset(ds)
-    result = validate_store(store, shapes, engine=engine, profiles=profiles)
-    result.timings["load"] = result.timings.get("load", 0.0) + (time.perf_counter() - t0 - sum(
-        v for k, v in result.timings.items() if k != "load"))
+    data = store_from_dataset(ds)
+    load = time.perf_counter() - t0
+    result = validate_store(data, shapes, engine=engine, profiles=profiles)
+    result.timings["load"] = load
     return result
 
 
 def validate_store(
-    store: ox.Store,
+    data: LoadedData,
     shapes: list[Path] | None = None,
     *,
     engine: str = "fast",
     profiles: list[str] | None = None,
 ) -> ValidationResult:
-    """Validate the graphs of a pyoxigraph store; see :func:`validate_dataset`."""
+    """Validate loaded data (see :func:`store_from_files`); see :func:`validate_dataset`."""
+    store = data.store
     files = list(shapes) if shapes else default_shapes()
     for name in profiles or []:
         if name not in PROFILES:
@@ -366,7 +426,7 @@ def validate_store(
     t = time.perf_counter()
     for scope, shapes_graph in shapes_set.by_scope.items():
         for name, default_graph in scope_graphs(store, scope):
-            for row in run(store, default_graph, shapes_graph):
+            for row in run(data, default_graph, shapes_graph):
                 rows.append(_with_graph(row, name))
     timings["validate"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -578,12 +638,13 @@ def validate_command(
     if endpoint:
         if files:
             raise InputError("give FILES or --endpoint, not both")
-        store = store_from_endpoint(endpoint, timeout=timeout)
+        data = store_from_endpoint(endpoint, timeout=timeout)
     else:
         paths = list(files) or [BUILD_DIR / "clusterkg.nq"]
-        store = store_from_files(paths)
+        data = store_from_files(paths)
     load_time = time.perf_counter() - t0
-    result = validate_store(store, list(shapes_files) or None, engine=engine, profiles=list(profiles))
+    result = validate_store(data, list(shapes_files) or None, engine=engine,
+                            profiles=list(profiles))
     result.timings["load"] = load_time
     text = render(result, fmt)
     if output:

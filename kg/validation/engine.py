@@ -15,6 +15,7 @@ so results are always complete.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from kg.validate import ResultRow
+from kg.validate import INTEGER_FAMILY, LoadedData, ResultRow
 from kg.validation.reference import path_text, shape_label
 from kg.validation.terms import node_text, to_rdflib, value_text
 
@@ -71,16 +72,18 @@ class Check:
     path: Node | None  # the shape's sh:path (property shapes)
     value_is_focus: bool  # node shapes: sh:value is the focus node
     sparql_messages: list[str] | None = None  # SPARQL constraint messages (with {?var})
+    python_filter: Callable[[Node | None], bool] | None = None  # exact test on the values
 
 
-def run_fast(store: ox.Store, default_graph: list[Any] | None, shapes: Graph) -> list[ResultRow]:
+def run_fast(data: LoadedData, default_graph: list[Any] | None, shapes: Graph) -> list[ResultRow]:
     """Validate one data graph of the store (None = union of all graphs) with the shapes."""
     try:
         checks = compile_shapes(shapes)
     except Unsupported:
         from kg.validation.reference import run_pyshacl
 
-        return run_pyshacl(store, default_graph, shapes)
+        return run_pyshacl(data, default_graph, shapes)
+    store = data.store
     kwargs: dict[str, Any] = (
         {"use_default_graph_as_union": True} if default_graph is None
         else {"default_graph": default_graph}
@@ -104,13 +107,14 @@ def run_fast(store: ox.Store, default_graph: list[Any] | None, shapes: Graph) ->
                           if isinstance(m, Literal) and m.language in (None, "en")]
         shape_id = str(check.shape) if isinstance(check.shape, URIRef) else f"_:{check.shape}"
         seen: set[tuple[Any, ...]] = set()
-        for sol in store.query(check.query, **kwargs):  # type: ignore[union-attr]
+        solutions = store.query(check.query, **kwargs)
+        names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+        for sol in solutions:  # type: ignore[union-attr]
             focus = rd(sol["this"])
             value: Node | None = None
             path = check.path
             extra: dict[str, Node] = {}
             if check.sparql_messages is not None:
-                names = [v.value for v in sol.variables]  # type: ignore[attr-defined]
                 for name in names:
                     term = sol[name]
                     if term is not None and name not in ("this", "path", "value"):
@@ -119,33 +123,56 @@ def run_fast(store: ox.Store, default_graph: list[Any] | None, shapes: Graph) ->
                     value = rd(sol["value"])
                 if "path" in names and sol["path"] is not None:
                     path = rd(sol["path"])
-            elif "v" in [v.value for v in sol.variables] and sol["v"] is not None:  # type: ignore[attr-defined]
+            elif "v" in names and sol["v"] is not None:
                 value = rd(sol["v"])
             if value is None and check.value_is_focus:
                 value = focus
-            key = (focus, path, value, tuple(sorted(extra.items())))
-            if key in seen:
-                continue
-            seen.add(key)
-            if check.sparql_messages is not None:
-                bound = {"this": focus, **({"path": path} if path is not None else {}),
-                         **({"value": value} if value is not None else {}), **extra}
-                texts = [_substitute(m, bound) for m in (check.sparql_messages or shape_messages)]
-            else:
-                texts = shape_messages
-            rows.append(ResultRow(
-                severity=severity,
-                shape=shape_id,
-                shape_label=label,
-                focus=node_text(focus),
-                focus_label=None,
-                path=_path_str(shapes, path),
-                value=value_text(value) if value is not None and not isinstance(value, BNode)
-                else (None if value is None else f"_:{value}"),
-                message=texts[0] if texts else "",
-                component=check.component,
-            ))
+            candidates: list[Node | None] = [value]
+            raw_v = sol["v"] if "v" in names else (sol["value"] if "value" in names else None)
+            if isinstance(raw_v, ox.Literal) and (data.originals or data.by_subject):
+                if isinstance(path, URIRef):
+                    originals = data.originals.get((sol["this"], ox.NamedNode(str(path)), raw_v))
+                else:
+                    originals = data.by_subject.get((sol["this"], raw_v))
+                    originals = originals if originals and len(originals) == 1 else None
+                if originals:
+                    candidates = [rd(o) for o in originals]
+            if check.python_filter is not None:
+                candidates = [c for c in candidates if check.python_filter(c)]
+            for value in candidates:
+                key = (focus, path, value, tuple(sorted(extra.items())))
+                if key in seen:
+                    continue
+                seen.add(key)
+                rows.append(_row(shapes, check, severity, shape_id, label, focus, path, value,
+                                 extra, shape_messages))
     return rows
+
+
+def _row(shapes: Graph, check: Check, severity: str, shape_id: str, label: str, focus: Node,
+         path: Node | None, value: Node | None, extra: dict[str, Node],
+         shape_messages: list[str]) -> ResultRow:
+    if check.sparql_messages is not None:
+        bound = {"this": focus, **({"path": path} if path is not None else {}),
+                 **({"value": value} if value is not None else {}), **extra}
+        texts = [_substitute(m, bound) for m in (check.sparql_messages or shape_messages)]
+    else:
+        texts = shape_messages
+    if value is None:
+        value_str = None
+    else:
+        value_str = f"_:{value}" if isinstance(value, BNode) else value_text(value)
+    return ResultRow(
+        severity=severity,
+        shape=shape_id,
+        shape_label=label,
+        focus=node_text(focus),
+        focus_label=None,
+        path=_path_str(shapes, path),
+        value=value_str,
+        message=texts[0] if texts else "",
+        component=check.component,
+    )
 
 
 def _path_str(shapes: Graph, path: Node | None) -> str | None:
@@ -289,7 +316,11 @@ def _compile(shapes: Graph, shape: Node, target: str, path: Node | None) -> list
         add("ClassConstraintComponent", f"SELECT DISTINCT ?this ?v WHERE {{ {values} "
             f"FILTER NOT EXISTS {{ ?v {TYPE}/{RDFS_SUBCLASS}* {_n(c)} }} }}")
     if (dt := value(SH.datatype)) is not None:
-        add("DatatypeConstraintComponent", violating(_not_datatype(str(dt))))
+        if str(dt) in INTEGER_FAMILY and not isinstance(path, URIRef | None):
+            raise Unsupported("integer datatype on a complex path")
+        checks.append(Check(shape, "sh:DatatypeConstraintComponent",
+                            violating(_not_datatype_superset(str(dt))), path, node_shape,
+                            python_filter=_datatype_violation(URIRef(str(dt)))))
     if (kind := value(SH.nodeKind)) is not None:
         cond = {
             SH.IRI: "!isIRI(?v)", SH.Literal: "!isLiteral(?v)", SH.BlankNode: "!isBlank(?v)",
@@ -348,6 +379,33 @@ def _compile(shapes: Graph, shape: Node, target: str, path: Node | None) -> list
     for constraint in shapes.objects(shape, SH.sparql):
         checks.append(_sparql(shapes, shape, constraint, target, path))
     return checks
+
+
+def _not_datatype_superset(dt: str) -> str:
+    """A SPARQL filter true for (at least) every value violating sh:datatype ``dt``."""
+    if dt in INTEGER_FAMILY:  # stored as xsd:integer: decided in Python from the originals
+        return f"!isLiteral(?v) || DATATYPE(?v) != <{dt}> || true"
+    return _not_datatype(dt)
+
+
+def _datatype_violation(dt: URIRef) -> Callable[[Node | None], bool]:
+    """The exact sh:datatype test, as pyshacl does it (rdflib's ill-typed literals fail)."""
+    xsd_string = URIRef(XSD + "string")
+    lang_string = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+
+    def violates(v: Node | None) -> bool:
+        if not isinstance(v, Literal):
+            return True
+        if dt == lang_string:
+            return not v.language
+        if v.language:
+            return True
+        datatype = v.datatype or xsd_string
+        if datatype != dt:
+            return True
+        return bool(getattr(v, "ill_typed", False))
+
+    return violates
 
 
 def _not_datatype(dt: str) -> str:

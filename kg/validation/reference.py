@@ -9,12 +9,13 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from kg.validate import ResultRow
+from kg.validate import LoadedData, ResultRow
 from kg.validation.terms import node_text, to_rdflib, value_text
 
 
-def data_graph(store: ox.Store, default_graph: list[Any] | None) -> Graph:
-    """The data graph as rdflib: the union of all graphs, or the given graphs."""
+def data_graph(data: LoadedData, default_graph: list[Any] | None) -> Graph:
+    """The data graph as rdflib (literals as written): the union of all graphs, or the given ones."""
+    store = data.store
     g = Graph()
     cache: dict[Any, Node] = {}
 
@@ -27,17 +28,22 @@ def data_graph(store: ox.Store, default_graph: list[Any] | None) -> Graph:
     graphs = default_graph if default_graph is not None else [None]
     for name in graphs:
         for q in store.quads_for_pattern(None, None, None, name):
-            g.add((conv(q.subject), conv(q.predicate), conv(q.object)))
+            s, p = conv(q.subject), conv(q.predicate)
+            if isinstance(q.object, ox.Literal) and data.originals:
+                for o in data.original(q.subject, q.predicate, q.object):
+                    g.add((s, p, conv(o)))
+            else:
+                g.add((s, p, conv(q.object)))
     return g
 
 
-def run_pyshacl(store: ox.Store, default_graph: list[Any] | None, shapes: Graph) -> list[ResultRow]:
+def run_pyshacl(data: LoadedData, default_graph: list[Any] | None, shapes: Graph) -> list[ResultRow]:
     """Validate with pyshacl; return the results as rows."""
     import pyshacl
 
-    data = data_graph(store, default_graph)
+    graph = data_graph(data, default_graph)
     _conforms, report, _text = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=False,
+        graph, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=False,
         abort_on_first=False,
     )
     return rows_from_report(report, shapes)
