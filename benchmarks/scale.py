@@ -87,8 +87,8 @@ def _nni(n: int) -> str:
     return f'"{n}"^^{_XSD_INTEGER}'
 
 
-def _int(n: int) -> str:
-    return f'"{n}"^^<{XSD}integer>'
+def _pos(n: int) -> str:
+    return f'"{n}"^^<{XSD}positiveInteger>'
 
 
 def _dec(text: str) -> str:
@@ -243,21 +243,27 @@ INDICATORS = [  # (slug, unit, english phrase)
     ("share-of-enterprises", "percent", "share of enterprises"),
 ]
 QUALIFIERS = ["exact", "exact", "exact", "approximately", "more-than", "less-than"]
-MECHANISMS = [
-    "knowledge-exchange",
-    "joint-rnd",
-    "networking",
-    "technology-transfer",
-    "shared-infrastructure",
-    "staff-training",
-]
+LIST_SCHEMES = {  # scheme -> its concepts (ontology/vocab), for enumerations
+    "mechanism": ["knowledge-exchange", "joint-rnd", "networking", "competition-enhancement"],
+    "innovation-problem": [
+        "fragmented-innovation-infrastructure", "low-international-cooperation",
+        "lack-of-systemic-clusters", "weak-regulation-and-incentives",
+        "skills-shortage-and-technology-lag",
+    ],
+    "cluster-characteristic": [
+        "geographic-localisation", "common-field-and-shared-infrastructure",
+        "links-between-firms-science-and-government", "presence-of-competition",
+        "innovation-oriented-joint-activity", "long-term-stable-links", "long-term-perspective",
+    ],
+    "benefit": ["economies-of-scale-and-synergy", "access-to-skills", "access-to-finance"],
+    "challenge": ["lack-of-coordination", "intra-cluster-competition",
+                  "dependence-on-state-support"],
+    "integration-channel": ["international-partnerships", "tnc-interaction", "fairs-and-forums"],
+}  # fmt: skip
 DIMENSIONS = [
-    "production-basis",
-    "innovation-source",
-    "relations-between-firms",
-    "role-of-the-state",
-    "market-orientation",
-]
+    "production-basis", "production-structure", "competition", "territorial-location",
+    "economic-indicators", "labour-market", "state-regulation", "cooperation-mechanism",
+]  # fmt: skip
 ENTERPRISE_MODELS = ["traditional", "cluster-type"]
 THEORIES = [
     "industrial-districts",
@@ -617,6 +623,8 @@ class Generator:
                 self._q(e.iri, A, _i(CK + e.cls), g)
                 self._q(e.iri, P["prefLabel"], _lit(e.en, "en"), g)
                 self._q(e.iri, P["prefLabel"], _lit(e.ru, "ru"), g)
+                self._q(e.iri, P["prefLabel"], _lit(e.ru, "uz-Cyrl"), g)  # synthetic names:
+                self._q(e.iri, P["prefLabel"], _lit(e.en, "uz-Latn"), g)  # same in each script
                 parent = e.extra.get("parent")
                 if parent:
                     self._q(e.iri, P["partOfPlace"], f"<{ID}place/{parent}>", g)
@@ -748,25 +756,25 @@ class Generator:
             )
             return Plan("cites", text, [theory], {"o": theory.iri})
         if roll < 0.975:
-            items = rng.sample(MECHANISMS, rng.randint(2, 4))
-            lead = (
-                "Основные механизмы интеграции следующие:"
-                if ru
-                else "The main integration mechanisms are the following:"
-            )
+            scheme = rng.choice(sorted(LIST_SCHEMES))
+            concepts = LIST_SCHEMES[scheme]
+            items = rng.sample(concepts, rng.randint(2, len(concepts)))
+            words = scheme.replace("-", " ")
+            lead = f"Основные элементы ({words}):" if ru else f"The main items ({words}) are:"
             self.list_no += 1
-            plans = [Plan("enumeration", lead, [], {"items": items, "key": f"list-{self.list_no}"})]
+            data = {"items": items, "key": f"list-{self.list_no}", "scheme": scheme}
+            plans = [Plan("enumeration", lead, [], data)]
             for pos, item in enumerate(items, 1):
                 plans.append(
                     Plan(
                         "item",
                         f"{pos}) {item.replace('-', ' ')};",
                         [],
-                        {"position": pos, "concept": item},
+                        {"position": pos, "concept": item, "scheme": scheme},
                     )
                 )
             return plans
-        dims = rng.sample(DIMENSIONS, rng.randint(1, 3))
+        dims = rng.sample(DIMENSIONS, rng.choice([1, 2, 3, 8]))
         self.list_no += 1
         key = f"table-{self.list_no}"
         plans = [
@@ -891,7 +899,8 @@ class Generator:
         mentioned: set[str] = set()
         enum_iri, enum_items, table_iri = "", 0, ""
         for plan, span in zip(plans, spans, strict=True):
-            if self.count >= self.target - 10:  # budget spent: the rest of the text has no facts
+            if self.count >= self.target - 10 and plan.kind not in ("item", "cell"):
+                # budget spent: the rest of the text has no facts (lists/tables stay whole)
                 break
             # mentions: one oa:identifying annotation per occurrence, one ck:mentions fact each
             for ent in plan.entities:
@@ -988,8 +997,8 @@ class Generator:
                 q(node, A, C["Enumeration"], g)
                 q(node, A, C["Fact"], g)
                 q(node, P["label"], _lit(plan.text, lang), g)
-                q(node, P["listScheme"], f"<{ID}scheme/mechanism>", g)
-                q(node, P["itemCount"], _int(len(items)), g)
+                q(node, P["listScheme"], f"<{ID}scheme/{d['scheme']}>", g)
+                q(node, P["itemCount"], _nni(len(items)), g)
                 ann = self._evidence(
                     g, src, text, span[0], span[1], node, C["describing"], lang, shift
                 )
@@ -1000,9 +1009,9 @@ class Generator:
                 q(node, A, C["EnumerationItem"], g)
                 q(node, A, C["Fact"], g)
                 q(node, P["inEnumeration"], f"<{enum_iri}>", g)
-                q(node, P["position"], _int(int(str(d["position"]))), g)
+                q(node, P["position"], _pos(int(str(d["position"]))), g)
                 q(node, P["itemText"], _lit(plan.text, lang), g)
-                q(node, P["denotes"], f"<{ID}mechanism/{d['concept']}>", g)
+                q(node, P["denotes"], f"<{ID}{d['scheme']}/{d['concept']}>", g)
                 ann = self._evidence(
                     g, src, text, span[0], span[1], node, C["describing"], lang, shift
                 )

@@ -102,7 +102,7 @@ def test_size_within_tolerance_and_no_duplicates(size: int, ontology: bool,
     stats = generate(size, path, seed=1, ontology=ontology)
     lines = path.read_text(encoding="utf-8").count("\n")
     assert stats["triples"] == lines
-    assert abs(lines - size) / size < 0.05
+    assert abs(lines - size) / size < (0.1 if size < 10_000 else 0.02)
     assert len(load(path)) == lines  # every line a distinct, parseable quad
 
 
@@ -152,7 +152,7 @@ def test_conforms_to_the_shapes(tmp_path: Path) -> None:
     from rdflib import Dataset
 
     path = tmp_path / "g.nq"
-    generate(2_000, path, seed=3, ontology=False)
+    generate(2_000, path, seed=3)  # 2k triples of data + the ontology graph (concepts)
     ds = Dataset(default_union=True)
     ds.parse(path, format="nquads")
     result = validate_dataset(ds)
