@@ -76,9 +76,13 @@ def run_build(
     out_dir: Path = BUILD_DIR,
     validate: bool = True,
     progress: bool = True,
-    curation_dir: Path = CURATION_DIR,
+    curation_dir: Path | None = None,
 ) -> BuildSummary:
-    """Run the whole pipeline; raise ``InputError`` (bad input) or ``CheckFailed`` (SHACL)."""
+    """Run the whole pipeline; raise ``InputError`` (bad input) or ``CheckFailed`` (SHACL).
+
+    Curated relations belong to a corpus: ``curation_dir`` defaults to ``data/curation`` for
+    the project corpus, to ``{corpus_dir}/curation`` when that exists, else none.
+    """
     from kg.atomic import atomic_directory
 
     started = time.perf_counter()
@@ -93,7 +97,8 @@ def run_build(
 
         docs = load_corpus(Path(corpus_dir))
         step("extract")
-        records, cands = extract_all(docs, lexicon, Path(curation_dir), summary)
+        curation = resolve_curation_dir(Path(corpus_dir), curation_dir)
+        records, cands = extract_all(docs, lexicon, curation, summary)
         step("rdf")
         from kg.rdf.dataset import build_dataset
 
@@ -118,8 +123,18 @@ def run_build(
     return summary
 
 
+def resolve_curation_dir(corpus_dir: Path, curation_dir: Path | None) -> Path | None:
+    """The curation directory of a corpus (see :func:`run_build`)."""
+    if curation_dir is not None:
+        return Path(curation_dir)
+    if Path(corpus_dir).resolve() == CORPUS_DIR.resolve():
+        return CURATION_DIR
+    own = Path(corpus_dir) / "curation"
+    return own if own.is_dir() else None
+
+
 def extract_all(
-    docs: list[Document], lexicon: Lexicon, curation_dir: Path, summary: BuildSummary
+    docs: list[Document], lexicon: Lexicon, curation_dir: Path | None, summary: BuildSummary
 ) -> tuple[list[Record], list[Any]]:
     """Mentions, candidates and the records of every available extractor."""
     from kg.extract.mentions import candidates, find_mentions
@@ -127,6 +142,8 @@ def extract_all(
     records: list[Record] = []
     all_candidates: list[Any] = []
     extractors = available_extractors()
+    if curation_dir is None:
+        extractors.pop("curation", None)
     summary.extractors = ["mentions", *sorted(extractors)]
     summary.sources = len(docs)
     mentioned: set[str] = set()
@@ -149,7 +166,7 @@ def extract_all(
         for name in ("enumerations", "tables"):
             if name in extractors:
                 records.extend(extractors[name](doc, lexicon))
-    if "curation" in extractors:
+    if "curation" in extractors and curation_dir is not None:
         records.extend(extractors["curation"](docs, curation_dir))
     summary.entities = len(mentioned)
     summary.concepts = len(concepts)
@@ -374,8 +391,24 @@ def print_summary(summary: BuildSummary) -> None:
     show_default=True,
     help="Build directory (replaced as a whole on success).",
 )
+@click.option(
+    "--curation",
+    "curation_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Curated relations (default: data/curation for the project corpus, else "
+    "CORPUS/curation when present).",
+)
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary table.")
-def build_command(corpus_dir: Path, out_dir: Path, no_validate: bool, quiet: bool) -> None:
+def build_command(
+    corpus_dir: Path, out_dir: Path, curation_dir: Path | None, no_validate: bool, quiet: bool
+) -> None:
     """Build the graph from the articles: clean, extract, RDF, validate, dump."""
-    run_build(corpus_dir=corpus_dir, out_dir=out_dir, validate=not no_validate, progress=not quiet)
+    run_build(
+        corpus_dir=corpus_dir,
+        out_dir=out_dir,
+        validate=not no_validate,
+        progress=not quiet,
+        curation_dir=curation_dir,
+    )

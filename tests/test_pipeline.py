@@ -1,0 +1,130 @@
+"""``clusterkg build`` end to end: outputs, byte-identical rebuild, a new article with no code
+change, bad input (exit 2, nothing written), and ``clusterkg explain``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.explain import explain, explain_command, resolve
+from kg.pipeline import run_build
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_build_outputs_and_summary(build_dir: Path) -> None:
+    for name in ("clusterkg.nq", "summary.json", "candidates.tsv"):
+        assert (build_dir / name).is_file(), name
+    summary = json.loads((build_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["sources"] == 2
+    assert summary["sentences"] == 259
+    assert summary["mentions"] == 254
+    assert summary["evidence_share"] == 1.0
+    assert summary["article_triples"] == summary["evidenced_triples"] > 10000
+    assert summary["per_source"]["000_294bae6919eed714"]["sentences"] == 143
+    assert summary["per_source"]["003_2c5d2ceac335d1da"]["mentions"] == 109
+    if summary["validated"]:
+        assert summary["violations"] == 0
+    lines = (build_dir / "clusterkg.nq").read_bytes().splitlines()
+    assert lines == sorted(lines) and len(lines) == len(set(lines))
+    assert not list(build_dir.parent.glob(".build.*"))  # no temporary directory left
+
+
+def test_rebuild_is_byte_identical(build_dir: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    run_build(out_dir=again, validate=False, progress=False)
+    for name in ("clusterkg.nq", "candidates.tsv"):
+        assert (again / name).read_bytes() == (build_dir / name).read_bytes(), name
+
+
+def test_new_article_needs_no_code_change(tmp_path: Path) -> None:
+    out = tmp_path / "new"
+    summary = run_build(corpus_dir=FIXTURES / "corpus_new", out_dir=out, progress=False)
+    assert summary.sources == 1 and summary.sentences == 17 and summary.mentions == 15
+    assert summary.evidence_share == 1.0
+    nq = (out / "clusterkg.nq").read_text(encoding="utf-8")
+    graph = "<https://w3id.org/clusterkg/id/graph/101_pangyo_cluster>"
+    for entity in (
+        "cluster/silicon-valley",
+        "org/oecd",
+        "org/stanford-university",
+        "place/south-korea",
+        "theory/triple-helix",
+    ):
+        quad = (
+            f"<https://w3id.org/clusterkg/id/source/101_pangyo_cluster> "
+            f"<https://w3id.org/clusterkg/ontology#mentions> "
+            f"<https://w3id.org/clusterkg/id/{entity}> {graph} ."
+        )
+        assert quad in nq, entity
+    tsv = (out / "candidates.tsv").read_text(encoding="utf-8")
+    names = {line.split("\t")[0] for line in tsv.splitlines()[1:]}
+    assert {"Samsung", "KAIST", "SK Telecom", "Pangyo Techno Valley", "Пангё Техновэлли"} <= names
+
+
+@pytest.mark.parametrize(
+    ("corpus", "message"),
+    [
+        ("corpus_bad_encoding", "201_latin1.txt:3: not UTF-8"),
+        ("corpus_empty_file", "202_empty.txt: the article file is empty"),
+        ("corpus_missing_file", "file listed in the catalogue is missing: 204_absent.txt"),
+        ("corpus_bad_yaml", "sources.yaml:5: malformed YAML"),
+    ],
+)
+def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, corpus: str, message: str) -> None:
+    fresh = tmp_path / "fresh"
+    previous = tmp_path / "previous"
+    previous.mkdir()
+    (previous / "clusterkg.nq").write_text("old build\n", encoding="utf-8")
+    for out in (fresh, previous):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kg.cli",
+                "build",
+                "--quiet",
+                "--no-validate",
+                "--corpus",
+                str(FIXTURES / corpus),
+                "--out",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 2
+        assert message in result.stderr and "Traceback" not in result.stderr
+    assert not fresh.exists()
+    assert (previous / "clusterkg.nq").read_text(encoding="utf-8") == "old build\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["previous"]
+
+
+def test_explain(build_dir: Path) -> None:
+    about, facts = explain("id:cluster/silicon-valley", build_dir)
+    assert "ck:TechnologyCluster" in about["types"]
+    assert about["mentions"] == [
+        "id:source/000_294bae6919eed714: 7",
+        "id:source/003_2c5d2ceac335d1da: 3",
+    ]
+    mention_facts = [f for f in facts if " ck:mentions " in f.statement]
+    assert [f.quote for f in mention_facts] == ["Силикон водийси", "Silikon vodiysi"]
+    for fact in facts:
+        assert fact.quote and fact.end > fact.start and fact.raw_end > fact.raw_start
+    result = CliRunner().invoke(
+        explain_command, ["cluster/silicon-valley", "--build", str(build_dir)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "“Силикон водийси”" in result.output
+    assert "id:source/000_294bae6919eed714 [" in result.output
+
+
+def test_explain_resolves_names() -> None:
+    iri = "https://w3id.org/clusterkg/id/org/oecd"
+    assert resolve("id:org/oecd") == resolve("org/oecd") == resolve(f"<{iri}>") == iri
