@@ -5,7 +5,8 @@ Matching works on tokens. Every label (``skos:prefLabel``, ``altLabel``, ``hidde
 tokenised; a text token matches a label token when their *key sets* intersect:
 
 - the lower-cased form (``ё`` -> ``е``, apostrophes normalised to ``o‘``/``’``);
-- Russian lemmas (pymorphy3 normal forms) of Cyrillic tokens: ``Силиконовой`` -> ``силиконовый``;
+- Russian lemmas (pymorphy3 normal forms) of Cyrillic tokens: ``Силиконовой`` -> ``силиконовый``
+  (not for Uzbek labels, nor for words with the Uzbek-only letters ``ў қ ғ ҳ``);
 - Uzbek stems of text tokens (suffix chains stripped, stem of 4+ letters):
   ``кластерларнинг`` -> ``кластер``; an upper-case acronym followed by a suffix:
   ``АҚШнинг`` -> ``ақш``, ``ЕИда`` -> ``еи``;
@@ -105,17 +106,24 @@ def _with_translit(keys: set[str]) -> frozenset[str]:
     return frozenset(k for k in out if k)
 
 
-@lru_cache(maxsize=65536)
-def label_keys(token: str) -> frozenset[str]:
-    """Keys of a label token: the same as a text token's (labels may be inflected too)."""
-    return text_keys(token)
+UZBEK_ONLY_LETTERS = re.compile(r"[ўқғҳЎҚҒҲ]")
 
 
 @lru_cache(maxsize=65536)
-def text_keys(token: str) -> frozenset[str]:
-    """Keys of a text token: as :func:`label_keys` plus Uzbek stems and acronym stems."""
+def label_keys(token: str, lang: str = "") -> frozenset[str]:
+    """Keys of a label token: the same as a text token's (labels may be inflected too), with
+    Russian lemmas only for Russian (or untagged) labels."""
+    return text_keys(token, russian=lang in ("ru", ""))
+
+
+@lru_cache(maxsize=65536)
+def text_keys(token: str, russian: bool = True) -> frozenset[str]:
+    """Keys of a token: lower-case form, Russian lemmas (not for words with Uzbek-only
+    letters), Uzbek stems, acronym stem, English singular, and their transliterations."""
     base = _norm(token)
-    keys = {base, *_lemmas(token)}
+    keys = {base}
+    if russian and not UZBEK_ONLY_LETTERS.search(token):
+        keys |= _lemmas(token)
     keys |= {s for s in strip_suffixes(base) if len(s) >= 4}
     if re.fullmatch(r"[a-z]{4,}s", base):  # English plural: clusters -> cluster
         keys.add(base[:-1])
@@ -286,7 +294,7 @@ class Lexicon:
     def _build_patterns(self) -> None:
         seen: set[tuple[URIRef, tuple[str, ...]]] = set()
         for iri in sorted(self.entries):
-            for _lang, label in self.labels(iri):
+            for lang, label in self.labels(iri):
                 toks = [t for _, _, t in tokenize(label)]
                 if not toks:
                     continue
@@ -298,7 +306,7 @@ class Lexicon:
                 for tok in toks:
                     upper = sum(c.isupper() for c in tok)
                     acronym = upper >= 2 and sum(c.islower() for c in tok) <= 1
-                    compiled.append((label_keys(tok), tok if acronym else None))
+                    compiled.append((label_keys(tok, lang), tok if acronym else None))
                 pattern = _Pattern(iri, label, tuple(compiled), self.entries[iri].scheme)
                 first_keys, first_prefix = compiled[0]
                 for key in first_keys if first_prefix is None else {_norm(first_prefix)}:
