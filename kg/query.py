@@ -296,7 +296,7 @@ class _Group:
 
     start: int  # offset just after "{"
     end: int = -1  # offset of the matching "}"
-    kind: str = "group"  # group | template | data | subquery
+    kind: str = "group"  # group | template | data | subquery | exists
     depth: int = 0
     fresh: bool = True  # no token seen inside yet
     variables: set[str] = field(default_factory=set)
@@ -304,14 +304,15 @@ class _Group:
 
 def scan_groups(text: str) -> list[_Group]:
     """Every brace pair of a query with its kind (group graph pattern, CONSTRUCT template,
-    VALUES data block or subquery wrapper) and the variables mentioned inside; comments,
-    strings and IRIs are skipped by a small tokenizer, so braces and ``?x`` in them do not
-    count."""
+    VALUES data block, subquery wrapper or EXISTS pattern) and the variables mentioned
+    inside; comments, strings and IRIs are skipped by a small tokenizer, so braces and
+    ``?x`` in them do not count."""
     groups: list[_Group] = []
     stack: list[_Group] = []
     form: str | None = None
     pending_values = False
     after_where = False
+    last_word = ""
     for match in _TOKEN_RE.finditer(text):
         kind, token = match.lastgroup, match.group()
         if kind == "comment":
@@ -328,13 +329,17 @@ def scan_groups(text: str) -> list[_Group]:
                 pending_values = True
             elif upper == "WHERE" and not stack:
                 after_where = True
+            last_word = upper
         elif kind == "var":
+            last_word = ""
             for group in stack:
                 group.variables.add(token[1:])
         elif kind == "brace" and token == "{":
             if pending_values:
                 group_kind = "data"
                 pending_values = False
+            elif last_word == "EXISTS":
+                group_kind = "exists"
             elif not stack and form == "CONSTRUCT" and not after_where and not any(
                     g.depth == 0 for g in groups):
                 group_kind = "template"
@@ -370,10 +375,12 @@ def inject_values(text: str, terms: dict[str, Term]) -> str:
     Why it gives the embedded store's answers: pyoxigraph substitutes the value for the
     variable everywhere (SEP-0007). A VALUES block placed first in a group is joined with that
     group, so its BGPs, FILTERs, BINDs see the value; repeating it in each nested group that
-    mentions the variable (OPTIONAL, UNION branch, GRAPH, EXISTS) makes the value visible
-    there too, whatever the server's evaluation order (Virtuoso evaluates an OPTIONAL's
-    FILTER inside the OPTIONAL, where an outer binding is not in scope). The same constant on
-    both sides of a join changes nothing else. A trailing VALUES clause would not do: SPARQL
+    mentions the variable (OPTIONAL, UNION branch, GRAPH, subquery WHERE) makes the value
+    visible there too, whatever the server's evaluation order (Virtuoso evaluates an
+    OPTIONAL's FILTER inside the OPTIONAL, where an outer binding is not in scope). The same
+    constant on both sides of a join changes nothing else. ``EXISTS { }`` patterns are left
+    alone: they see the outer bindings by definition (and Virtuoso 7 mis-evaluates a VALUES
+    block inside them). A trailing VALUES clause would not do: SPARQL
     joins it after GROUP BY and HAVING.
     """
     if not terms:

@@ -326,3 +326,65 @@ def compare_results(query: object, expected: object, actual: object,
     if query.ordered and a_rows != b_rows:  # type: ignore[attr-defined]
         return "same rows in a different order"
     return None
+
+
+# --- a scripted HTTP server for retry and timeout tests ------------------------------------
+
+SELECT_JSON = (b'{"head":{"vars":["x"]},'
+               b'"results":{"bindings":[{"x":{"type":"literal","value":"ok"}}]}}')
+
+
+@contextlib.contextmanager
+def scripted_server(script: list[str]) -> Iterator[tuple[str, list[str]]]:
+    """A loopback HTTP server answering request i by ``script[i]`` (the last one repeats):
+    ``"200"`` SPARQL JSON, ``"503"``/``"429"``/``"502"``/``"401"`` that status,
+    ``"reset"`` close the connection without answering, ``"slow"`` wait 5 s first.
+    Yields the URL and the list of request methods seen."""
+    import http.server
+    import threading
+
+    seen: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            return
+
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            step = script[min(len(seen), len(script) - 1)]
+            seen.append(self.command)
+            if step == "reset":
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if step == "slow":
+                time.sleep(5)
+                step = "200"
+            if step == "200":
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(SELECT_JSON)))
+                self.end_headers()
+                self.wfile.write(SELECT_JSON)
+                return
+            body = f"scripted failure {step}\nsecond line".encode()
+            self.send_response(int(step))
+            if step == "429":
+                self.send_header("Retry-After", "0")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_PUT = _answer
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/sparql", seen
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

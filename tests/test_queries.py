@@ -223,7 +223,6 @@ def test_ask_queries_with_parameters(store: ox.Store) -> None:
     assert ask("CQ17-ask-mentioned-in-both") is True
     assert ask("CQ17-ask-mentioned-in-both", entity="id:org/oxford-research") is False
     assert ask("CQ18-ask-table-complete") is False  # the fixture table has 2 dimensions
-    assert ask("CQ18-ask-table-complete", dimensions="2") is True
 
 
 def test_construct_and_describe(store: ox.Store) -> None:

@@ -1,0 +1,226 @@
+"""Remote SPARQL endpoints: real Oxigraph and Virtuoso servers on loopback, loaded through the
+Graph Store Protocol, answering every stored query exactly as the embedded store does;
+injection, authentication, retries, timeouts and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from servers import (
+    Server,
+    ServerUnavailable,
+    closed_port,
+    compare_results,
+    oxigraph_server,
+    scripted_server,
+    virtuoso_server,
+)
+
+from kg.endpoint import Endpoint, count_triples, load_build
+from kg.errors import InputError
+from kg.query import bind_params, execute, load_queries
+from kg.store import open_store
+
+pytestmark = pytest.mark.server
+
+HERE = Path(__file__).resolve().parent
+FIXTURE = HERE / "fixtures" / "queries" / "fixture.nq"
+QUERIES = load_queries()
+TIMINGS: dict[str, float] = {}
+
+
+@dataclass
+class Loaded:
+    """A running server loaded with a data set, and the same data set embedded."""
+
+    server: Server
+    endpoint: Endpoint
+    store: ox.Store
+    nquads: Path
+    dataset: str
+
+
+@pytest.fixture(scope="module", params=[("oxigraph", "fixture"), ("virtuoso", "fixture"),
+                                        ("oxigraph", "build"), ("virtuoso", "build")],
+                ids=lambda p: f"{p[0]}-{p[1]}")
+def loaded(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
+    """A server (started once per module and data set) with the graph PUT into it."""
+    kind, dataset = request.param
+    nquads = FIXTURE if dataset == "fixture" else \
+        request.getfixturevalue("build_dir") / "clusterkg.nq"
+    workdir = tmp_path_factory.mktemp(f"{kind}-{dataset}")
+    started = time.monotonic()
+    try:
+        context = oxigraph_server(workdir) if kind == "oxigraph" else virtuoso_server(workdir)
+        server = context.__enter__()
+    except ServerUnavailable as err:
+        pytest.skip(f"SKIPPED LOUDLY: {kind} server cannot be started: {err}")
+    try:
+        TIMINGS[f"{kind} start"] = time.monotonic() - started
+        endpoint = Endpoint(server.query_url, user=server.user, password=server.password,
+                            auth=server.auth, timeout=30)
+        started = time.monotonic()
+        rows = load_build(endpoint, server.gsp_url, nquads)
+        TIMINGS[f"{kind} load {dataset}"] = time.monotonic() - started
+        assert all(sent == stored for _, sent, stored in rows), rows
+        yield Loaded(server, endpoint, open_store(nquads=nquads), nquads, dataset)
+    finally:
+        context.__exit__(None, None, None)
+        for key, seconds in sorted(TIMINGS.items()):  # visible with pytest -s
+            print(f"timing {key}: {seconds:.2f} s")
+
+
+def describe_subject(name: str) -> str | None:
+    """The resource a DESCRIBE query describes with its default parameters."""
+    query = QUERIES[name]
+    if query.form != "DESCRIBE":
+        return None
+    (term,) = bind_params(query, {}).values()
+    return term.value
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_server_answers_like_the_embedded_store(loaded: Loaded, name: str) -> None:
+    query = QUERIES[name]
+    started = time.monotonic()
+    expected = execute(query, {}, store=loaded.store)
+    middle = time.monotonic()
+    actual = execute(query, {}, endpoint=loaded.endpoint)
+    done = time.monotonic()
+    key = f"{loaded.server.name} {loaded.dataset}"
+    TIMINGS[f"embedded {loaded.dataset}"] = TIMINGS.get(f"embedded {loaded.dataset}", 0) + \
+        middle - started
+    TIMINGS[key] = TIMINGS.get(key, 0) + done - middle
+    problem = compare_results(query, expected, actual, describe_subject(name))
+    assert problem is None, f"{loaded.server.name}, {name}: {problem}"
+
+
+def test_injection_is_a_plain_literal_on_the_server(loaded: Loaded) -> None:
+    graphs = loaded.endpoint.graphs()
+    before = count_triples(loaded.endpoint, graphs)
+    for attack in ('"} DROP ALL {', "} DROP ALL { ", '") } } ; DROP ALL ; SELECT * { ("'):
+        result = execute(QUERIES["CQ33-search-labels"], {"text": attack},
+                         endpoint=loaded.endpoint)
+        assert result.rows == []
+    with pytest.raises(InputError, match=r"area \(iri\)"):
+        execute(QUERIES["CQ03-statistics-by-area"],
+                {"area": "<https://x/> } ; DROP ALL ; SELECT * { <y>"}, endpoint=loaded.endpoint)
+    assert count_triples(loaded.endpoint, graphs) == before
+    assert sum(before.values()) == len(loaded.store)
+
+
+def test_query_command_against_the_server(loaded: Loaded) -> None:
+    if loaded.dataset != "fixture":
+        pytest.skip("one data set is enough for the command line")
+    args = ["query", "CQ12", "--param", "area=id:place/usa", "--format", "json",
+            "--endpoint", loaded.server.query_url]
+    if loaded.server.user:
+        args += ["--user", loaded.server.user, "--password", loaded.server.password or "",
+                 "--auth", loaded.server.auth]
+    result = subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", *args],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    clusters = sorted(b["place"]["value"].rsplit("/", 1)[1]
+                      for b in json.loads(result.stdout)["results"]["bindings"])
+    assert clusters == ["santa-clara-county", "usa"]
+
+
+def test_load_command_reports_triples_per_graph(loaded: Loaded, tmp_path: Path) -> None:
+    if loaded.dataset != "fixture":
+        pytest.skip("one data set is enough for the command line")
+    shutil.copy(loaded.nquads, tmp_path / "clusterkg.nq")
+    args = ["load", "--endpoint", loaded.server.query_url, "--gsp", loaded.server.gsp_url,
+            "--build", str(tmp_path)]
+    if loaded.server.user:
+        args += ["--user", loaded.server.user, "--password", loaded.server.password or "",
+                 "--auth", loaded.server.auth]
+    result = subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", *args],
+                            capture_output=True, text=True, timeout=60,
+                            env={"COLUMNS": "250", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    for graph, triples in (("000_294bae6919eed714", 958), ("003_2c5d2ceac335d1da", 708),
+                           ("lexicon", 73), ("ontology", 268)):
+        line = next(x for x in result.stdout.splitlines() if f"graph/{graph}" in x)
+        cells = [cell.strip() for cell in line.split("│")]
+        assert cells[2:4] == [str(triples), str(triples)], line
+
+
+def test_wrong_credentials_give_one_line(loaded: Loaded) -> None:
+    if loaded.server.user is None or loaded.dataset != "fixture":
+        pytest.skip("only Virtuoso's GSP endpoint is protected")
+    endpoint = Endpoint(loaded.server.query_url, user="dba", password="wrong", auth="digest",
+                        timeout=10, retries=0)
+    with pytest.raises(InputError) as err:
+        endpoint.put_graph(loaded.server.gsp_url, "https://example.org/g", b"")
+    assert str(err.value).startswith(f"{loaded.server.gsp_url}: HTTP 401 Unauthorized")
+    assert "\n" not in str(err.value)
+
+
+def test_bad_query_gives_one_line_http_error(loaded: Loaded) -> None:
+    if loaded.dataset != "fixture":
+        pytest.skip("one data set is enough")
+    with pytest.raises(InputError) as err:
+        loaded.endpoint.query("SELECT * WHERE { ?s ?p }", "SELECT")
+    message = str(err.value)
+    assert message.startswith(loaded.server.query_url) and "\n" not in message
+    assert "400" in message or "QueryBadFormed" in message
+
+
+# --- transient failures, timeouts, unreachable endpoints ----------------------------------
+
+def test_transient_errors_are_retried_with_backoff() -> None:
+    with scripted_server(["503", "reset", "429", "200"]) as (url, seen):
+        endpoint = Endpoint(url, retries=3, backoff=0.05, graph_base=None)
+        started = time.monotonic()
+        data = endpoint.query("SELECT ?x WHERE { }", "SELECT")
+        assert json.loads(data)["results"]["bindings"][0]["x"]["value"] == "ok"
+        assert len(seen) == 4
+        assert time.monotonic() - started >= 0.05 + 0.1  # 0.05 + 0.1 (+ Retry-After: 0)
+
+
+def test_persistent_overload_gives_up_with_one_line() -> None:
+    with scripted_server(["502"]) as (url, seen):
+        endpoint = Endpoint(url, retries=2, backoff=0.01, graph_base=None)
+        with pytest.raises(InputError) as err:
+            endpoint.query("SELECT ?x WHERE { }", "SELECT")
+        assert str(err.value) == f"{url}: HTTP 502 Bad Gateway (gave up after 3 attempts)"
+        assert len(seen) == 3
+
+
+def test_client_errors_are_not_retried() -> None:
+    with scripted_server(["401"]) as (url, seen):
+        endpoint = Endpoint(url, retries=3, backoff=0.01, graph_base=None)
+        with pytest.raises(InputError) as err:
+            endpoint.query("SELECT ?x WHERE { }", "SELECT")
+        assert len(seen) == 1 and "\n" not in str(err.value)
+
+
+def test_slow_endpoint_times_out() -> None:
+    with scripted_server(["slow"]) as (url, _seen):
+        endpoint = Endpoint(url, timeout=1, retries=0, graph_base=None)
+        started = time.monotonic()
+        with pytest.raises(InputError, match=r"no answer within 1 s"):
+            endpoint.query("SELECT ?x WHERE { }", "SELECT")
+        assert time.monotonic() - started < 4
+
+
+def test_unreachable_endpoint_fails_within_the_timeout() -> None:
+    url = f"http://127.0.0.1:{closed_port()}/sparql"
+    endpoint = Endpoint(url, timeout=2, retries=3)
+    started = time.monotonic()
+    with pytest.raises(InputError) as err:
+        execute(QUERIES["CQ13-place-hierarchy"], {}, endpoint=endpoint)
+    assert time.monotonic() - started < 2
+    assert str(err.value) == f"{url}: cannot connect ([Errno 111] Connection refused)"
+    with pytest.raises(InputError, match="cannot connect"):
+        load_build(endpoint, url.replace("sparql", "store"), FIXTURE)
