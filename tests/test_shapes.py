@@ -1,0 +1,204 @@
+"""SHACL shapes: exact results on every fixture (manifest), both engines, coverage of every shape.
+
+``tests/fixtures/shapes/manifest.yaml`` lists, for each fixture, the shapes files it is
+validated with and every expected result as (focus, shape, path, value, component, severity).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SH
+
+from kg.validate import (
+    PROFILES,
+    SHAPES_DIR,
+    compact,
+    default_shapes,
+    load_shapes,
+    store_from_files,
+    validate_dataset,
+    validate_store,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
+# fixture name -> shapes files (relative to shapes/); None = the default set (shapes/*.shacl.ttl)
+SHAPES_OF: dict[str, list[str] | None] = {
+    "Complete": None,
+    "ArticleGraph": ["article-graph.shacl.ttl"],
+    "Clusters": ["clusters.shacl.ttl"],
+    "Concepts": ["concepts.shacl.ttl"],
+    "Dataset": ["dataset.shacl.ttl"],
+    "Eccp": ["profiles/eccp-cluster-labelling.shacl.ttl"],
+    "EnumerationsTables": ["enumerations-tables.shacl.ttl"],
+    "Evidence": ["evidence.shacl.ttl"],
+    "Memberships": ["memberships.shacl.ttl"],
+    "OntologyQuality": ["ontology-quality.shacl.ttl"],
+    "Organisations": ["organisations.shacl.ttl"],
+    "Persons": ["persons.shacl.ttl"],
+    "Places": ["places.shacl.ttl"],
+    "PoliciesProgrammes": ["policies-programmes.shacl.ttl"],
+    "Sources": ["sources.shacl.ttl"],
+    "Statistics": ["statistics.shacl.ttl"],
+}
+CKSH = "https://w3id.org/clusterkg/shapes#"
+SEVERITIES = {SH.Violation, SH.Warning, SH.Info}
+
+logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)  # ill-typed literals on purpose
+
+
+def row_entry(row: Any) -> dict[str, str | None]:
+    """A result as it is written in the manifest (compact names)."""
+    value = row.value
+    if value is not None and value.startswith("<") and value.endswith(">"):
+        value = compact(value[1:-1])
+    return {
+        "focus": compact(row.focus),
+        "shape": compact(row.shape),
+        "path": compact(row.path) if row.path else None,
+        "value": value,
+        "component": row.component,
+        "severity": row.severity,
+    }
+
+
+def _manifest() -> list[dict[str, Any]]:
+    return yaml.safe_load((FIXTURES / "manifest.yaml").read_text(encoding="utf-8"))
+
+
+def _key(entry: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(str(entry[k]) for k in ("focus", "shape", "path", "value", "component", "severity"))
+
+
+def _validate(entry: dict[str, Any], engine: str) -> Any:
+    shapes = entry["shapes"]
+    files = None if shapes == "default" else [SHAPES_DIR / s for s in shapes]
+    return validate_store(store_from_files([FIXTURES / entry["data"]]), files, engine=engine)
+
+
+MANIFEST = _manifest()
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+@pytest.mark.parametrize("entry", MANIFEST, ids=[e["data"] for e in MANIFEST])
+def test_fixture_results_are_exactly_the_expected_ones(entry: dict[str, Any], engine: str) -> None:
+    result = _validate(entry, engine)
+    got = Counter(_key(row_entry(r)) for r in result.results)
+    want = Counter(_key(e) for e in entry["results"])
+    assert got == want, (
+        f"unexpected: {sorted(got - want)}\nmissing: {sorted(want - got)}")
+    assert result.conforms is entry["conforms"]
+
+
+def test_valid_fixtures_have_no_results_and_invalid_ones_do() -> None:
+    for entry in MANIFEST:
+        if entry["data"].startswith("valid/"):
+            assert entry["results"] == [] and entry["conforms"], entry["data"]
+        else:
+            assert entry["results"], entry["data"]
+
+
+def _all_shapes() -> Graph:
+    return load_shapes([*default_shapes(), *PROFILES.values()]).all_shapes
+
+
+def test_every_shape_fails_in_an_invalid_fixture() -> None:
+    """Each node and property shape produces at least one result in some invalid fixture."""
+    g = _all_shapes()
+    failing = {e["shape"] for m in MANIFEST if m["data"].startswith("invalid/") for e in m["results"]}
+    missing = []
+    for shape in set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape)):
+        props = {compact(str(p)) for p in g.objects(shape, SH.property)}
+        name = compact(str(shape))
+        if name not in failing and not props & failing:
+            missing.append(name)
+    assert sorted(missing) == []
+
+
+def test_every_targeted_shape_has_focus_nodes_in_a_valid_fixture() -> None:
+    """Each node shape with targets applies to at least one node of a conforming fixture."""
+    g = _all_shapes()
+    targeted: set[URIRef] = set()
+    for pred in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
+        targeted |= {s for s in g.subjects(pred, None) if isinstance(s, URIRef)}
+    covered: set[str] = set()
+    for entry in MANIFEST:
+        if not entry["data"].startswith("valid/"):
+            continue
+        data = store_from_files([FIXTURES / entry["data"]])
+        for shape in targeted:
+            for cls in g.objects(shape, SH.targetClass):
+                q = (f"ASK {{ ?x a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{cls}> }}")
+                if data.store.query(q, use_default_graph_as_union=True):
+                    covered.add(str(shape))
+            for p in g.objects(shape, SH.targetObjectsOf):
+                if data.store.query(f"ASK {{ ?s <{p}> ?o }}", use_default_graph_as_union=True):
+                    covered.add(str(shape))
+    assert sorted(compact(str(s)) for s in targeted if str(s) not in covered) == []
+
+
+def test_every_shape_has_label_message_and_deliberate_severity() -> None:
+    g = _all_shapes()
+    problems = []
+    for shape in set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape)):
+        name = compact(str(shape))
+        if not isinstance(shape, URIRef) or not str(shape).startswith(CKSH):
+            problems.append(f"{shape}: not a named cksh: shape")
+        if not any(lbl.language == "en" for lbl in g.objects(shape, URIRef(
+                "http://www.w3.org/2000/01/rdf-schema#label"))):  # type: ignore[attr-defined]
+            problems.append(f"{name}: no rdfs:label@en")
+        if g.value(shape, SH.message) is None:
+            problems.append(f"{name}: no sh:message")
+        if g.value(shape, SH.severity) not in SEVERITIES:
+            problems.append(f"{name}: no explicit sh:severity")
+    for constraint in g.objects(None, SH.sparql):
+        if g.value(constraint, SH.message) is None:
+            problems.append(f"SPARQL constraint {constraint}: no sh:message")
+    assert problems == []
+
+
+def test_eccp_profile_is_warnings_only() -> None:
+    g = load_shapes([PROFILES["eccp"]]).all_shapes
+    severities = {g.value(s, SH.severity) for s in g.subjects(RDF.type, SH.NodeShape)}
+    assert severities == {SH.Warning}
+
+
+def test_validate_dataset_on_rdflib_dataset_keeps_named_graphs() -> None:
+    """The build's entry point: an rdflib Dataset, article-graph rules scoped per graph."""
+    from rdflib import Dataset
+
+    ds = Dataset()
+    ds.parse(FIXTURES / "invalid" / "ArticleGraph-001.trig", format="trig")
+    result = validate_dataset(ds, [SHAPES_DIR / "article-graph.shacl.ttl"])
+    assert not result.conforms
+    assert {r.graph for r in result.results} == {
+        "https://w3id.org/clusterkg/id/graph/901_coverage"}
+    assert sorted((compact(r.path), r.value) for r in result.results) == [
+        ("ck:locatedIn", "<https://w3id.org/clusterkg/id/place/california>"),
+        ("ck:specialisesIn", "<https://w3id.org/clusterkg/id/sector/software>"),
+        ("ck:value", '"3"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+        ("rdf:type", "<https://w3id.org/clusterkg/ontology#Fact>"),
+    ]
+
+
+def test_results_carry_the_evidence_quote_and_label() -> None:
+    data = store_from_files([FIXTURES / "invalid" / "Evidence-001.trig"])
+    result = validate_store(data, [SHAPES_DIR / "evidence.shacl.ttl"])
+    by_focus = {r.focus: r for r in result.results if r.shape.endswith("FactEvidenceSourceShape")}
+    row = by_focus["https://w3id.org/clusterkg/id/fact/aaaaaaaaaaa3"]
+    assert row.quote == "Silicon Valley"
+    assert row.message == ("The evidence of this fact quotes "
+                           "https://w3id.org/clusterkg/id/source/other, but the fact says it was "
+                           "derived from another source.")
+
+
+@pytest.mark.slow
+def test_built_graph_conforms(built_dataset: Any) -> None:
+    result = validate_dataset(built_dataset)
+    assert result.violations == [], [(r.shape_label, r.focus, r.message) for r in result.violations[:20]]
