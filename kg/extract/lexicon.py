@@ -15,8 +15,8 @@ tokenised; a text token matches a label token when their *key sets* intersect:
 A label token with two or more capitals and at most one small letter (an acronym: ``ЕИ``,
 ``AQSh``) only matches a text token that starts with it, case and all. Consecutive tokens
 of a match may be separated by spaces, hyphens, dots or ``&``. Overlapping matches: the
-longest (in characters) wins, then the earliest. No surface form is written in this code: all
-of them come from the labels.
+longest (in characters) wins, then the earliest, then a named entity over a concept. No
+surface form is written in this code: all of them come from the labels.
 """
 
 from __future__ import annotations
@@ -229,6 +229,7 @@ class Lexicon:
                 -(tokens[f[1] - 1][1] - tokens[f[0]][0]),
                 tokens[f[0]][0],
                 -len(f[2].tokens),
+                f[2].scheme != ENTITY,  # on a tie a named entity beats a concept
                 str(f[2].entity),
                 f[2].label,
             )
