@@ -472,7 +472,7 @@ def annotate(store: ox.Store, rows: list[ResultRow]) -> list[ResultRow]:
     for i in range(0, len(iris), 500):
         chunk = " ".join(f"<{iri}>" for iri in iris[i:i + 500])
         q_label = f"""
-        SELECT ?f (SAMPLE(?l) AS ?label) WHERE {{
+        SELECT ?f (MIN(STR(?l)) AS ?label) WHERE {{
           VALUES ?f {{ {chunk} }}
           ?f <http://www.w3.org/2004/02/skos/core#prefLabel>|<http://www.w3.org/2000/01/rdf-schema#label>|<http://purl.org/dc/terms/title> ?l .
           FILTER (LANGMATCHES(LANG(?l), "en") || LANG(?l) = "")
@@ -483,7 +483,7 @@ def annotate(store: ox.Store, rows: list[ResultRow]) -> list[ResultRow]:
         PREFIX ck: <https://w3id.org/clusterkg/ontology#>
         PREFIX oa: <http://www.w3.org/ns/oa#>
         PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-        SELECT ?f (MIN(?rank) AS ?best) (SAMPLE(?x) AS ?exact) ?rank WHERE {{
+        SELECT ?f (MIN(STR(?x)) AS ?exact) ?rank WHERE {{
           VALUES ?f {{ {chunk} }}
           {{ ?f ck:evidence/oa:hasTarget/oa:hasSelector/oa:exact ?x . BIND(1 AS ?rank) }}
           UNION {{ ?f oa:hasTarget/oa:hasSelector/oa:exact ?x . BIND(1 AS ?rank) }}
