@@ -1,0 +1,122 @@
+"""Statistics of the two articles: every figure, with indicator, unit, qualifier and context."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+
+from kg.corpus import Document, load_corpus
+from kg.extract import statistics
+from kg.extract.lexicon import Lexicon
+from kg.extract.mentions import find_mentions
+from kg.extract.records import Observation
+
+A000 = "000_294bae6919eed714"
+A003 = "003_2c5d2ceac335d1da"
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
+@lru_cache(maxsize=1)
+def docs() -> dict[str, Document]:
+    return {doc.source_id: doc for doc in load_corpus()}
+
+
+@lru_cache(maxsize=2)
+def observations(source_id: str) -> tuple[Observation, ...]:
+    doc = docs()[source_id]
+    return tuple(statistics.extract(doc, lexicon(), find_mentions(doc, lexicon())))
+
+
+def short(iri: object) -> str | None:
+    return str(iri).split("/id/", 1)[1] if iri is not None else None
+
+
+def row(o: Observation) -> tuple:
+    return (
+        short(o.indicator), o.value, short(o.unit), short(o.qualifier), short(o.ref_area),
+        short(o.subject), o.surface,
+    )  # fmt: skip
+
+
+EXPECTED_000 = [
+    ("indicator/share-of-countries", Decimal(50), "unit/percent", "qualifier/approximately",
+     None, None, "қарийб 50 фоизга яқини"),
+    ("indicator/number-of-clusters", Decimal(70), "unit/count", "qualifier/more-than",
+     None, "sector/biotechnology", "70 дан ортиқ"),
+    ("indicator/share-of-enterprises", Decimal(50), "unit/percent", "qualifier/approximately",
+     "place/usa", None, "50 фоизга яқини"),
+    ("indicator/share-of-gdp", Decimal(60), "unit/percent", "qualifier/more-than",
+     "place/usa", None, "60 фоиздан кўпроқ"),
+    ("indicator/number-of-clusters", Decimal(2000), "unit/count", "qualifier/more-than",
+     "place/european-union", None, "икки мингдан ортиқ"),
+    ("indicator/share-of-workforce", Decimal(38), "unit/percent", "qualifier/more-than",
+     "place/european-union", None, "38 фоиздан ортиқ"),
+    ("indicator/number-of-countries-studied", Decimal(31), "unit/count", "qualifier/exact",
+     "place/europe", "project/europa-innova-cluster-mapping-project", "31 та"),
+    ("indicator/share-of-employed-population", Decimal(36), "unit/percent", "qualifier/exact",
+     "place/usa", None, "36 фоизи"),
+    ("indicator/share-of-income", Decimal(50), "unit/percent", "qualifier/approximately",
+     "place/usa", None, "50 фоизга яқини"),
+    ("indicator/share-of-patents", Decimal(97), "unit/percent", "qualifier/exact",
+     "place/usa", None, "97 фоизи"),
+    ("indicator/number-of-companies", Decimal(87000), "unit/count", "qualifier/exact",
+     None, "cluster/silicon-valley", "87 мингта"),
+    ("indicator/number-of-venture-firms", Decimal(180), "unit/count", "qualifier/exact",
+     None, "cluster/silicon-valley", "180 та"),
+    ("indicator/number-of-banks", Decimal(700), "unit/count", "qualifier/exact",
+     None, "cluster/silicon-valley", "700 та"),
+    ("indicator/number-of-high-tech-companies", Decimal(7000), "unit/count",
+     "qualifier/more-than", None, "cluster/silicon-valley", "7 мингдан ортиқ"),
+    ("indicator/annual-state-support", Decimal(2_000_000_000), "unit/usd-per-year",
+     "qualifier/approximately", None, "cluster/research-triangle",
+     "қарийб 2 миллиард АҚШ долларидан ошиқроқ"),
+    ("indicator/jobs-created", Decimal(40000), "unit/count", "qualifier/more-than",
+     None, "cluster/research-triangle", "40 мингдан ошиқ"),
+]  # fmt: skip
+
+
+def test_counts_per_article() -> None:
+    assert len(observations(A000)) == 16
+    assert observations(A003) == ()  # article 003 states no figures (only list and page numbers)
+
+
+def test_every_observation_of_article_000() -> None:
+    assert [row(o) for o in observations(A000)] == EXPECTED_000
+
+
+def test_evidence_is_the_sentence_holding_the_number() -> None:
+    doc = docs()[A000]
+    for o in observations(A000):
+        ev = o.evidence
+        quote = doc.text[ev.start : ev.end]
+        assert o.surface in quote
+        assert quote == doc.sentence_at(ev.start).text.rstrip()
+        assert ev.source_id == A000 and ev.extractor == "statistics"
+        assert 0 < ev.confidence <= 1
+
+
+def test_samples_from_the_brief() -> None:
+    by_value = {(short(o.indicator), o.value): o for o in observations(A000)}
+    patents = by_value[("indicator/share-of-patents", Decimal(97))]
+    assert short(patents.qualifier) == "qualifier/exact" and short(patents.ref_area) == "place/usa"
+    companies = by_value[("indicator/number-of-companies", Decimal(87000))]
+    assert short(companies.subject) == "cluster/silicon-valley"
+    assert short(companies.unit) == "unit/count"
+    support = by_value[("indicator/annual-state-support", Decimal(2_000_000_000))]
+    assert short(support.unit) == "unit/usd-per-year"
+    assert short(support.qualifier) == "qualifier/approximately"
+    assert short(support.subject) == "cluster/research-triangle"
+    # anaphora ("Мазкур кластер ҳудудида", "Мамлакатда") resolve with a lower confidence
+    assert companies.evidence.confidence < support.evidence.confidence
+    assert patents.evidence.confidence < support.evidence.confidence
+
+
+def test_no_statistic_from_dates_tables_or_citations() -> None:
+    doc = docs()[A000]
+    quotes = [doc.text[o.evidence.start : o.evidence.end] for o in observations(A000)]
+    for not_a_figure in ("1950-йилларнинг", "19-асрнинг", "1-жадвал", "1-расм"):
+        assert not any(not_a_figure in q for q in quotes)
