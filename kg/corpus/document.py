@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,13 @@ class Document:
             return raw, raw
         return self.offset_map[start], self.offset_map[end - 1] + 1
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
     def sentence_at(self, offset: int) -> Sentence:
-        """The sentence that contains the clean-text ``offset``."""
-        starts = [s.start for s in self.sentences]
-        index = max(bisect_right(starts, offset) - 1, 0)
+        """The sentence that contains the clean-text ``offset`` (or the last one before it)."""
+        index = max(bisect_right(self._sentence_starts, offset) - 1, 0)
         return self.sentences[index]
 
     def lang_at(self, offset: int) -> str:

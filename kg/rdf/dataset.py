@@ -9,7 +9,7 @@ from rdflib import RDF, RDFS, Dataset, Graph, Literal
 from rdflib.namespace import PROV
 
 from kg.corpus.document import Document
-from kg.errors import InputError
+from kg.errors import CheckFailed, InputError
 from kg.extract.lexicon import Lexicon
 from kg.extract.records import (
     Enumeration,
@@ -74,6 +74,13 @@ def build_dataset(
         add_source(graph, doc, lexicon)
         writer = FactWriter(graph, doc)
         for record in sorted(by_source[doc.source_id], key=_order):
+            ev = record.evidence
+            if not 0 <= ev.start < ev.end <= len(doc.text):
+                raise CheckFailed(
+                    f"the {ev.extractor} extractor gave a {type(record).__name__} an invalid "
+                    f"span [{ev.start}, {ev.end}) (text length {len(doc.text)})",
+                    where=doc.path,
+                )
             write_record(writer, record)
     return ds
 

@@ -15,6 +15,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
 from kg.corpus.document import Document
+from kg.errors import CheckFailed
 from kg.extract.records import Evidence
 from kg.namespace import CK, OA, data_iri, short_hash, source_iri
 
@@ -36,7 +37,10 @@ def add_annotation(
 ) -> URIRef:
     """Add the annotation of ``doc.text[start:end]`` with ``body``; return its IRI."""
     if not 0 <= start < end <= len(doc.text):
-        raise ValueError(f"bad span [{start}, {end}) in {doc.source_id}")
+        raise CheckFailed(
+            f"invalid evidence span [{start}, {end}) (text length {len(doc.text)})",
+            where=doc.path,
+        )
     ann = annotation_iri(doc.source_id, start, end, body)
     target, quote, position = (URIRef(f"{ann}#{part}") for part in ("target", "quote", "position"))
     graph.add((ann, RDF.type, OA.Annotation))
