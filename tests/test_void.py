@@ -1,4 +1,10 @@
-"""VoID/DCAT: every number in void.ttl equals the same number computed by SPARQL over the dump."""
+"""VoID/DCAT: every number in void.ttl equals the same number computed by SPARQL over the dump.
+
+Counts that involve literals run on rdflib's SPARQL engine, which compares RDF terms exactly:
+pyoxigraph 0.5 normalises literals when it stores them (``"5"^^xsd:nonNegativeInteger``
+becomes ``"5"^^xsd:integer``, ``"5.0"^^xsd:decimal`` becomes ``"5"``), so its DISTINCT counts
+can be lower. Counts over IRIs only (entities, linksets, places, graphs) run on pyoxigraph,
+whose string filters are far faster."""
 
 from __future__ import annotations
 
@@ -15,21 +21,30 @@ from kg.publish.void import DATASET, SPDX
 FIXTURE = Path(__file__).parent / "fixtures" / "publish" / "mini.trig"
 
 
-def _store(nq: Path) -> pyoxigraph.Store:
+def _store(nq: Path) -> Dataset:
+    ds = Dataset(default_union=True)
+    ds.parse(nq, format="nquads")
+    return ds
+
+
+def _count(store: Dataset, query: str) -> int:
+    rows = list(store.query(query))
+    return int(rows[0][0])
+
+
+def _ox_store(nq: Path) -> pyoxigraph.Store:
     store = pyoxigraph.Store()
     store.bulk_load(path=str(nq), format=pyoxigraph.RdfFormat.N_QUADS)
     return store
 
 
-def _count(store: pyoxigraph.Store, query: str) -> int:
+def _ox_count(store: pyoxigraph.Store, query: str) -> int:
     rows = list(store.query(query, use_default_graph_as_union=True))
     return int(rows[0][0].value)
 
 
 SPARQL_COUNTS = {
     "triples": "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
-    "entities": "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o "
-    'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/clusterkg/")) }',
     "distinctSubjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o }",
     "distinctObjects": "SELECT (COUNT(DISTINCT ?o) AS ?n) { ?s ?p ?o }",
     "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?s a ?c }",
@@ -47,22 +62,36 @@ def check_void_against_sparql(out: Path) -> Graph:
     """Assert every VoID number equals its SPARQL count over ``clusterkg.nq``; return VoID."""
     void = Graph().parse(out / "void.ttl", format="turtle")
     store = _store(out / "clusterkg.nq")
+    ox_store = _ox_store(out / "clusterkg.nq")
     for key, query in SPARQL_COUNTS.items():
         assert _int(void, DATASET, VOID[key]) == _count(store, query), key
+    entities = (
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s ?p ?o "
+        'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/clusterkg/")) }'
+    )
+    assert _int(void, DATASET, VOID.entities) == _ox_count(ox_store, entities)
 
+    by_class = {
+        row[0]: int(row[1])
+        for row in store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) { ?s a ?c } GROUP BY ?c")
+    }
     partitions = list(void.objects(DATASET, VOID.classPartition))
-    assert len(partitions) == _int(void, DATASET, VOID.classes)
+    assert len(partitions) == _int(void, DATASET, VOID.classes) == len(by_class)
     for part in partitions:
         cls = void.value(part, VOID["class"])
-        q = f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a <{cls}> }}"
-        assert _int(void, part, VOID.entities) == _count(store, q), cls
+        assert _int(void, part, VOID.entities) == by_class[cls], cls
 
+    by_property = {
+        row[0]: int(row[1])
+        for row in store.query(
+            "SELECT ?p (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } } GROUP BY ?p"
+        )
+    }
     partitions = list(void.objects(DATASET, VOID.propertyPartition))
-    assert len(partitions) == _int(void, DATASET, VOID.properties)
+    assert len(partitions) == _int(void, DATASET, VOID.properties) == len(by_property)
     for part in partitions:
         prop = void.value(part, VOID.property)
-        q = f"SELECT (COUNT(*) AS ?n) {{ SELECT DISTINCT ?s ?o {{ ?s <{prop}> ?o }} }}"
-        assert _int(void, part, VOID.triples) == _count(store, q), prop
+        assert _int(void, part, VOID.triples) == by_property[prop], prop
 
     for linkset in void.subjects(RDF.type, VOID.Linkset):
         target = void.value(linkset, VOID.objectsTarget)
@@ -72,10 +101,16 @@ def check_void_against_sparql(out: Path) -> Graph:
             "?s <http://www.w3.org/2004/02/skos/core#exactMatch> ?o "
             f'FILTER STRSTARTS(STR(?o), "{space}") }} }}'
         )
-        assert _int(void, linkset, VOID.triples) == _count(store, q) > 0, linkset
+        assert _int(void, linkset, VOID.triples) == _ox_count(ox_store, q) > 0, linkset
         assert set(void.objects(linkset, VOID.target)) == {DATASET, target}
 
-    graphs = [g.value for g in store.named_graphs()]
+    graphs = [
+        str(g.identifier)
+        for g in store.graphs()
+        if len(g)
+        and isinstance(g.identifier, URIRef)
+        and not str(g.identifier).startswith("urn:x-rdflib:")
+    ]
     subsets = {
         str(void.value(sub, URIRef("http://www.w3.org/ns/sparql-service-description#name"))): sub
         for sub in void.objects(DATASET, VOID.subset)
@@ -84,14 +119,14 @@ def check_void_against_sparql(out: Path) -> Graph:
     assert sorted(subsets) == sorted(graphs)
     for graph, sub in subsets.items():
         q = f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-        assert _int(void, sub, VOID.triples) == _count(store, q), graph
+        assert _int(void, sub, VOID.triples) == _ox_count(ox_store, q), graph
 
     q = (
         "SELECT DISTINCT ?o { GRAPH ?g { ?s ?p ?o } "
         'FILTER(STRSTARTS(STR(?o), "https://w3id.org/clusterkg/id/place/")'
         ' && !STRENDS(STR(?g), "/ontology") && !STRENDS(STR(?g), "/lexicon")) }'
     )
-    places = {r[0].value for r in store.query(q)}
+    places = {r[0].value for r in ox_store.query(q)}
     assert {str(p) for p in void.objects(DATASET, DCTERMS.spatial)} == places
 
     dists = list(void.objects(DATASET, DCAT.distribution))

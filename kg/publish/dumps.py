@@ -124,6 +124,55 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _ox_term(term: object) -> object:
+    """An rdflib term as a pyoxigraph term, keeping the literal's lexical form as it is."""
+    import pyoxigraph as ox
+    from rdflib import Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _ox_serialize_to(target: Path, source: Graph | Dataset, fmt: str) -> None:
+    """Serialise with pyoxigraph, statements sorted (subject groups, stable output).
+
+    rdflib's Turtle/TriG writers abbreviate numbers and so rewrite lexical forms
+    (``"70"^^xsd:decimal`` becomes ``70.0``): a different RDF term. pyoxigraph keeps them.
+    """
+    import pyoxigraph as ox
+
+    if fmt == "trig":
+        rows = []
+        for graph in source.graphs():  # type: ignore[union-attr]
+            name = (
+                ox.DefaultGraph()
+                if graph.identifier == DATASET_DEFAULT_GRAPH_ID
+                else ox.NamedNode(str(graph.identifier))
+            )
+            key = "" if graph.identifier == DATASET_DEFAULT_GRAPH_ID else str(graph.identifier)
+            rows += [((key, s.n3(), p.n3(), o.n3()), (s, p, o, name)) for s, p, o in graph]
+        rows.sort(key=lambda r: r[0])
+        items: list[object] = [
+            ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), name) for _, (s, p, o, name) in rows
+        ]
+        out_format = ox.RdfFormat.TRIG
+    else:
+        triples = sorted(source, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
+        items = [ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in triples]
+        out_format = ox.RdfFormat.TURTLE
+    with atomic_path(target) as tmp:
+        ox.serialize(items, str(tmp), format=out_format, prefixes=PREFIXES)
+
+
 def _serialize_to(target: Path, graph: Graph | Dataset, fmt: str, **kwargs: object) -> None:
     with atomic_path(target) as tmp:
         graph.serialize(destination=str(tmp), format=fmt, encoding="utf-8", **kwargs)
@@ -151,8 +200,8 @@ def write_dumps(ds: Dataset, out_dir: Path) -> list[Path]:
     context = jsonld_context()
 
     write_bytes_atomic(out_dir / "clusterkg.nq", canonical_nquads(canon))
-    _serialize_to(out_dir / "clusterkg.trig", canon, "trig")
-    _serialize_to(out_dir / "clusterkg.ttl", union, "turtle")
+    _ox_serialize_to(out_dir / "clusterkg.trig", canon, "trig")
+    _ox_serialize_to(out_dir / "clusterkg.ttl", union, "turtle")
     write_bytes_atomic(
         out_dir / "clusterkg.nt", _sorted_lines([union.serialize(format="nt", encoding="utf-8")])
     )
@@ -163,7 +212,7 @@ def write_dumps(ds: Dataset, out_dir: Path) -> list[Path]:
     _serialize_to(
         out_dir / "clusterkg.jsonld", canon, "json-ld", context=context["@context"], indent=1
     )
-    _serialize_to(out_dir / "ontology.ttl", onto, "turtle")
+    _ox_serialize_to(out_dir / "ontology.ttl", onto, "turtle")
     _serialize_to(out_dir / "ontology.owl", onto, "xml")
     write_bytes_atomic(
         out_dir / "ontology.nt", _sorted_lines([onto.serialize(format="nt", encoding="utf-8")])
