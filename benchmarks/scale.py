@@ -267,7 +267,7 @@ DIMENSIONS = [
 ENTERPRISE_MODELS = ["traditional", "cluster-type"]
 THEORIES = [
     "industrial-districts",
-    "porter-clusters",
+    "porter-cluster-theory",
     "triple-helix",
     "open-innovation",
     "global-innovation-networks",
@@ -279,12 +279,12 @@ EXTRACTORS = ["mentions", "statistics", "enumerations", "tables", "relations", "
 # them (e.g. id:cluster/silicon-valley) find data; synthetic ones follow.
 REAL_PLACES = [  # (slug, english, russian, class, parent slug)
     ("world", "World", "Мир", "Region", None),
-    ("eu", "European Union", "Европейский союз", "Region", "world"),
+    ("european-union", "European Union", "Европейский союз", "Region", "world"),
     ("usa", "United States", "США", "Country", "world"),
     ("uzbekistan", "Uzbekistan", "Узбекистан", "Country", "world"),
     ("russia", "Russia", "Россия", "Country", "world"),
-    ("germany", "Germany", "Германия", "Country", "eu"),
-    ("france", "France", "Франция", "Country", "eu"),
+    ("germany", "Germany", "Германия", "Country", "european-union"),
+    ("france", "France", "Франция", "Country", "european-union"),
     ("china", "China", "Китай", "Country", "world"),
     ("california", "California", "Калифорния", "Region", "usa"),
     ("tashkent", "Tashkent", "Ташкент", "City", "uzbekistan"),
@@ -299,7 +299,14 @@ REAL_CLUSTERS = [  # (slug, english, russian, class, place slug, sector)
         "california",
         "information-technology",
     ),
-    ("route-128", "Route 128", "Шоссе 128", "TechnologyCluster", "usa", "microelectronics"),
+    (
+        "boston-biotechnology-cluster",
+        "Boston biotechnology cluster",
+        "Бостонский кластер",
+        "TechnologyCluster",
+        "usa",
+        "biotechnology",
+    ),
     (
         "german-automotive-cluster",
         "German automotive cluster",
@@ -319,9 +326,9 @@ REAL_CLUSTERS = [  # (slug, english, russian, class, place slug, sector)
 ]
 REAL_ORGS = [  # (slug, english, russian, class)
     ("stanford-university", "Stanford University", "Стэнфордский университет", "University"),
-    ("hewlett-packard", "Hewlett-Packard", "Хьюлетт-Паккард", "Company"),
-    ("apple", "Apple", "Эппл", "TransnationalCorporation"),
-    ("google", "Google", "Гугл", "TransnationalCorporation"),
+    ("ibm", "IBM", "Ай-би-эм", "TransnationalCorporation"),
+    ("apple-inc", "Apple Inc", "Эппл", "TransnationalCorporation"),
+    ("cisco-systems", "Cisco Systems", "Циско Системс", "TransnationalCorporation"),
     ("intel", "Intel", "Интел", "Company"),
     ("volkswagen", "Volkswagen", "Фольксваген", "TransnationalCorporation"),
     ("european-commission", "European Commission", "Европейская комиссия", "GovernmentBody"),

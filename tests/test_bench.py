@@ -184,7 +184,7 @@ def test_quick_suite_writes_results(tmp_path: Path) -> None:
     from benchmarks.suite import Config, run_suite
 
     cfg = Config(sizes=[1_500], out=tmp_path / "results", quick=True, repeats=1,
-                 rdflib_timeout=5.0, pyshacl_timeout=10.0, skip={"build"},
+                 rdflib_timeout=5.0, pyshacl_timeout=2.0, skip={"build"},
                  data_dir=tmp_path / "data", log=lambda _msg: None)  # fmt: skip
     run_suite(cfg)
     data = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))

@@ -1,0 +1,143 @@
+"""Markdown tables from ``results.json``: ``python -m benchmarks.report [results.json]``.
+
+Used to write the measured tables of benchmarks/README.md (and the README section).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+from benchmarks.scale import format_size
+from benchmarks.suite import RESULTS_DIR
+
+
+def _ms(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2f} ms" if value < 10 else f"{value:.0f} ms"
+
+
+def _s(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2f} s" if value < 10 else f"{value:.0f} s"
+
+
+def summary_table(results: dict[str, Any]) -> str:
+    """One row per size: load, queries (median/max, ratio to rdflib, overhead), SHACL."""
+    lines = [
+        "| triples | load N-Quads: pyoxigraph / rdflib (ratio) | stored queries: median / "
+        "slowest (pyoxigraph) | median ratio rdflib / pyoxigraph | kg.query overhead (median) "
+        "| SHACL: clusterkg validate / plain pyshacl (ratio) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for size, per in sorted(results["sizes"].items(), key=lambda kv: int(kv[0])):
+        load = per.get("load", {}).get("nq", {})
+        load_txt = _s(load.get("oxigraph_s"))
+        if load.get("rdflib_s"):
+            load_txt += f" / {_s(load['rdflib_s'])} ({load['ratio']:.0f}x)"
+        qs = [r for r in per.get("queries", {}).values() if isinstance(r, dict)
+              and "oxigraph_ms" in r]  # fmt: skip
+        if qs:
+            times = [r["oxigraph_ms"] for r in qs]
+            q_txt = f"{_ms(statistics.median(times))} / {_ms(max(times))}"
+            ratios = [r.get("ratio") or r.get("ratio_at_least") for r in qs]
+            ratios = [x for x in ratios if x]
+            timeouts = sum(1 for r in qs if "rdflib_timeout_s" in r)
+            r_txt = f"{statistics.median(ratios):.0f}x" if ratios else "-"
+            if timeouts:
+                limit = results["meta"].get("rdflib_timeout_s", 30)
+                r_txt += f" ({timeouts} of {len(qs)} rdflib runs > {limit:.0f} s: at the limit)"
+            ov = f"{statistics.median(r['layer_overhead'] for r in qs):+.0%}"
+        else:
+            q_txt, r_txt, ov = "not available", "-", "-"
+        shacl = per.get("shacl", {})
+        if shacl.get("ours_s"):
+            sh = _s(shacl["ours_s"])
+            if shacl.get("pyshacl_s"):
+                sh += f" / {_s(shacl['pyshacl_s'])} ({shacl['ratio']:.1f}x)"
+            elif shacl.get("pyshacl_extrapolated_s"):
+                sh += (f" / ~{_s(shacl['pyshacl_extrapolated_s'])} extrapolated "
+                       f"(~{shacl['ratio_extrapolated']:.0f}x)")  # fmt: skip
+            elif shacl.get("pyshacl_timeout_s"):
+                sh += f" / > {_s(shacl['pyshacl_timeout_s'])} (> {shacl['ratio_at_least']:.1f}x)"
+        elif shacl.get("ours_predicted_s"):
+            sh = f"not run (~{_s(shacl['ours_predicted_s'])} extrapolated)"
+        else:
+            sh = str(shacl.get("error") or shacl.get("status") or "-")[:50]
+        lines.append(f"| {format_size(int(size))} ({per['generate']['triples']:,}) | {load_txt} "
+                     f"| {q_txt} | {r_txt} | {ov} | {sh} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def targets_table(results: dict[str, Any]) -> str:
+    """The targets with measured figures and met / missed."""
+    lines = ["| target | goal | measured | met |", "|---|---|---|---|"]
+    for t in results.get("targets", []):
+        met = {True: "yes", False: "**missed**", None: "-"}[t["met"]]
+        lines.append(f"| {t['target']} | {t['goal']} | {t['measured']} | {met} |")
+    return "\n".join(lines)
+
+
+def queries_table(results: dict[str, Any], size: str | None = None) -> str:
+    """Per stored query at one size (default: the largest)."""
+    if size is None:
+        size = max(results["sizes"], key=int)
+    per = results["sizes"][size]
+    timeout = results["meta"].get("rdflib_timeout_s", 30)
+    lines = [f"Stored queries at {format_size(int(size))} triples:", "",
+             "| query | rows | pyoxigraph | kg.query | overhead | rdflib | ratio |",
+             "|---|---|---|---|---|---|---|"]  # fmt: skip
+    for name, row in per.get("queries", {}).items():
+        if not isinstance(row, dict) or "oxigraph_ms" not in row:
+            continue
+        if row.get("rdflib_ms") is not None:
+            rl, ratio = _ms(row["rdflib_ms"]), f"{row['ratio']:.0f}x"
+        elif "rdflib_timeout_s" in row:
+            rl, ratio = f"> {timeout:.0f} s", f"> {row['ratio_at_least']:.0f}x"
+        else:
+            rl, ratio = "-", "-"
+        lines.append(f"| {name} | {row.get('rows', '')} | {_ms(row['oxigraph_ms'])} | "
+                     f"{_ms(row['ours_ms'])} | {row['layer_overhead']:+.0%} | {rl} | {ratio} |")
+    return "\n".join(lines)
+
+
+def other_table(results: dict[str, Any]) -> str:
+    """Build, CLI cold start, extraction throughput."""
+    build, cli = results.get("build", {}), results.get("cli", {})
+    ext = results.get("extraction", {})
+    rows = ["| measure | value |", "|---|---|"]
+    if "wall_s" in build:
+        rows.append(f"| clusterkg build (wall, median of {build.get('runs')}) | "
+                    f"{_s(build['wall_s'])}, peak RSS {build['peak_rss_mb']:.0f} MB |")
+    else:
+        rows.append(f"| clusterkg build | {build.get('status') or build.get('error')} |")
+    if "help_s" in cli:
+        rows.append(f"| clusterkg --help (cold, median of 5) | {cli['help_s'] * 1000:.0f} ms |")
+    if "query_s" in cli:
+        where = results.get("cli_store", "the build")
+        rows.append(f"| clusterkg query {cli.get('query_name')} (cold, on {where}) | "
+                    f"{cli['query_s'] * 1000:.0f} ms |")
+    if "articles_per_s" in ext:
+        rows.append(f"| extraction per article | {ext['articles_per_s']:.1f} articles/s, "
+                    f"{ext['mb_per_s']:.2f} MB/s ({ext['articles']} articles) |")
+    elif ext:
+        rows.append(f"| extraction per article | {ext.get('extract') or ext.get('status')} |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print every table as Markdown."""
+    args = sys.argv[1:] if argv is None else argv
+    path = Path(args[0]) if args else RESULTS_DIR / "results.json"
+    results = json.loads(path.read_text(encoding="utf-8"))
+    print(summary_table(results), targets_table(results), other_table(results),
+          queries_table(results), sep="\n\n")
+
+
+if __name__ == "__main__":
+    main()
