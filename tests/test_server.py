@@ -60,8 +60,8 @@ def mini_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def server(mini_build: Path) -> Iterator[str]:
+def start_server(build: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``clusterkg serve`` on a free loopback port and wait until it answers."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [
@@ -69,6 +69,7 @@ def server(mini_build: Path) -> Iterator[str]:
         "--query-timeout", str(TIMEOUT_S), "--max-result-bytes", str(MAX_RESULT_BYTES),
         "--workers", "2",
     ]  # fmt: skip
+    cmd[cmd.index("--build") + 1] = str(build)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 40
     while True:
@@ -82,13 +83,23 @@ def server(mini_build: Path) -> Iterator[str]:
             out = proc.stdout.read().decode() if proc.stdout else ""
             pytest.fail(f"server did not start: {out}")
         time.sleep(0.2)
-    yield base
+    return proc, base
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(5)
+
+
+@pytest.fixture(scope="module")
+def server(mini_build: Path) -> Iterator[str]:
+    proc, base = start_server(mini_build)
+    yield base
+    stop_server(proc)
 
 
 @pytest.fixture(scope="module")
@@ -481,3 +492,40 @@ def test_pages_in_headless_chromium(server: str, path: str, shot: str, needle: s
     target.unlink(missing_ok=True)
     _chrome([f"--screenshot={target}"], server + path)
     assert target.is_file() and target.stat().st_size > 10_000
+
+
+# ----- the real build ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    pytest.importorskip("kg.pipeline", reason="kg.pipeline not there yet: no real build")
+    proc, base = start_server(request.getfixturevalue("build_dir"))
+    yield base
+    stop_server(proc)
+
+
+def test_real_build_served(real_server: str) -> None:
+    with httpx.Client(base_url=real_server, timeout=20) as c:
+        r = c.get("/id/cluster/silicon-valley", headers={"Accept": "text/turtle"})
+        assert r.status_code == 303
+        r = c.get("/doc/cluster/silicon-valley.html", headers={"Accept-Language": "ru"})
+        assert r.status_code == 200
+        assert r.headers["content-language"] == "ru"
+        assert "Facts with evidence" in r.text
+        assert r.text.count("<blockquote") >= 10
+        started = time.perf_counter()
+        for path in ("/doc/cluster/silicon-valley.html", "/doc/place/usa.html",
+                     "/doc/org/stanford-university.html"):  # fmt: skip
+            assert c.get(path).status_code == 200
+        per_page = (time.perf_counter() - started) / 3
+        print(f"real build: {per_page * 1000:.0f} ms per entity page")
+        assert per_page < 1.0
+        query = (
+            "PREFIX org: <http://www.w3.org/ns/org#> "
+            "SELECT ?m WHERE { ?x a org:Membership ; org:organization "
+            "<https://w3id.org/clusterkg/id/cluster/silicon-valley> ; org:member ?m }"
+        )
+        r = c.post("/sparql", data={"query": query}, headers={"Accept": "text/csv"})
+        assert r.status_code == 200
+        assert "https://w3id.org/clusterkg/id/org/stanford-university" in r.text
