@@ -220,6 +220,8 @@ def write_docs(
         )
         write_text_atomic(out_dir / "vocab" / "index.html", index)
         written.append(out_dir / "vocab" / "index.html")
+    for path in written:  # published files: world-readable (temporary files are 0600)
+        path.chmod(0o644)
     return written
 
 
@@ -255,6 +257,4 @@ def write_docs(
 def docs_command(out_dir: Path, ontology_file: Path, vocab_dir: Path, vocab: bool) -> None:
     """Write HTML documentation (pyLODE) and a class diagram (SVG, PNG)."""
     written = write_docs(out_dir, ontology_file, vocab_dir if vocab else None)
-    for path in written:  # published files: world-readable (temporary files are 0600)
-        path.chmod(0o644)
     click.echo(f"{len(written)} files -> {out_dir}", err=True)
