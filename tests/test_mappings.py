@@ -3,6 +3,7 @@ subclass/subproperty rows agree with the ontology's own axioms."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -141,8 +142,15 @@ def test_entity_links_agree_with_the_lexicon(local_data: Graph) -> None:
         ("person/michael-porter", dbr + "Michael_E._Porter"),
         ("theory/triple-helix", dbr + "Triple_helix_model_of_innovation"),
     }
-    assert lexicon - sssom == {
+    reviewed_out = {
         ("person/michael-porter", dbr + "Michael_Porter"),  # a disambiguation page
         ("cluster/silicon-valley", wd + "Q163"),  # not verified: left out
         ("org/cisco-systems", wd + "Q173395"),  # not verified: left out
     }
+    assert reviewed_out <= lexicon - sssom
+    curated = {subject for subject, _ in sssom}
+    # a lexicon link of an entity already curated here must be in the mapping set
+    assert {(s, o) for s, o in lexicon - sssom if s in curated} - reviewed_out == set()
+    pending = sorted(s for s, _ in lexicon - sssom if s not in curated)
+    if pending:  # entities added to the lexicon after the last curation of the mapping set
+        warnings.warn(f"lexicon links not yet in the SSSOM entity set: {pending}", stacklevel=1)
