@@ -223,26 +223,35 @@ class LoadedData:
 
     def add_quads(self, quads: Any) -> None:
         """Add pyoxigraph quads (any iterable), recording canonicalised literals."""
-        import pyoxigraph as ox
-
         batch: list[Any] = []
         for q in quads:
-            o = q.object
-            if isinstance(o, ox.Literal) and o.datatype.value in INTEGER_FAMILY:
-                canonical = _canonical_integer(o)
-                if canonical is not None and (canonical.value != o.value
-                                              or o.datatype.value != XSD_INTEGER):
-                    self.originals.setdefault((q.subject, q.predicate, canonical), []).append(o)
-                    self.by_subject.setdefault((q.subject, canonical), []).append(o)
+            self.record(q)
             batch.append(q)
             if len(batch) >= 100_000:
                 self.store.bulk_extend(batch)
                 batch = []
         if batch:
             self.store.bulk_extend(batch)
+        self.dedupe()
+
+    def record(self, q: Any) -> None:
+        """Remember the literal of a quad if the store will canonicalise it."""
+        import pyoxigraph as ox
+
+        o = q.object
+        if isinstance(o, ox.Literal) and o.datatype.value in INTEGER_FAMILY:
+            canonical = _canonical_integer(o)
+            if canonical is not None and (canonical.value != o.value
+                                          or o.datatype.value != XSD_INTEGER):
+                self.originals.setdefault((q.subject, q.predicate, canonical), []).append(o)
+                self.by_subject.setdefault((q.subject, canonical), []).append(o)
+
+    def dedupe(self) -> None:
+        """Each original literal once per key."""
         for table in (self.originals, self.by_subject):
             for key, values in table.items():
-                table[key] = list(dict.fromkeys(values))
+                if len(values) > 1:
+                    table[key] = list(dict.fromkeys(values))
 
     def original(self, s: Any, p: Any, o: Any) -> list[Any]:
         """The literals as written for a stored (s, p, o) (just ``[o]`` when unchanged)."""
@@ -293,8 +302,18 @@ def store_from_dataset(ds: rdflib.Dataset | rdflib.Graph) -> LoadedData:
     return data
 
 
+_INTEGER_LINE = re.compile(
+    rb'"\^\^<http://www\.w3\.org/2001/XMLSchema#(integer|int|long|short|byte|nonNegativeInteger|'
+    rb"positiveInteger|negativeInteger|nonPositiveInteger|unsignedInt|unsignedLong|unsignedShort|"
+    rb"unsignedByte)>")
+
+
 def store_from_files(files: list[Path]) -> LoadedData:
-    """Parse RDF files into one store; triple formats go into a graph named after the file."""
+    """Parse RDF files into one store; triple formats go into a graph named after the file.
+
+    N-Quads and N-Triples are bulk-loaded by pyoxigraph; only their lines with integer literals
+    are parsed in Python for the ledger of :class:`LoadedData`.
+    """
     import pyoxigraph as ox
 
     data = LoadedData(ox.Store())
@@ -306,16 +325,26 @@ def store_from_files(files: list[Path]) -> LoadedData:
             raise InputError("unknown RDF format (use .nq .trig .ttl .nt .rdf)", where=str(path))
         fmt = ox.RdfFormat.from_extension(ext)
         name = ox.NamedNode(path.resolve().as_uri())
+        base = path.resolve().as_uri()
 
-        def quads(path: Path = path, fmt: Any = fmt, name: Any = name) -> Any:
-            for q in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
+        def quads(path: Path = path, fmt: Any = fmt, name: Any = name, base: str = base) -> Any:
+            for q in ox.parse(path=str(path), format=fmt, base_iri=base):
                 if isinstance(q.graph_name, ox.DefaultGraph):
                     yield ox.Quad(q.subject, q.predicate, q.object, name)
                 else:
                     yield q
 
         try:
-            data.add_quads(quads())
+            if ext in ("nq", "nt"):
+                kwargs: dict[str, Any] = {} if ext == "nq" else {"to_graph": name}
+                data.store.bulk_load(path=str(path), format=fmt, **kwargs)
+                with path.open("rb") as fh:
+                    lines = [line for line in fh if _INTEGER_LINE.search(line)]
+                for q in ox.parse(b"".join(lines), format=fmt):
+                    data.record(q)
+                data.dedupe()
+            else:
+                data.add_quads(quads())
         except SyntaxError as err:
             raise InputError(_one_line(err), where=f"{path}:{err.lineno or '?'}") from None
         except (OSError, ValueError) as err:

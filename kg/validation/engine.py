@@ -58,6 +58,9 @@ IGNORED = {
 }
 
 
+FAST_SELECT = URIRef("https://w3id.org/clusterkg/shapes#fastSelect")
+
+
 class Unsupported(Exception):
     """The shapes graph uses a feature the compiler does not handle."""
 
@@ -73,12 +76,14 @@ class Check:
     value_is_focus: bool  # node shapes: sh:value is the focus node
     sparql_messages: list[str] | None = None  # SPARQL constraint messages (with {?var})
     python_filter: Callable[[Node | None], bool] | None = None  # exact test on the values
+    raw_ok: Callable[[LoadedData, Any, Any], bool] | None = None  # cheap pre-test: conforms
+    count_violates: Callable[[int], bool] | None = None  # the query returns ?c per focus node
 
 
 def run_fast(data: LoadedData, default_graph: list[Any] | None, shapes: Graph) -> list[ResultRow]:
     """Validate one data graph of the store (None = union of all graphs) with the shapes."""
     try:
-        checks = compile_shapes(shapes)
+        checks = _compiled(shapes)
     except Unsupported:
         from kg.validation.reference import run_pyshacl
 
@@ -98,6 +103,7 @@ def run_fast(data: LoadedData, default_graph: list[Any] | None, shapes: Graph) -
         return hit
 
     labels: dict[Node, str] = {}
+    shared: dict[str, tuple[list[str], list[Any]]] = {}
     for check in checks:
         severity = _severity(shapes, check.shape)
         label = labels.get(check.shape)
@@ -107,9 +113,22 @@ def run_fast(data: LoadedData, default_graph: list[Any] | None, shapes: Graph) -
                           if isinstance(m, Literal) and m.language in (None, "en")]
         shape_id = str(check.shape) if isinstance(check.shape, URIRef) else f"_:{check.shape}"
         seen: set[tuple[Any, ...]] = set()
-        solutions = store.query(check.query, **kwargs)
-        names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
-        for sol in solutions:  # type: ignore[union-attr]
+        cached = shared.get(check.query)
+        if cached is None:
+            solutions = store.query(check.query, **kwargs)
+            names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+            sols: Any = solutions
+            if check.count_violates is not None:  # shared by min and max: keep the rows
+                sols = list(solutions)  # type: ignore[arg-type]
+                shared[check.query] = (names, sols)
+        else:
+            names, sols = cached
+        fast_ok = check.raw_ok
+        for sol in sols:
+            if fast_ok is not None and fast_ok(data, sol["this"], sol["v"]):
+                continue
+            if check.count_violates is not None and not check.count_violates(int(sol["c"].value)):
+                continue
             focus = rd(sol["this"])
             value: Node | None = None
             path = check.path
@@ -196,6 +215,19 @@ def _severity(shapes: Graph, shape: Node) -> str:
 # compiler
 
 
+_CACHE: dict[int, tuple[Graph, list[Check]]] = {}
+
+
+def _compiled(shapes: Graph) -> list[Check]:
+    """Compile once per shapes graph (the same graph checks every article graph)."""
+    hit = _CACHE.get(id(shapes))
+    if hit is None or hit[0] is not shapes:
+        if len(_CACHE) > 16:
+            _CACHE.clear()
+        hit = _CACHE[id(shapes)] = (shapes, compile_shapes(shapes))
+    return hit[1]
+
+
 def compile_shapes(shapes: Graph) -> list[Check]:
     """Compile every active shape with targets (and its property shapes) to checks."""
     checks: list[Check] = []
@@ -235,7 +267,7 @@ def _targets(shapes: Graph, shape: Node) -> str:
         parts.append(f"?this {_n(p)} ?_ts .")
     for p in shapes.objects(shape, SH.targetObjectsOf):
         parts.append(f"?_to {_n(p)} ?this .")
-    return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join("{ " + p + " }" for p in parts) + " } }"
+    return " UNION ".join("{ " + p + " }" for p in parts)
 
 
 def _n(term: Node) -> str:
@@ -282,12 +314,13 @@ def _compile(shapes: Graph, shape: Node, target: str, path: Node | None) -> list
     if unknown:
         raise Unsupported(f"{shape}: {sorted(map(str, unknown))}")
     checks: list[Check] = []
+    focus = "{ SELECT DISTINCT ?this WHERE { " + target + " } }"  # every focus node once
     if path is not None:
         p = _path(shapes, path)
-        values = f"{target} ?this {p} ?v ."
+        values = f"?this {p} ?v . {{ {target} }}"  # values first: targets joined per value
     else:
         p = ""
-        values = f"{target} BIND (?this AS ?v)"
+        values = f"{focus} BIND (?this AS ?v)"
     node_shape = path is None
 
     def add(component: str, query: str) -> None:
@@ -303,15 +336,15 @@ def _compile(shapes: Graph, shape: Node, target: str, path: Node | None) -> list
         k = int(n)
         if k == 1:
             add("MinCountConstraintComponent",
-                f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this {p} ?v }} }}")
+                f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} ?v }} }}")
         elif k > 1:
             add("MinCountConstraintComponent",
-                f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?c) WHERE {{ {target} "
+                f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?c) WHERE {{ {focus} "
                 f"OPTIONAL {{ ?this {p} ?v }} }} GROUP BY ?this }} FILTER (?c < {k}) }}")
     if (n := value(SH.maxCount)) is not None and path is not None:
         add("MaxCountConstraintComponent",
-            f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?c) WHERE {{ {values} }} "
-            f"GROUP BY ?this }} FILTER (?c > {int(n)}) }}")
+            f"SELECT DISTINCT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {p} ?v }} GROUP BY ?this "
+            f"HAVING (COUNT(DISTINCT ?v) > {int(n)}) }} {{ {target} }} }}")
     for c in shapes.objects(shape, SH["class"]):
         add("ClassConstraintComponent", f"SELECT DISTINCT ?this ?v WHERE {{ {values} "
             f"FILTER NOT EXISTS {{ ?v {TYPE}/{RDFS_SUBCLASS}* {_n(c)} }} }}")
@@ -320,7 +353,8 @@ def _compile(shapes: Graph, shape: Node, target: str, path: Node | None) -> list
             raise Unsupported("integer datatype on a complex path")
         checks.append(Check(shape, "sh:DatatypeConstraintComponent",
                             violating(_not_datatype_superset(str(dt))), path, node_shape,
-                            python_filter=_datatype_violation(URIRef(str(dt)))))
+                            python_filter=_datatype_violation(URIRef(str(dt))),
+                            raw_ok=_integer_ok(str(dt), path)))
     if (kind := value(SH.nodeKind)) is not None:
         cond = {
             SH.IRI: "!isIRI(?v)", SH.Literal: "!isLiteral(?v)", SH.BlankNode: "!isBlank(?v)",
@@ -344,10 +378,10 @@ def _compile(shapes: Graph, shape: Node, target: str, path: Node | None) -> list
     for hv in shapes.objects(shape, SH.hasValue):
         if path is None:
             add("HasValueConstraintComponent",
-                f"SELECT DISTINCT ?this WHERE {{ {target} FILTER (!sameTerm(?this, {_n(hv)})) }}")
+                f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER (!sameTerm(?this, {_n(hv)})) }}")
         else:
             add("HasValueConstraintComponent",
-                f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this {p} ?x . "
+                f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} ?x . "
                 f"FILTER (sameTerm(?x, {_n(hv)})) }} }}")
     for pred, op, comp in ((SH.minInclusive, ">=", "MinInclusive"),
                            (SH.maxInclusive, "<=", "MaxInclusive"),
@@ -360,7 +394,7 @@ def _compile(shapes: Graph, shape: Node, target: str, path: Node | None) -> list
         add("LanguageInConstraintComponent", violating(_not_lang(list(shapes.items(lst)))))
     if (u := value(SH.uniqueLang)) is not None and path is not None and u.toPython() is True:
         add("UniqueLangConstraintComponent",
-            f"SELECT DISTINCT ?this ?lang WHERE {{ {target} ?this {p} ?a . ?this {p} ?b . "
+            f"SELECT DISTINCT ?this ?lang WHERE {{ ?this {p} ?a . ?this {p} ?b . {{ {target} }} "
             f"FILTER (isLiteral(?a) && isLiteral(?b) && !sameTerm(?a, ?b) && LANG(?a) != \"\" "
             f"&& LCASE(LANG(?a)) = LCASE(LANG(?b))) BIND (LCASE(LANG(?a)) AS ?lang) }}")
     for pred, op, comp in ((SH.lessThan, "<", "LessThan"),
@@ -372,12 +406,12 @@ def _compile(shapes: Graph, shape: Node, target: str, path: Node | None) -> list
     for other in shapes.objects(shape, SH.equals):
         add("EqualsConstraintComponent",
             f"SELECT DISTINCT ?this ?v WHERE {{ {{ {values} FILTER NOT EXISTS {{ ?this {_n(other)} ?v }} }} "
-            f"UNION {{ {target} ?this {_n(other)} ?v . "
+            f"UNION {{ {focus} ?this {_n(other)} ?v . "
             f"FILTER NOT EXISTS {{ ?this {p or '<urn:x-none>'} ?v }} }} }}")
     if (q := value(SH.qualifiedValueShape)) is not None and path is not None:
-        checks.extend(_qualified(shapes, shape, q, target, p, path))
+        checks.extend(_qualified(shapes, shape, q, focus, p, path))
     for constraint in shapes.objects(shape, SH.sparql):
-        checks.append(_sparql(shapes, shape, constraint, target, path))
+        checks.append(_sparql(shapes, shape, constraint, focus, path))
     return checks
 
 
@@ -386,6 +420,24 @@ def _not_datatype_superset(dt: str) -> str:
     if dt in INTEGER_FAMILY:  # stored as xsd:integer: decided in Python from the originals
         return f"!isLiteral(?v) || DATATYPE(?v) != <{dt}> || true"
     return _not_datatype(dt)
+
+
+def _integer_ok(dt: str, path: Node | None) -> Callable[[LoadedData, Any, Any], bool] | None:
+    """For integer datatypes: a cheap test on the stored terms that a value conforms."""
+    if dt not in INTEGER_FAMILY or not isinstance(path, URIRef):
+        return None
+    predicate = ox.NamedNode(str(path))
+    pattern = re.compile(LEXICAL.get(dt, r"^[+-]?[0-9]+$"))
+
+    def ok(data: LoadedData, this: Any, v: Any) -> bool:
+        if not isinstance(v, ox.Literal):
+            return False
+        originals = data.originals.get((this, predicate, v))
+        if originals is None:
+            return dt == XSD + "integer" and v.datatype.value == dt
+        return all(o.datatype.value == dt and pattern.match(o.value) for o in originals)
+
+    return ok
 
 
 def _datatype_violation(dt: URIRef) -> Callable[[Node | None], bool]:
@@ -438,15 +490,18 @@ def _qualified(shapes: Graph, shape: Node, q: Node, target: str, p: str, path: N
     if shapes.value(shape, SH.qualifiedValueShapesDisjoint) is not None:
         raise Unsupported("qualifiedValueShapesDisjoint")
     ok = " && ".join(conds) or "true"
-    count = (f"{{ SELECT ?this (COUNT(DISTINCT ?q) AS ?c) WHERE {{ {target} OPTIONAL {{ ?this {p} ?v . "
-             f"FILTER ({ok}) BIND (?v AS ?q) }} }} GROUP BY ?this }}")
+    # one query counts the conforming values of every focus node; min and max share it
+    count = (f"SELECT ?this (COUNT(DISTINCT ?q) AS ?c) WHERE {{ {target} OPTIONAL {{ ?this {p} ?v . "
+             f"FILTER ({ok}) BIND (?v AS ?q) }} }} GROUP BY ?this")
     out = []
     if (n := shapes.value(shape, SH.qualifiedMinCount)) is not None:
-        out.append(Check(shape, "sh:QualifiedMinCountConstraintComponent",
-                         f"SELECT ?this WHERE {{ {count} FILTER (?c < {int(n)}) }}", path, False))
+        k = int(n)
+        out.append(Check(shape, "sh:QualifiedMinCountConstraintComponent", count, path, False,
+                         count_violates=lambda c, k=k: c < k))
     if (n := shapes.value(shape, SH.qualifiedMaxCount)) is not None:
-        out.append(Check(shape, "sh:QualifiedMaxCountConstraintComponent",
-                         f"SELECT ?this WHERE {{ {count} FILTER (?c > {int(n)}) }}", path, False))
+        k = int(n)
+        out.append(Check(shape, "sh:QualifiedMaxCountConstraintComponent", count, path, False,
+                         count_violates=lambda c, k=k: c > k))
     return out
 
 
@@ -458,7 +513,7 @@ def _sparql(shapes: Graph, shape: Node, constraint: Node, target: str, path: Nod
     if _deactivated(shapes, constraint):
         return Check(shape, "sh:SPARQLConstraintComponent", "SELECT ?this WHERE { FILTER (false) }",
                      path, path is None, [])
-    select = shapes.value(constraint, SH.select)
+    select = shapes.value(constraint, FAST_SELECT) or shapes.value(constraint, SH.select)
     if select is None:
         raise Unsupported("SPARQL constraint without sh:select")
     text = _THIS.sub("?this", str(select))
@@ -467,7 +522,7 @@ def _sparql(shapes: Graph, shape: Node, constraint: Node, target: str, path: Nod
     m = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
     if m is None:
         raise Unsupported("SPARQL constraint without WHERE {")
-    text = text[:m.end()] + " " + target + " " + text[m.end():]
+    text = text[:m.end()] + " " + target + " " + text[m.end():]  # target: the focus nodes
     prefixes = []
     for pnode in shapes.objects(constraint, SH.prefixes):
         for decl in shapes.objects(pnode, SH.declare):
