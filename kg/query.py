@@ -605,9 +605,13 @@ def queries_command(queries_dir: Path) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("name", "kind", "form", "title", "params", title="Stored queries")
+    table = Table(title="Stored queries (clusterkg query NAME --param k=v)")
+    table.add_column("name", no_wrap=True)
+    table.add_column("form")
+    table.add_column("title")
+    table.add_column("params")
     for query in load_queries(queries_dir).values():
-        table.add_row(query.name, query.kind, query.form, query.title,
+        table.add_row(query.name, query.form, query.title,
                       " ".join(p.describe() for p in query.params))
     Console().print(table)
 
