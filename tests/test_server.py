@@ -57,6 +57,10 @@ def mini_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ds.parse(FIXTURE, format="trig")
     out = tmp_path_factory.mktemp("serve") / "build"
     write_dumps(ds, out)
+    if shutil.which("dot"):  # the ontology documentation, as `clusterkg ontology docs` writes it
+        from kg.publish.docs import write_docs
+
+        write_docs(out / "docs", FIXTURE.parent / "onto-v2.ttl", vocab_dir=None)
     return out
 
 
@@ -433,6 +437,19 @@ def test_dumps_served_byte_identical(client: httpx.Client, mini_build: Path) -> 
     r = client.get("/dumps/SHA256SUMS")
     assert "clusterkg.nq" in r.text
     assert "clusterkg.trig" in client.get("/dumps/").text
+
+
+def test_docs_served(client: httpx.Client, server: str, mini_build: Path) -> None:
+    if not (mini_build / "docs").is_dir():
+        pytest.skip("GRAPHVIZ 'dot' NOT FOUND: no docs written")
+    r = client.get("/docs")
+    assert r.status_code == 301 and r.headers["location"] == f"{server}/docs/"
+    r = client.get("/docs/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "clusterkg test ontology" in r.text
+    r = client.get("/docs/diagram.svg")
+    assert r.headers["content-type"].startswith("image/svg+xml")
+    assert client.get("/docs/%2e%2e/void.ttl").status_code == 404
 
 
 def test_landing_page_lists_stored_queries(client: httpx.Client) -> None:
