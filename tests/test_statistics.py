@@ -64,18 +64,18 @@ EXPECTED_000 = [
     ("indicator/share-of-patents", Decimal(97), "unit/percent", "qualifier/exact",
      "place/usa", None, "97 фоизи"),
     ("indicator/number-of-companies", Decimal(87000), "unit/count", "qualifier/exact",
-     None, "cluster/silicon-valley", "87 мингта"),
+     "place/california", "cluster/silicon-valley", "87 мингта"),
     ("indicator/number-of-venture-firms", Decimal(180), "unit/count", "qualifier/exact",
-     None, "cluster/silicon-valley", "180 та"),
+     "place/california", "cluster/silicon-valley", "180 та"),
     ("indicator/number-of-banks", Decimal(700), "unit/count", "qualifier/exact",
-     None, "cluster/silicon-valley", "700 та"),
+     "place/california", "cluster/silicon-valley", "700 та"),
     ("indicator/number-of-high-tech-companies", Decimal(7000), "unit/count",
-     "qualifier/more-than", None, "cluster/silicon-valley", "7 мингдан ортиқ"),
+     "qualifier/more-than", "place/california", "cluster/silicon-valley", "7 мингдан ортиқ"),
     ("indicator/annual-state-support", Decimal(2_000_000_000), "unit/usd-per-year",
-     "qualifier/approximately", None, "cluster/research-triangle",
+     "qualifier/approximately", "place/north-carolina", "cluster/research-triangle",
      "қарийб 2 миллиард АҚШ долларидан ошиқроқ"),
     ("indicator/jobs-created", Decimal(40000), "unit/count", "qualifier/more-than",
-     None, "cluster/research-triangle", "40 мингдан ошиқ"),
+     "place/north-carolina", "cluster/research-triangle", "40 мингдан ошиқ"),
 ]  # fmt: skip
 
 
@@ -106,6 +106,8 @@ def test_samples_from_the_brief() -> None:
     companies = by_value[("indicator/number-of-companies", Decimal(87000))]
     assert short(companies.subject) == "cluster/silicon-valley"
     assert short(companies.unit) == "unit/count"
+    # no place in the sentence: the cluster's ck:locatedIn in the lexicon
+    assert short(companies.ref_area) == "place/california"
     support = by_value[("indicator/annual-state-support", Decimal(2_000_000_000))]
     assert short(support.unit) == "unit/usd-per-year"
     assert short(support.qualifier) == "qualifier/approximately"

@@ -13,7 +13,8 @@ For each quantity found by :mod:`kg.extract.numbers`:
    examples such as ``Бразилия, Чили каби``, and places inside the number, ``АҚШ доллари``);
    ``subject`` is a cluster, project, programme, platform or policy mentioned in the sentence.
    Anaphora (``Мазкур кластер ҳудудида``, ``Мамлакатда``) resolve to the nearest preceding
-   cluster (or place) mention of the same paragraph;
+   cluster (or place) mention of the same paragraph. A figure about a cluster with no place in
+   its sentence takes the cluster's single ``ck:locatedIn`` place of the lexicon as its area;
 4. *evidence*: the sentence.
 """
 
@@ -28,7 +29,7 @@ from kg.corpus.document import Document, Sentence
 from kg.extract.enumerations import Concept, label_positions, scheme_concepts
 from kg.extract.numbers import NumberExpr, find_numbers
 from kg.extract.records import Evidence, Mention, Observation
-from kg.namespace import data_iri
+from kg.namespace import CK, data_iri
 
 EXTRACTOR = "statistics"
 DIRECT_CONFIDENCE = 0.9  # indicator and context found in the sentence itself
@@ -208,6 +209,15 @@ def _context(
     return ref_area, subject, anaphora
 
 
+def _location(lexicon: object | None, entity: URIRef) -> URIRef | None:
+    """The single ``ck:locatedIn`` place of an entity in the lexicon graph, if any."""
+    graph = getattr(lexicon, "graph", None)
+    if graph is None:
+        return None
+    places = sorted({p for p in graph.objects(entity, CK.locatedIn) if isinstance(p, URIRef)})
+    return places[0] if len(places) == 1 else None
+
+
 def extract(
     doc: Document, lexicon: object | None, mentions: Sequence[Mention]
 ) -> list[Observation]:
@@ -227,6 +237,8 @@ def extract(
             continue
         indicator, _distance = found
         ref_area, subject, anaphora = _context(doc, sentence, number, own)
+        if ref_area is None and subject is not None:
+            ref_area = _location(lexicon, subject)
         start, end = sentence.start, sentence.end
         while end > start and doc.text[end - 1].isspace():
             end -= 1
