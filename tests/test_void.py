@@ -8,6 +8,7 @@ whose string filters are far faster."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph
@@ -128,6 +129,24 @@ def check_void_against_sparql(out: Path) -> Graph:
     )
     places = {r[0].value for r in ox_store.query(q)}
     assert {str(p) for p in void.objects(DATASET, DCTERMS.spatial)} == places
+
+    q = (
+        "SELECT ?v { GRAPH ?g { ?s <https://w3id.org/clusterkg/ontology#refPeriod> ?v } }",
+        "SELECT ?v { GRAPH ?g { ?s <http://purl.org/dc/terms/bibliographicCitation> ?v } }",
+    )
+    years = set()
+    for query in q:
+        years = {
+            int(y)
+            for r in ox_store.query(query)
+            for y in re.findall(r"\b(?:19|20)\d\d\b", r[0].value)
+        }
+        if years:
+            break
+    period = void.value(DATASET, DCTERMS.temporal)
+    assert period is not None
+    assert int(str(void.value(period, DCAT.startDate))) == min(years)
+    assert int(str(void.value(period, DCAT.endDate))) == max(years)
 
     dists = list(void.objects(DATASET, DCAT.distribution))
     assert len(dists) == len(DUMPS)

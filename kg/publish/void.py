@@ -13,7 +13,10 @@ Counting conventions (the tests recompute each one with SPARQL over ``clusterkg.
 - class partition: ``void:entities`` = distinct subjects typed with the class;
 - property partition: ``void:triples`` = distinct triples with the predicate;
 - linksets: ``skos:exactMatch`` triples whose object is a Wikidata / DBpedia IRI;
-- subsets: one per named graph, ``void:triples`` = triples of that graph.
+- subsets: one per named graph, ``void:triples`` = triples of that graph;
+- ``dcterms:spatial``: every ``id:place/...`` IRI an article graph refers to;
+- ``dcterms:temporal``: first and last year of the statistics' ``ck:refPeriod`` or, when no
+  statistic gives a period, of the articles' publication (``dcterms:bibliographicCitation``).
 """
 
 from __future__ import annotations
@@ -100,6 +103,7 @@ def compute_stats(ds: Dataset) -> dict[str, object]:
         )
     places: set[URIRef] = set()
     years: set[int] = set()
+    published: set[int] = set()
     for graph in _named_graphs(ds):
         if not _is_article_graph(graph.identifier):
             continue
@@ -107,7 +111,9 @@ def compute_stats(ds: Dataset) -> dict[str, object]:
             if isinstance(o, URIRef) and str(o).startswith(str(ID["place/"])):
                 places.add(o)
             if p == CK.refPeriod:
-                years.update(int(y) for y in re.findall(r"\b(1[5-9]\d\d|20\d\d)\b", str(o)))
+                years.update(_years(o))
+            elif p in (DCTERMS.bibliographicCitation, DCTERMS.date, DCTERMS.issued):
+                published.update(_years(o))
     return {
         "triples": len(triples),
         "entities": sum(1 for s in subjects if isinstance(s, URIRef) and s.startswith(URI_SPACE)),
@@ -120,9 +126,15 @@ def compute_stats(ds: Dataset) -> dict[str, object]:
         "linksets": links,
         "subsets": {g.identifier: len(g) for g in _named_graphs(ds)},
         "places": places,
-        "years": years,
+        # the periods the statistics refer to; without any, the articles' publication years
+        "years": years or published,
         "vocabularies": _vocabularies(set(typed) | set(predicates)),
     }
+
+
+def _years(literal: object) -> set[int]:
+    """Four-digit years (1500-2099) in a literal."""
+    return {int(y) for y in re.findall(r"\b(1[5-9]\d\d|20\d\d)\b", str(literal))}
 
 
 def _vocabularies(terms: set) -> list[str]:
