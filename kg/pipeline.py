@@ -61,13 +61,14 @@ class BuildSummary:
     extractors: list[str] = field(default_factory=list)
     per_source: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     out_dir: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        """The summary as JSON (no timing, so rebuilds give identical files)."""
+        """The summary as JSON (no timings or paths, so rebuilds give identical files)."""
         data = asdict(self)
-        data.pop("seconds")
-        data.pop("out_dir")
+        for volatile in ("seconds", "timings", "out_dir"):
+            data.pop(volatile)
         return data
 
 
@@ -88,26 +89,35 @@ def run_build(
     started = time.perf_counter()
     summary = BuildSummary(out_dir=str(out_dir))
     with _progress(progress) as step:
-        step("lexicon")
+        clock: list[Any] = [None, started]
+
+        def stage(name: str | None) -> None:
+            now = time.perf_counter()
+            if clock[0] is not None:
+                summary.timings[clock[0]] = round(now - clock[1], 2)
+            clock[:] = [name, now]
+            step(name)
+
+        stage("lexicon")
         from kg.extract.lexicon import Lexicon
 
         lexicon = Lexicon.load()
-        step("corpus")
+        stage("corpus")
         from kg.corpus import load_corpus
 
         docs = load_corpus(Path(corpus_dir))
-        step("extract")
+        stage("extract")
         curation = resolve_curation_dir(Path(corpus_dir), curation_dir)
         records, cands = extract_all(docs, lexicon, curation, summary)
-        step("rdf")
+        stage("rdf")
         from kg.rdf.dataset import build_dataset
 
         ds = build_dataset(docs, records, lexicon)
         _count_graph(ds, summary)
         if validate:
-            step("validate")
+            stage("validate")
             _validate(ds, summary)
-        step("write")
+        stage("write")
         with atomic_directory(out_dir) as tmp:
             _write_dumps(ds, tmp)
             from kg.extract.mentions import candidates_tsv
@@ -116,7 +126,7 @@ def run_build(
             summary.seconds = round(time.perf_counter() - started, 2)
             text = json.dumps(summary.to_json(), ensure_ascii=False, indent=2, sort_keys=True)
             (tmp / "summary.json").write_text(text + "\n", encoding="utf-8")
-        step(None)
+        stage(None)
     summary.seconds = round(time.perf_counter() - started, 2)
     if progress:
         print_summary(summary)
@@ -368,6 +378,7 @@ def print_summary(summary: BuildSummary) -> None:
         ),
         ("extractors", ", ".join(summary.extractors)),
         ("seconds", f"{summary.seconds:.2f}"),
+        *((f"  {name}", f"{secs:.2f}") for name, secs in summary.timings.items()),
     ]
     for name, value in rows:
         table.add_row(name, str(value))
