@@ -9,7 +9,8 @@ article shows what the lexicon lacks instead of silently dropping it:
   not open its sentence, joined by ``of``/``and``/``&``/``-``;
 - ``acronym``: two or more capitals, Latin or Cyrillic, with an optional suffix (``НИОКР``,
   ``ЯИМининг``);
-- ``capitalised``: a capitalised Cyrillic word (run) that does not open its sentence.
+- ``capitalised``: a capitalised Cyrillic word (run) that does not open its sentence; a single
+  word that also occurs in lower case in the article is a common word, not a name.
 
 Candidates overlapping a mention, or equal to a known label, are left out.
 """
@@ -79,6 +80,7 @@ def candidates(
         mentions = find_mentions(doc, lexicon)
     covered = [(m.evidence.start, m.evidence.end) for m in mentions]
     known = {_norm(label) for iri in lexicon.entries for _, label in lexicon.labels(iri)}
+    words = set(re.findall(r"(?<![\w‘’])[^\W\d_A-ZА-ЯЁЎҚҒҲ][\w‘’]*", doc.text))
     found: dict[tuple[int, int], Candidate] = {}
     for sentence in doc.sentences:
         text = sentence.text
@@ -98,6 +100,8 @@ def candidates(
                     continue
                 if _norm(surface) in known:
                     continue
+                if kind == "capitalised" and " " not in surface and surface.lower() in words:
+                    continue  # a common word capitalised by its position ("Бу", "Кластер")
                 if (start, end) not in found:
                     found[(start, end)] = Candidate(
                         doc.source_id, start, end, surface, kind, sentence.lang
