@@ -452,6 +452,24 @@ def test_docs_served(client: httpx.Client, server: str, mini_build: Path) -> Non
     assert client.get("/docs/%2e%2e/void.ttl").status_code == 404
 
 
+def test_mapping_sets_served_at_their_ids(client: httpx.Client) -> None:
+    from kg.paths import MAPPINGS_DIR
+
+    r = client.get("/mappings/ontology")  # mapping_set_id .../mappings/ontology
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/tab-separated-values")
+    assert r.content == (MAPPINGS_DIR / "clusterkg-ontology.sssom.tsv").read_bytes()
+    assert "mappings/entities" in client.get("/mappings/").text
+    assert client.get("/mappings/nothing").status_code == 404
+
+
+def test_html_results_link_to_this_server(client: httpx.Client, server: str) -> None:
+    query = f"SELECT ?s WHERE {{ ?s ?p <{SV}> }}"
+    r = client.get("/sparql", params={"query": query, "format": "html"})
+    assert r.status_code == 200
+    assert f'href="{server}/id/fact/aaaaaaaaaaaa"' in r.text
+
+
 def test_landing_page_lists_stored_queries(client: httpx.Client) -> None:
     r = client.get("/")
     assert r.status_code == 200

@@ -26,7 +26,7 @@ import click
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from kg.paths import BUILD_DIR, QUERIES_DIR
+from kg.paths import BUILD_DIR, MAPPINGS_DIR, QUERIES_DIR
 
 EXTENSIONS: dict[str, str] = {
     "html": "text/html",
@@ -87,6 +87,7 @@ def create_app(
     max_result_bytes: int = 16 * 1024 * 1024,
     max_query_length: int = MAX_QUERY_LENGTH,
     queries_dir: Path = QUERIES_DIR,
+    mappings_dir: Path = MAPPINGS_DIR,
 ) -> FastAPI:
     """The FastAPI application serving ``build_dir`` (which must hold ``clusterkg.nq``)."""
     import pyoxigraph as ox
@@ -349,6 +350,28 @@ def create_app(
             return text(404, f"no such document: {path}")
         return FileResponse(target)
 
+    # ----- SSSOM mapping sets: mapping_set_id https://w3id.org/clusterkg/mappings/{name} ------
+    mapping_files = {
+        p.name.removeprefix("clusterkg-").removesuffix(".sssom.tsv"): p
+        for p in sorted(Path(mappings_dir).glob("*.sssom.tsv"))
+    }
+
+    @app.api_route("/mappings/", methods=["GET", "HEAD"])
+    def mappings_index() -> Response:
+        rows = "".join(
+            f'<li><a href="{base_url}/mappings/{n}">{BASE}mappings/{n}</a> ({p.name})</li>'
+            for n, p in mapping_files.items()
+        )
+        body = f"<h1>SSSOM mapping sets</h1><ul>{rows}</ul>"
+        return HTMLResponse(page("Mappings", body, base_url))
+
+    @app.api_route("/mappings/{name}", methods=["GET", "HEAD"])
+    def mapping_set(name: str) -> Response:
+        path = mapping_files.get(name.removesuffix(".sssom.tsv"))
+        if path is None:
+            return text(404, f"no mapping set named {name}")
+        return FileResponse(path, media_type="text/tab-separated-values; charset=utf-8")
+
     # ----- SPARQL ------------------------------------------------------------------------
     def sparql_refused_update() -> Response:
         return text(403, "this endpoint is read-only: SPARQL Update is not accepted")
@@ -402,6 +425,7 @@ def create_app(
             format=str(fmt) if fmt else None,
             default_graphs=default_graphs,
             named_graphs=named_graphs,
+            link_base=base_url,
         )
         started = time.perf_counter()
         result = await run_in_threadpool(pool_box["pool"].run, req)
@@ -478,7 +502,8 @@ results up to {max_result_bytes:,} bytes (else 413); updates are refused with 40
 <ul>{"".join(example_items) or '<li class="meta">none yet</li>'}</ul>
 <h2>More</h2>
 <p><a href="{base_url}/ontology">Ontology</a> · <a href="{base_url}/docs/">Documentation</a> ·
-<a href="{base_url}/void">VoID/DCAT</a> · <a href="{base_url}/dumps/">Dumps</a></p>
+<a href="{base_url}/void">VoID/DCAT</a> · <a href="{base_url}/dumps/">Dumps</a> ·
+<a href="{base_url}/mappings/">SSSOM mappings</a></p>
 <script>
 document.querySelectorAll('a.load').forEach(a => a.addEventListener('click', () => {{
   document.getElementById('q').value = a.dataset.query; }}));

@@ -69,6 +69,8 @@ class QueryRequest:
     format: str | None = None
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
+    #: HTML results link IRIs under https://w3id.org/clusterkg/ to this server instead
+    link_base: str | None = None
 
 
 @dataclass
@@ -111,14 +113,16 @@ class CappedBuffer:
         return b"".join(self.parts)
 
 
-def _term_html(term: Any) -> str:
+def _term_html(term: Any, link_base: str | None = None) -> str:
     import pyoxigraph as ox
+
+    from kg.publish.pages import local_url
 
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        iri = html.escape(term.value)
-        return f'<a href="{iri}">{iri}</a>'
+        href = local_url(term.value, link_base) if link_base else term.value
+        return f'<a href="{html.escape(href)}">{html.escape(term.value)}</a>'
     if isinstance(term, ox.Literal):
         lang = f' lang="{html.escape(term.language)}"' if term.language else ""
         return f"<span{lang}>{html.escape(term.value)}</span>"
@@ -135,7 +139,7 @@ def _html_page(title: str, body: str) -> bytes:
     ).encode()
 
 
-def _solutions_html(result: Any, limit: int) -> bytes:
+def _solutions_html(result: Any, limit: int, link_base: str | None = None) -> bytes:
     variables = [v.value for v in result.variables]
     head = "".join(f"<th>?{html.escape(v)}</th>" for v in variables)
     rows: list[str] = []
@@ -144,7 +148,7 @@ def _solutions_html(result: Any, limit: int) -> bytes:
         if len(rows) >= HTML_ROW_LIMIT:
             truncated = True
             break
-        cells = "".join(f"<td>{_term_html(solution[v])}</td>" for v in variables)
+        cells = "".join(f"<td>{_term_html(solution[v], link_base)}</td>" for v in variables)
         rows.append(f"<tr>{cells}</tr>")
         if sum(len(r) for r in rows) > limit:
             raise ResultTooLarge
@@ -193,7 +197,7 @@ def execute(store: Any, req: QueryRequest, max_result_bytes: int) -> QueryRespon
             elif isinstance(result, ox.QueryBoolean):
                 body = _html_page("SPARQL results", f"<p>ASK: <b>{bool(result)}</b></p>")
             else:
-                body = _solutions_html(result, max_result_bytes)
+                body = _solutions_html(result, max_result_bytes, req.link_base)
         else:
             fmt = getattr(ox.RdfFormat if is_graph else ox.QueryResultsFormat, kind)
             result.serialize(buffer, format=fmt)
