@@ -1,4 +1,4 @@
-"""SHACL validation of the graph: ``validate_dataset`` (used by the build) and ``clusterkg validate``.
+"""SHACL validation: ``validate_dataset`` (called by the build) and ``clusterkg validate``.
 
 Shapes live in ``shapes/*.shacl.ttl``. Each shapes file says which data graph it checks with
 ``cksh:dataGraph`` on its ``owl:Ontology`` node:
@@ -165,7 +165,8 @@ def parse_graph_file(path: Path) -> rdflib.Graph:
 
     if not path.is_file():
         raise InputError("no such file", where=str(path))
-    fmt = {"nt": "nt", "rdf": "xml", "n3": "n3"}.get(RDF_FORMATS.get(path.suffix.lower(), ""), "turtle")
+    ext = RDF_FORMATS.get(path.suffix.lower(), "")
+    fmt = {"nt": "nt", "rdf": "xml", "n3": "n3"}.get(ext, "turtle")
     g = Graph()
     try:
         g.parse(path, format=fmt)
@@ -503,7 +504,8 @@ def annotate(store: ox.Store, rows: list[ResultRow]) -> list[ResultRow]:
         q_label = f"""
         SELECT ?f (MIN(STR(?l)) AS ?label) WHERE {{
           VALUES ?f {{ {chunk} }}
-          ?f <http://www.w3.org/2004/02/skos/core#prefLabel>|<http://www.w3.org/2000/01/rdf-schema#label>|<http://purl.org/dc/terms/title> ?l .
+          ?f <http://www.w3.org/2004/02/skos/core#prefLabel>
+             |<http://www.w3.org/2000/01/rdf-schema#label>|<http://purl.org/dc/terms/title> ?l .
           FILTER (LANGMATCHES(LANG(?l), "en") || LANG(?l) = "")
         }} GROUP BY ?f"""
         for sol in store.query(q_label, use_default_graph_as_union=True):  # type: ignore[union-attr]
@@ -519,7 +521,8 @@ def annotate(store: ox.Store, rows: list[ResultRow]) -> list[ResultRow]:
           UNION {{ ?f oa:hasSelector/oa:exact ?x . BIND(1 AS ?rank) }}
           UNION {{ ?f oa:exact ?x . BIND(1 AS ?rank) }}
           UNION {{ ?t oa:hasSelector ?f ; oa:hasSelector/oa:exact ?x . BIND(1 AS ?rank) }}
-          UNION {{ ?st rdf:subject ?f ; ck:evidence/oa:hasTarget/oa:hasSelector/oa:exact ?x . BIND(2 AS ?rank) }}
+          UNION {{ ?st rdf:subject ?f ; ck:evidence/oa:hasTarget/oa:hasSelector/oa:exact ?x .
+                   BIND(2 AS ?rank) }}
           UNION {{ ?a oa:hasBody ?f ; oa:hasTarget/oa:hasSelector/oa:exact ?x . BIND(3 AS ?rank) }}
         }} GROUP BY ?f ?rank ORDER BY ?f ?rank"""
         for sol in store.query(q_quote, use_default_graph_as_union=True):  # type: ignore[union-attr]
@@ -605,10 +608,11 @@ def format_table(result: ValidationResult, width: int | None = None) -> str:
     for col in ("Severity", "Shape", "Results"):
         summary.add_column(col)
     groups = Counter((r.severity, r.shape_label) for r in result.results)
-    for (sev, label), n in sorted(groups.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][0]], kv[0][1])):
+    ordered = sorted(groups.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][0]], kv[0][1]))
+    for (sev, label), n in ordered:
         summary.add_row(sev, label, str(n))
     console.print(summary)
-    for (sev, label), _n in sorted(groups.items(), key=lambda kv: (SEVERITY_ORDER[kv[0][0]], kv[0][1])):
+    for (sev, label), _n in ordered:
         table = Table(title=f"{sev}: {label}", show_lines=True)
         for col in ("Focus node", "Path", "Value", "Message", "Quote"):
             table.add_column(col, overflow="fold")
@@ -619,10 +623,20 @@ def format_table(result: ValidationResult, width: int | None = None) -> str:
             if r.graph and r.graph != "union":
                 focus += f"\n[graph {compact(r.graph)}]"
             quote = (r.quote[:200] + "...") if r.quote and len(r.quote) > 200 else (r.quote or "")
-            value = r.value if r.value is None or not r.value.startswith("<") else compact(r.value[1:-1])
-            table.add_row(focus, compact(r.path), (value or "")[:120], r.message, quote)
+            table.add_row(focus, compact(r.path), _short_value(r.value), r.message, quote)
         console.print(table)
     return buf.getvalue()
+
+
+def _short_value(value: str | None) -> str:
+    """A value for the table: compact IRIs, literals without the XSD namespace."""
+    if value is None:
+        return ""
+    if value.startswith("<") and value.endswith(">"):
+        return compact(value[1:-1])
+    m = re.fullmatch(r'(".*")\^\^<http://www\.w3\.org/2001/XMLSchema#(\w+)>', value, re.S)
+    text = f"{m.group(1)}^^xsd:{m.group(2)}" if m else value
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def render(result: ValidationResult, fmt: str) -> str:

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
+from test_shapes import FIXTURES, MANIFEST
 
 from kg.validate import SHAPES_DIR, compact, load_shapes, scope_graphs, store_from_files
 from kg.validation.reference import data_graph
-from test_shapes import FIXTURES, MANIFEST
 
 JAVA_DIR = Path("/usr/share/java")
 JARS = [

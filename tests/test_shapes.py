@@ -73,7 +73,8 @@ def _manifest() -> list[dict[str, Any]]:
 
 
 def _key(entry: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(str(entry[k]) for k in ("focus", "shape", "path", "value", "component", "severity"))
+    keys = ("focus", "shape", "path", "value", "component", "severity")
+    return tuple(str(entry[k]) for k in keys)
 
 
 def _validate(entry: dict[str, Any], engine: str) -> Any:
@@ -104,6 +105,10 @@ def test_valid_fixtures_have_no_results_and_invalid_ones_do() -> None:
             assert entry["results"], entry["data"]
 
 
+def _shape_nodes(g: Graph) -> set[Any]:
+    return set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape))
+
+
 def _all_shapes() -> Graph:
     return load_shapes([*default_shapes(), *PROFILES.values()]).all_shapes
 
@@ -111,9 +116,10 @@ def _all_shapes() -> Graph:
 def test_every_shape_fails_in_an_invalid_fixture() -> None:
     """Each node and property shape produces at least one result in some invalid fixture."""
     g = _all_shapes()
-    failing = {e["shape"] for m in MANIFEST if m["data"].startswith("invalid/") for e in m["results"]}
+    failing = {e["shape"] for m in MANIFEST if m["data"].startswith("invalid/")
+               for e in m["results"]}
     missing = []
-    for shape in set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape)):
+    for shape in _shape_nodes(g):
         props = {compact(str(p)) for p in g.objects(shape, SH.property)}
         name = compact(str(shape))
         if name not in failing and not props & failing:
@@ -146,7 +152,7 @@ def test_every_targeted_shape_has_focus_nodes_in_a_valid_fixture() -> None:
 def test_every_shape_has_label_message_and_deliberate_severity() -> None:
     g = _all_shapes()
     problems = []
-    for shape in set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape)):
+    for shape in _shape_nodes(g):
         name = compact(str(shape))
         if not isinstance(shape, URIRef) or not str(shape).startswith(CKSH):
             problems.append(f"{shape}: not a named cksh: shape")
@@ -201,4 +207,12 @@ def test_results_carry_the_evidence_quote_and_label() -> None:
 @pytest.mark.slow
 def test_built_graph_conforms(built_dataset: Any) -> None:
     result = validate_dataset(built_dataset)
-    assert result.violations == [], [(r.shape_label, r.focus, r.message) for r in result.violations[:20]]
+    first = [(r.shape_label, r.focus, r.message) for r in result.violations[:20]]
+    assert result.violations == [], first
+
+
+def test_readme_lists_every_shape() -> None:
+    readme = (SHAPES_DIR / "README.md").read_text(encoding="utf-8")
+    g = _all_shapes()
+    shapes = _shape_nodes(g)
+    assert sorted(compact(str(s)) for s in shapes if f"`{compact(str(s))}`" not in readme) == []

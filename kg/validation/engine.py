@@ -339,12 +339,13 @@ def _compile(shapes: Graph, shape: Node, target: str, path: Node | None) -> list
                 f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} ?v }} }}")
         elif k > 1:
             add("MinCountConstraintComponent",
-                f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?c) WHERE {{ {focus} "
-                f"OPTIONAL {{ ?this {p} ?v }} }} GROUP BY ?this }} FILTER (?c < {k}) }}")
+                f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?c) "
+                f"WHERE {{ {focus} OPTIONAL {{ ?this {p} ?v }} }} GROUP BY ?this }} "
+                f"FILTER (?c < {k}) }}")
     if (n := value(SH.maxCount)) is not None and path is not None:
         add("MaxCountConstraintComponent",
-            f"SELECT DISTINCT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {p} ?v }} GROUP BY ?this "
-            f"HAVING (COUNT(DISTINCT ?v) > {int(n)}) }} {{ {target} }} }}")
+            f"SELECT DISTINCT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {p} ?v }} "
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(n)}) }} {{ {target} }} }}")
     for c in shapes.objects(shape, SH["class"]):
         add("ClassConstraintComponent", f"SELECT DISTINCT ?this ?v WHERE {{ {values} "
             f"FILTER NOT EXISTS {{ ?v {TYPE}/{RDFS_SUBCLASS}* {_n(c)} }} }}")
@@ -405,7 +406,8 @@ def _compile(shapes: Graph, shape: Node, target: str, path: Node | None) -> list
                 f"FILTER (!COALESCE(?v {op} ?w, false)) }}")
     for other in shapes.objects(shape, SH.equals):
         add("EqualsConstraintComponent",
-            f"SELECT DISTINCT ?this ?v WHERE {{ {{ {values} FILTER NOT EXISTS {{ ?this {_n(other)} ?v }} }} "
+            f"SELECT DISTINCT ?this ?v WHERE {{ {{ {values} "
+            f"FILTER NOT EXISTS {{ ?this {_n(other)} ?v }} }} "
             f"UNION {{ {focus} ?this {_n(other)} ?v . "
             f"FILTER NOT EXISTS {{ ?this {p or '<urn:x-none>'} ?v }} }} }}")
     if (q := value(SH.qualifiedValueShape)) is not None and path is not None:
@@ -491,8 +493,8 @@ def _qualified(shapes: Graph, shape: Node, q: Node, target: str, p: str, path: N
         raise Unsupported("qualifiedValueShapesDisjoint")
     ok = " && ".join(conds) or "true"
     # one query counts the conforming values of every focus node; min and max share it
-    count = (f"SELECT ?this (COUNT(DISTINCT ?q) AS ?c) WHERE {{ {target} OPTIONAL {{ ?this {p} ?v . "
-             f"FILTER ({ok}) BIND (?v AS ?q) }} }} GROUP BY ?this")
+    count = (f"SELECT ?this (COUNT(DISTINCT ?q) AS ?c) WHERE {{ {target} "
+             f"OPTIONAL {{ ?this {p} ?v . FILTER ({ok}) BIND (?v AS ?q) }} }} GROUP BY ?this")
     out = []
     if (n := shapes.value(shape, SH.qualifiedMinCount)) is not None:
         k = int(n)
@@ -526,7 +528,8 @@ def _sparql(shapes: Graph, shape: Node, constraint: Node, target: str, path: Nod
     prefixes = []
     for pnode in shapes.objects(constraint, SH.prefixes):
         for decl in shapes.objects(pnode, SH.declare):
-            prefixes.append(f"PREFIX {shapes.value(decl, SH.prefix)}: <{shapes.value(decl, SH.namespace)}>")
+            prefix, namespace = shapes.value(decl, SH.prefix), shapes.value(decl, SH.namespace)
+            prefixes.append(f"PREFIX {prefix}: <{namespace}>")
     messages = [str(m) for m in shapes.objects(constraint, SH.message)
                 if isinstance(m, Literal) and m.language in (None, "en")]
     shape_msgs = [str(m) for m in shapes.objects(shape, SH.message)

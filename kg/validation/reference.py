@@ -14,7 +14,7 @@ from kg.validation.terms import node_text, to_rdflib, value_text
 
 
 def data_graph(data: LoadedData, default_graph: list[Any] | None) -> Graph:
-    """The data graph as rdflib (literals as written): the union of all graphs, or the given ones."""
+    """The data graph as rdflib (literals as written): the union, or the given graphs."""
     store = data.store
     g = Graph()
     cache: dict[Any, Node] = {}
@@ -37,7 +37,9 @@ def data_graph(data: LoadedData, default_graph: list[Any] | None) -> Graph:
     return g
 
 
-def run_pyshacl(data: LoadedData, default_graph: list[Any] | None, shapes: Graph) -> list[ResultRow]:
+def run_pyshacl(
+    data: LoadedData, default_graph: list[Any] | None, shapes: Graph
+) -> list[ResultRow]:
     """Validate with pyshacl; return the results as rows."""
     import pyshacl
 
