@@ -270,37 +270,35 @@ def _canonical_integer(lit: Any) -> Any:
 
 
 def store_from_dataset(ds: rdflib.Dataset | rdflib.Graph) -> LoadedData:
-    """Copy an rdflib Dataset (or Graph) into a pyoxigraph store, keeping named graphs."""
-    import pyoxigraph as ox
-    from rdflib import Dataset, Graph
+    """Copy an rdflib Dataset (or Graph) into a pyoxigraph store, keeping named graphs.
 
-    from kg.validation.terms import to_ox
+    rdflib writes N-Quads (its fastest serializer) and pyoxigraph bulk-loads them; the default
+    graph of a Dataset becomes ``id:graph/default``.
+    """
+    import pyoxigraph as ox
+    from rdflib import Dataset
 
     data = LoadedData(ox.Store())
-    cache: dict[Any, Any] = {}
-    default_name = ox.NamedNode(ID + "graph/default")
-
-    def conv(term: Any) -> Any:
-        hit = cache.get(term)
-        if hit is None:
-            hit = cache[term] = to_ox(term)
-        return hit
-
-    def quads() -> Any:
-        if isinstance(ds, Dataset):
-            for s, p, o, g in ds.quads((None, None, None, None)):
-                gid = g.identifier if isinstance(g, Graph) else g
-                if gid is None or str(gid) == "urn:x-rdflib:default":
-                    gn = default_name
-                else:
-                    gn = conv(gid)
-                yield ox.Quad(conv(s), conv(p), conv(o), gn)
-        else:
-            for s, p, o in ds:
-                yield ox.Quad(conv(s), conv(p), conv(o), default_name)
-
-    data.add_quads(quads())
+    if isinstance(ds, Dataset):
+        payload = ds.serialize(format="nquads", encoding="utf-8")
+        payload = payload.replace(b"<urn:x-rdflib:default> .", f"<{ID}graph/default> .".encode())
+        _bulk_load_lines(data, payload, ox.RdfFormat.N_QUADS, None)
+    else:
+        payload = ds.serialize(format="nt", encoding="utf-8")
+        _bulk_load_lines(data, payload, ox.RdfFormat.N_TRIPLES, ox.NamedNode(ID + "graph/default"))
     return data
+
+
+def _bulk_load_lines(data: LoadedData, payload: bytes, fmt: Any, to_graph: Any) -> None:
+    """Bulk-load N-Quads/N-Triples bytes; parse only the lines with integer literals in Python."""
+    import pyoxigraph as ox
+
+    kwargs: dict[str, Any] = {} if to_graph is None else {"to_graph": to_graph}
+    data.store.bulk_load(payload, format=fmt, **kwargs)
+    lines = [line for line in payload.splitlines(keepends=True) if _INTEGER_LINE.search(line)]
+    for q in ox.parse(b"".join(lines), format=fmt):
+        data.record(q)
+    data.dedupe()
 
 
 _INTEGER_LINE = re.compile(
@@ -337,13 +335,7 @@ def store_from_files(files: list[Path]) -> LoadedData:
 
         try:
             if ext in ("nq", "nt"):
-                kwargs: dict[str, Any] = {} if ext == "nq" else {"to_graph": name}
-                data.store.bulk_load(path=str(path), format=fmt, **kwargs)
-                with path.open("rb") as fh:
-                    lines = [line for line in fh if _INTEGER_LINE.search(line)]
-                for q in ox.parse(b"".join(lines), format=fmt):
-                    data.record(q)
-                data.dedupe()
+                _bulk_load_lines(data, path.read_bytes(), fmt, None if ext == "nq" else name)
             else:
                 data.add_quads(quads())
         except SyntaxError as err:
