@@ -348,7 +348,7 @@ def store_from_files(files: list[Path]) -> LoadedData:
 def store_from_endpoint(url: str, timeout: float = 30.0) -> LoadedData:
     """Fetch every named graph of a SPARQL endpoint (CONSTRUCT per graph) into a store."""
     import pyoxigraph as ox
-    from SPARQLWrapper import JSON, SPARQLWrapper
+    from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
     def client(query: str, fmt: str) -> SPARQLWrapper:
         sw = SPARQLWrapper(url)
@@ -358,17 +358,24 @@ def store_from_endpoint(url: str, timeout: float = 30.0) -> LoadedData:
         return sw
 
     data = LoadedData(ox.Store())
+    formats = {
+        "application/n-triples": ox.RdfFormat.N_TRIPLES,
+        "text/plain": ox.RdfFormat.N_TRIPLES,
+        "application/rdf+xml": ox.RdfFormat.RDF_XML,
+        "application/ld+json": ox.RdfFormat.JSON_LD,
+    }
     try:
         res = client("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", JSON).queryAndConvert()
         graphs = [b["g"]["value"] for b in res["results"]["bindings"]]  # type: ignore[index]
         for g in graphs or [""]:
             where = f"GRAPH <{g}> {{ ?s ?p ?o }}" if g else "?s ?p ?o"
-            sw = client(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", "n-triples")
-            sw.addCustomHttpHeader("Accept", "application/n-triples")
-            body = sw.query().response.read()
+            response = client(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", TURTLE).query()
+            ctype = response.response.headers.get("Content-Type", "").split(";")[0].strip()
+            body = response.response.read()
             name = ox.NamedNode(g or url)
+            fmt = formats.get(ctype, ox.RdfFormat.TURTLE)
             data.add_quads(ox.Quad(t.subject, t.predicate, t.object, name)
-                           for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+                           for t in ox.parse(body, format=fmt))
     except Exception as err:
         reason = getattr(err, "reason", None) or err
         raise InputError(f"cannot read SPARQL endpoint {url}: {_one_line(reason)}") from None  # type: ignore[arg-type]
