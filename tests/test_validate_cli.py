@@ -140,3 +140,48 @@ def test_real_process_exit_code_and_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith(f"error: {bad}:1: ")
+
+
+@pytest.mark.server
+def test_endpoint_gives_the_same_results_as_the_file(monkeypatch, capsys, tmp_path: Path) -> None:
+    """``--endpoint``: the graphs fetched with CONSTRUCT from ``clusterkg serve`` (loopback)."""
+    import time
+    import urllib.request
+
+    from rdflib import Dataset
+
+    fixture = FIXTURES / "invalid" / "Clusters-001.trig"
+    build = tmp_path / "build"
+    build.mkdir()
+    ds = Dataset()
+    ds.parse(fixture, format="trig")
+    ds.serialize(build / "clusterkg.nq", format="nquads")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", "--build", str(build), "--port", str(port),
+         "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/sparql"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.skip(f"clusterkg serve did not start: {server.stderr.read()[-500:]!r}")
+                time.sleep(0.2)
+        args = ["--shapes", str(SHAPES / "clusters.shacl.ttl"), "--format", "json"]
+        code_ep, out_ep, err_ep = run(["--endpoint", url, *args], monkeypatch, capsys)
+        code_file, out_file, _ = run([str(fixture), *args], monkeypatch, capsys)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert code_ep == code_file == 1, err_ep
+
+    def keys(text: str) -> list[tuple[str, ...]]:
+        return sorted((r["focus"], r["shape"], str(r["path"]), str(r["value"]), r["component"])
+                      for r in json.loads(text)["results"])
+
+    assert keys(out_ep) == keys(out_file) and len(keys(out_file)) == 7
