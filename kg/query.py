@@ -637,7 +637,9 @@ def queries_command(queries_dir: Path) -> None:
 def query_command(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None,
                   build_dir: Path, output: Path | None, queries_dir: Path, user: str | None,
                   password: str | None, auth: str, timeout: float) -> None:
-    """Run the stored query NAME (e.g. CQ03 or CQ03-statistics-by-area) with parameters."""
+    """Run the stored query NAME (e.g. CQ03 or CQ03-statistics-by-area) with parameters.
+
+    An integrity check (queries/checks) that returns rows exits with code 1."""
     query = find_query(name, load_queries(queries_dir))
     given = parse_param_options(params)
     if endpoint:
@@ -652,14 +654,19 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, endpoint: str | 
         result = execute(query, given, store=open_store(build_dir))
     if fmt == "table" and output is None:
         render_table(result, f"{query.name}: {query.title}")
-        return
-    if fmt == "table":
-        fmt = "ttl" if result.form in ("CONSTRUCT", "DESCRIBE") else "csv"
-    data = serialize(result, fmt)
-    if output is not None:
-        from kg.atomic import write_bytes_atomic
-
-        write_bytes_atomic(output, data)
     else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        if fmt == "table":
+            fmt = "ttl" if result.form in ("CONSTRUCT", "DESCRIBE") else "csv"
+        data = serialize(result, fmt)
+        if output is not None:
+            from kg.atomic import write_bytes_atomic
+
+            write_bytes_atomic(output, data)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+    if query.kind == "check" and result.rows:  # ODK style: any row is a failure
+        from kg.errors import CheckFailed
+
+        raise CheckFailed(f"{query.name}: {len(result.rows)} violation(s)",
+                          where=str(query.path))

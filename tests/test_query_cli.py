@@ -142,3 +142,19 @@ def test_help_of_query_does_not_import_pyoxigraph_or_sparqlwrapper() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False False"
+
+
+def test_a_check_with_rows_exits_1(build: Path, tmp_path: Path) -> None:
+    clean = clusterkg("query", "quote-offset-mismatch-violation", "--build", str(build))
+    assert clean.returncode == 0, clean.stderr
+    text = (build / "clusterkg.nq").read_text(encoding="utf-8")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "clusterkg.nq").write_text(
+        text.replace('"патентларнинг 97 фоизи"@uz-Cyrl', '"патентларнинг 98 фоизи"@uz-Cyrl'),
+        encoding="utf-8")
+    result = clusterkg("query", "quote-offset-mismatch-violation", "--format", "csv",
+                       "--build", str(broken))
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[1].endswith(",патентларнинг 98 фоизи,патентларнинг 97 фоизи")
+    assert result.stderr.strip().endswith("quote-offset-mismatch-violation: 1 violation(s)")
