@@ -338,7 +338,8 @@ SELECT_JSON = (b'{"head":{"vars":["x"]},'
 def scripted_server(script: list[str]) -> Iterator[tuple[str, list[str]]]:
     """A loopback HTTP server answering request i by ``script[i]`` (the last one repeats):
     ``"200"`` SPARQL JSON, ``"503"``/``"429"``/``"502"``/``"401"`` that status,
-    ``"reset"`` close the connection without answering, ``"slow"`` wait 5 s first.
+    ``"reset"`` close the connection without answering, ``"slow"`` wait 5 s first,
+    ``"basic"`` 200 only with HTTP basic credentials user:secret (else 401).
     Yields the URL and the list of request methods seen."""
     import http.server
     import threading
@@ -362,6 +363,11 @@ def scripted_server(script: list[str]) -> Iterator[tuple[str, list[str]]]:
             if step == "slow":
                 time.sleep(5)
                 step = "200"
+            if step == "basic":
+                import base64
+
+                expected = "Basic " + base64.b64encode(b"user:secret").decode()
+                step = "200" if self.headers.get("Authorization") == expected else "401"
             if step == "200":
                 self.send_response(200)
                 self.send_header("Content-Type", "application/sparql-results+json")
@@ -371,6 +377,8 @@ def scripted_server(script: list[str]) -> Iterator[tuple[str, list[str]]]:
                 return
             body = f"scripted failure {step}\nsecond line".encode()
             self.send_response(int(step))
+            if step == "401":
+                self.send_header("WWW-Authenticate", 'Basic realm="test"')
             if step == "429":
                 self.send_header("Retry-After", "0")
             self.send_header("Content-Length", str(len(body)))

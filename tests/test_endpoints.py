@@ -245,6 +245,17 @@ def test_client_errors_are_not_retried() -> None:
         assert len(seen) == 1 and "\n" not in str(err.value)
 
 
+def test_basic_authentication() -> None:
+    with scripted_server(["basic"]) as (url, _seen):
+        good = Endpoint(url, user="user", password="secret", auth="basic", graph_base=None)
+        assert b'"ok"' in good.query("SELECT ?x WHERE { }", "SELECT")
+        bad = Endpoint(url, user="user", password="wrong", auth="basic", graph_base=None,
+                       retries=0)
+        with pytest.raises(InputError) as err:
+            bad.query("SELECT ?x WHERE { }", "SELECT")
+        assert "Unauthorized" in str(err.value) and "\n" not in str(err.value)
+
+
 def test_slow_endpoint_times_out() -> None:
     with scripted_server(["slow"]) as (url, _seen):
         endpoint = Endpoint(url, timeout=1, retries=0, graph_base=None)
