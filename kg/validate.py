@@ -523,6 +523,7 @@ def annotate(store: ox.Store, rows: list[ResultRow]) -> list[ResultRow]:
           UNION {{ ?st rdf:subject ?f ; ck:evidence/oa:hasTarget/oa:hasSelector/oa:exact ?x .
                    BIND(2 AS ?rank) }}
           UNION {{ ?a oa:hasBody ?f ; oa:hasTarget/oa:hasSelector/oa:exact ?x . BIND(3 AS ?rank) }}
+          FILTER NOT EXISTS {{ ?f a ck:SourceDocument }}
         }} GROUP BY ?f ?rank ORDER BY ?f ?rank"""
         for sol in store.query(q_quote, use_default_graph_as_union=True):  # type: ignore[union-attr]
             quotes.setdefault(sol["f"].value, sol["exact"].value)
