@@ -5,7 +5,7 @@ Each ``.rq`` file opens with a comment header::
 
     # CQ: Clusters by country and sector
     # Question: Which clusters does the graph know, in which country and sector?
-    # Params: country (iri, id:place/usa) lang (lang, "en")
+    # Params: lang (lang, "en")
     # Terms: ck:Cluster, ck:locatedIn, ck:partOfPlace
     # Expects: one row per cluster and sector ...
 
@@ -351,15 +351,6 @@ def scan_groups(text: str) -> list[_Group]:
         elif kind == "brace" and stack:
             stack.pop().end = match.start()
     return groups
-
-
-def where_brace(text: str) -> int | None:
-    """Offset just after the ``{`` that opens the outermost WHERE group, or None (DESCRIBE
-    without WHERE)."""
-    for group in scan_groups(text):
-        if group.depth == 0 and group.kind == "group":
-            return group.start
-    return None
 
 
 def inject_values(text: str, terms: dict[str, Term]) -> str:
