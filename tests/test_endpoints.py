@@ -279,3 +279,22 @@ def test_unreachable_endpoint_fails_within_the_timeout() -> None:
 
 def test_each_server_started_once() -> None:
     assert len(STARTS) == len(set(STARTS)), STARTS
+
+
+def test_gsp_url_is_guessed_from_the_query_url() -> None:
+    from kg.endpoint import default_gsp_url
+
+    assert default_gsp_url("http://h:7878/query", False) == "http://h:7878/store"
+    assert default_gsp_url("http://h:8890/sparql", True) == "http://h:8890/sparql-graph-crud-auth"
+    assert default_gsp_url("http://h:8890/sparql/", False) == "http://h:8890/sparql-graph-crud"
+    with pytest.raises(InputError, match="pass --gsp URL"):
+        default_gsp_url("http://h/ds", False)
+
+
+def test_load_without_a_build_says_run_build_first(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "load",
+                             "--endpoint", "http://127.0.0.1:9/query", "--build", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip() == \
+        f"error: no built graph at {tmp_path / 'clusterkg.nq'} (run clusterkg build first)"
