@@ -149,7 +149,8 @@ def test_server_answers_like_the_embedded_store(loaded: Loaded, name: str) -> No
 def test_injection_is_a_plain_literal_on_the_server(loaded: Loaded) -> None:
     graphs = loaded.endpoint.graphs()
     before = count_triples(loaded.endpoint, graphs)
-    for attack in ('"} DROP ALL {', "} DROP ALL { ", '") } } ; DROP ALL ; SELECT * { ("'):
+    for attack in ('"} DROP ALL {', "} DROP ALL { ", '") } } ; DROP ALL ; SELECT * { ("',
+                   'a"""} DROP ALL {"""', "x\n} DROP ALL {\\"):
         result = execute(QUERIES["CQ33-search-labels"], {"text": attack},
                          endpoint=loaded.endpoint)
         assert result.rows == []

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from plugins.golden import update_golden_requested
 
 from kg.errors import InputError
@@ -118,6 +120,15 @@ def test_parameters_are_typed_and_validated() -> None:
             bind_params(area, {"area": bad})
     with pytest.raises(InputError, match="unknown parameter colour"):
         bind_params(area, {"colour": "red"})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_string_parameter_round_trips_as_one_literal(value: str) -> None:
+    text = inject_values("SELECT ?text WHERE { FILTER(true) }",
+                         {"text": Term(value, XSD + "string")})
+    (row,) = list(ox.Store().query(text))
+    assert row["text"].value == value
 
 
 def test_values_are_injected_into_every_group_that_mentions_a_parameter() -> None:
