@@ -35,9 +35,11 @@ def _sizes(_ctx: click.Context, _param: click.Parameter, value: str | None) -> l
 @click.option("--pyshacl-max", default="100k", show_default=True,
               help="Largest size plain pyshacl runs at; larger sizes are extrapolated.")
 @click.option("--skip", multiple=True, type=click.Choice(SECTIONS), help="Skip a section.")
+@click.option("--merge", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="An earlier results.json: keep its sizes that this run does not measure.")
 def run_command(sizes: list[int] | None, quick: bool, out: Path, seed: int,
                 repeats: int | None, rdflib_timeout: float, pyshacl_max: str,
-                skip: tuple[str, ...]) -> None:
+                skip: tuple[str, ...], merge: Path | None) -> None:
     """Run the benchmark suite; print tables, write results.json and scaling.png."""
     from benchmarks.suite import run_suite
 
@@ -46,7 +48,7 @@ def run_command(sizes: list[int] | None, quick: bool, out: Path, seed: int,
     cfg = Config(sizes=sizes, out=out, seed=seed, quick=quick,
                  repeats=repeats or (1 if quick else 5),
                  rdflib_timeout=min(rdflib_timeout, 10.0) if quick else rdflib_timeout,
-                 pyshacl_max=parse_size(pyshacl_max), skip=set(skip))
+                 pyshacl_max=parse_size(pyshacl_max), skip=set(skip), merge=merge)
     run_suite(cfg)
 
 
