@@ -78,11 +78,13 @@ def run_build(
     validate: bool = True,
     progress: bool = True,
     curation_dir: Path | None = None,
+    docs: bool = False,
 ) -> BuildSummary:
     """Run the whole pipeline; raise ``InputError`` (bad input) or ``CheckFailed`` (SHACL).
 
     Curated relations belong to a corpus: ``curation_dir`` defaults to ``data/curation`` for
     the project corpus, to ``{corpus_dir}/curation`` when that exists, else none.
+    ``docs`` also writes the ontology's HTML documentation and diagram into ``docs/``.
     """
     from kg.atomic import atomic_directory
 
@@ -119,7 +121,14 @@ def run_build(
             _validate(ds, summary)
         stage("write")
         with atomic_directory(out_dir) as tmp:
-            _write_dumps(ds, tmp)
+            from kg.publish.dumps import write_dumps
+
+            write_dumps(ds, tmp)
+            if docs:
+                stage("docs")
+                from kg.publish.docs import write_docs
+
+                write_docs(tmp / "docs")
             from kg.extract.mentions import candidates_tsv
 
             (tmp / "candidates.tsv").write_text(candidates_tsv(cands), encoding="utf-8")
@@ -286,41 +295,10 @@ def _validate(ds: Dataset, summary: BuildSummary) -> None:
         )
 
 
-def _write_dumps(ds: Dataset, out_dir: Path) -> None:
-    try:
-        from kg.publish.dumps import write_dumps
-    except ModuleNotFoundError as err:
-        if err.name != "kg.publish.dumps":
-            raise
-        (out_dir / "clusterkg.nq").write_bytes(canonical_nquads(ds))
-        return
-    write_dumps(ds, out_dir)
-
-
-def canonical_nquads(ds: Dataset) -> bytes:
-    """Sorted N-Quads with content-derived blank node labels (fallback dump writer)."""
-    from rdflib import BNode, Dataset
-    from rdflib.compare import to_canonical_graph
-
-    lines: set[bytes] = set()
-    for graph in ds.graphs():
-        if len(graph) == 0:
-            continue
-        has_bnode = any(isinstance(t, BNode) for triple in graph for t in triple)
-        source = to_canonical_graph(graph) if has_bnode else graph
-        one = Dataset()
-        target = one.graph(graph.identifier)
-        for triple in source:
-            target.add(triple)
-        data = one.serialize(format="nquads", encoding="utf-8")
-        lines |= {line for line in data.splitlines() if line.strip()}
-    return b"".join(line + b"\n" for line in sorted(lines))
-
-
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[[str | None], None]]:
     """A step reporter: a rich progress bar over the pipeline stages when enabled."""
-    steps = ["lexicon", "corpus", "extract", "rdf", "validate", "write"]
+    steps = ["lexicon", "corpus", "extract", "rdf", "validate", "write", "docs"]
     if not enabled:
         yield lambda name: None
         return
@@ -412,8 +390,16 @@ def print_summary(summary: BuildSummary) -> None:
 )
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary table.")
+@click.option(
+    "--docs", is_flag=True, help="Also write the ontology's HTML docs and diagram (OUT/docs)."
+)
 def build_command(
-    corpus_dir: Path, out_dir: Path, curation_dir: Path | None, no_validate: bool, quiet: bool
+    corpus_dir: Path,
+    out_dir: Path,
+    curation_dir: Path | None,
+    no_validate: bool,
+    quiet: bool,
+    docs: bool,
 ) -> None:
     """Build the graph from the articles: clean, extract, RDF, validate, dump."""
     run_build(
@@ -422,4 +408,5 @@ def build_command(
         validate=not no_validate,
         progress=not quiet,
         curation_dir=curation_dir,
+        docs=docs,
     )

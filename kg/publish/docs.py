@@ -220,8 +220,6 @@ def write_docs(
         )
         write_text_atomic(out_dir / "vocab" / "index.html", index)
         written.append(out_dir / "vocab" / "index.html")
-    for path in written:  # published files: world-readable (temporary files are 0600)
-        path.chmod(0o644)
     return written
 
 

@@ -223,6 +223,4 @@ def write_dumps(ds: Dataset, out_dir: Path) -> list[Path]:
 
     written.append(write_void(canon, out_dir))
     written.append(write_checksums(out_dir, [p.name for p in written]))
-    for path in written:  # published files: world-readable (temporary files are 0600)
-        path.chmod(0o644)
     return written
