@@ -424,3 +424,12 @@ def test_golden_answers_on_the_built_graph(built_store: ox.Store, update_golden:
 def test_checks_pass_on_the_built_graph(built_store: ox.Store, name: str) -> None:
     rows = execute(CHECKS[name], {}, store=built_store).rows
     assert rows == [], f"{name}: {len(rows)} violations, e.g. {rows[:3]}"
+
+
+def test_selector_check_reports_each_missing_selector() -> None:
+    broken = open_store(nquads=FIXTURE)
+    broken.update("DELETE { GRAPH ?g { ?t <http://www.w3.org/ns/oa#hasSelector> ?q } } WHERE { "
+                  "GRAPH ?g { ?t <http://www.w3.org/ns/oa#hasSelector> ?q . ?q "
+                  "<http://www.w3.org/ns/oa#exact> ?x FILTER(STR(?x) = \"Х.Чесбро\") } }")
+    rows = table(broken, "selector-incomplete-violation")
+    assert [r["problem"] for r in rows] == ["no quote selector", "no quote selector"]
