@@ -142,13 +142,50 @@ def other_table(results: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def all_tables(results: dict[str, Any]) -> str:
+    """Every table, with the run's date, commit and machine."""
+    meta = results["meta"]
+    head = (f"Measured {meta['date']} at commit {meta.get('git')}, {meta['machine']}, Python "
+            f"{meta['python']}, pyoxigraph {meta['pyoxigraph']}, rdflib {meta['rdflib']}, "
+            f"pyshacl {meta['pyshacl']}.")  # fmt: skip
+    if meta.get("merged"):
+        merged = meta["merged"]
+        head += (f" Sizes {', '.join(format_size(int(z)) for z in merged['sizes'])} and "
+                 f"sections {', '.join(merged.get('sections') or []) or '-'} come from the run "
+                 f"of {merged['from'].get('date')} (commit {merged['from'].get('git')}).")
+    return "\n\n".join([head, summary_table(results), targets_table(results),
+                        other_table(results), queries_table(results)])
+
+
+def update_readme(results: dict[str, Any], readme: Path) -> None:
+    """Replace the text between the results markers of ``readme`` with the tables."""
+    from kg.atomic import write_text_atomic
+
+    text = readme.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        raise SystemExit(f"{readme}: no {START} ... {END} markers")
+    before, rest = text.split(START, 1)
+    _, after = rest.split(END, 1)
+    write_text_atomic(readme, f"{before}{START}\n{all_tables(results)}\n{END}{after}")
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Print every table as Markdown."""
+    """Print every table as Markdown; ``--readme FILE`` writes them into FILE instead."""
     args = sys.argv[1:] if argv is None else argv
+    readme = None
+    if "--readme" in args:
+        at = args.index("--readme")
+        readme = Path(args[at + 1])
+        args = args[:at] + args[at + 2:]
     path = Path(args[0]) if args else RESULTS_DIR / "results.json"
     results = json.loads(path.read_text(encoding="utf-8"))
-    print(summary_table(results), targets_table(results), other_table(results),
-          queries_table(results), sep="\n\n")
+    if readme is not None:
+        update_readme(results, readme)
+    else:
+        print(all_tables(results))
 
 
 if __name__ == "__main__":
