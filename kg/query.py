@@ -25,6 +25,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,13 +75,13 @@ class StoredQuery:
     header: dict[str, str] = field(default_factory=dict)
     params: tuple[Param, ...] = ()
 
-    @property
+    @cached_property
     def form(self) -> str:
         """SELECT, ASK, CONSTRUCT or DESCRIBE (the first query-form keyword after comments)."""
         match = _FORM_RE.search(_strip_comments(self.text))
         return match.group(1).upper() if match else "SELECT"
 
-    @property
+    @cached_property
     def ordered(self) -> bool:
         """True when the outermost query has ORDER BY (results compare in order)."""
         return re.search(r"\bORDER\s+BY\b[^{}]*$", _strip_comments(self.text), re.I) is not None
@@ -459,7 +460,8 @@ def _result(form: str, answer: Any) -> Result:
         return Result("ASK", boolean=bool(answer))
     if isinstance(answer, pyoxigraph.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        rows = [{v: sol[v] for v in variables if sol[v] is not None} for sol in answer]
+        rows = [{v: t for v, t in zip(variables, sol, strict=True) if t is not None}
+                for sol in answer]
         return Result("SELECT", variables=variables, rows=rows)
     return Result(form, triples=list(answer))
 
