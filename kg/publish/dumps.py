@@ -19,6 +19,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.atomic import atomic_path, write_bytes_atomic, write_text_atomic
 from kg.namespace import PREFIXES, graph_iri
+from kg.terms import to_ox
 
 #: file name -> (media type, short description); the order is the order of ``SHA256SUMS``.
 DUMPS: dict[str, tuple[str, str]] = {
@@ -124,24 +125,6 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _ox_term(term: object) -> object:
-    """An rdflib term as a pyoxigraph term, keeping the literal's lexical form as it is."""
-    import pyoxigraph as ox
-    from rdflib import Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
 def _ox_serialize_to(target: Path, source: Graph | Dataset, fmt: str) -> None:
     """Serialise with pyoxigraph, statements sorted (subject groups, stable output).
 
@@ -162,12 +145,12 @@ def _ox_serialize_to(target: Path, source: Graph | Dataset, fmt: str) -> None:
             rows += [((key, s.n3(), p.n3(), o.n3()), (s, p, o, name)) for s, p, o in graph]
         rows.sort(key=lambda r: r[0])
         items: list[object] = [
-            ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), name) for _, (s, p, o, name) in rows
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for _, (s, p, o, name) in rows
         ]
         out_format = ox.RdfFormat.TRIG
     else:
         triples = sorted(source, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
-        items = [ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in triples]
+        items = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]
         out_format = ox.RdfFormat.TURTLE
     with atomic_path(target) as tmp:
         ox.serialize(items, str(tmp), format=out_format, prefixes=PREFIXES)

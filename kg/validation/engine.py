@@ -24,9 +24,10 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from kg.terms import to_rdflib
 from kg.validate import INTEGER_FAMILY, LoadedData, ResultRow
 from kg.validation.reference import path_text, shape_label
-from kg.validation.terms import node_text, to_rdflib, value_text
+from kg.validation.terms import node_text, value_text
 
 RDFS_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -44,17 +45,49 @@ LEXICAL = {
 }
 
 SUPPORTED = {
-    SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH.flags,
-    SH.minLength, SH.maxLength, SH["in"], SH.hasValue, SH.minInclusive, SH.maxInclusive,
-    SH.minExclusive, SH.maxExclusive, SH.languageIn, SH.uniqueLang, SH.lessThan,
-    SH.lessThanOrEquals, SH.equals, SH.qualifiedValueShape, SH.qualifiedMinCount,
-    SH.qualifiedMaxCount, SH.sparql,
+    SH.minCount,
+    SH.maxCount,
+    SH["class"],
+    SH.datatype,
+    SH.nodeKind,
+    SH.pattern,
+    SH.flags,
+    SH.minLength,
+    SH.maxLength,
+    SH["in"],
+    SH.hasValue,
+    SH.minInclusive,
+    SH.maxInclusive,
+    SH.minExclusive,
+    SH.maxExclusive,
+    SH.languageIn,
+    SH.uniqueLang,
+    SH.lessThan,
+    SH.lessThanOrEquals,
+    SH.equals,
+    SH.qualifiedValueShape,
+    SH.qualifiedMinCount,
+    SH.qualifiedMaxCount,
+    SH.sparql,
 }
 IGNORED = {
-    RDF.type, SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property,
-    SH.path, SH.severity, SH.message, SH.name, SH.description, SH.order, SH.group,
-    SH.deactivated, URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
-    URIRef("http://www.w3.org/2000/01/rdf-schema#comment"), SH.defaultValue,
+    RDF.type,
+    SH.targetClass,
+    SH.targetNode,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.property,
+    SH.path,
+    SH.severity,
+    SH.message,
+    SH.name,
+    SH.description,
+    SH.order,
+    SH.group,
+    SH.deactivated,
+    URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+    URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
+    SH.defaultValue,
 }
 
 
@@ -90,7 +123,8 @@ def run_fast(data: LoadedData, default_graph: list[Any] | None, shapes: Graph) -
         return run_pyshacl(data, default_graph, shapes)
     store = data.store
     kwargs: dict[str, Any] = (
-        {"use_default_graph_as_union": True} if default_graph is None
+        {"use_default_graph_as_union": True}
+        if default_graph is None
         else {"default_graph": default_graph}
     )
     rows: list[ResultRow] = []
@@ -109,8 +143,11 @@ def run_fast(data: LoadedData, default_graph: list[Any] | None, shapes: Graph) -
         label = labels.get(check.shape)
         if label is None:
             label = labels[check.shape] = shape_label(shapes, check.shape)
-        shape_messages = [str(m) for m in shapes.objects(check.shape, SH.message)
-                          if isinstance(m, Literal) and m.language in (None, "en")]
+        shape_messages = [
+            str(m)
+            for m in shapes.objects(check.shape, SH.message)
+            if isinstance(m, Literal) and m.language in (None, "en")
+        ]
         shape_id = str(check.shape) if isinstance(check.shape, URIRef) else f"_:{check.shape}"
         seen: set[tuple[Any, ...]] = set()
         cached = shared.get(check.query)
@@ -163,17 +200,42 @@ def run_fast(data: LoadedData, default_graph: list[Any] | None, shapes: Graph) -
                 if key in seen:
                     continue
                 seen.add(key)
-                rows.append(_row(shapes, check, severity, shape_id, label, focus, path, value,
-                                 extra, shape_messages))
+                rows.append(
+                    _row(
+                        shapes,
+                        check,
+                        severity,
+                        shape_id,
+                        label,
+                        focus,
+                        path,
+                        value,
+                        extra,
+                        shape_messages,
+                    )
+                )
     return rows
 
 
-def _row(shapes: Graph, check: Check, severity: str, shape_id: str, label: str, focus: Node,
-         path: Node | None, value: Node | None, extra: dict[str, Node],
-         shape_messages: list[str]) -> ResultRow:
+def _row(
+    shapes: Graph,
+    check: Check,
+    severity: str,
+    shape_id: str,
+    label: str,
+    focus: Node,
+    path: Node | None,
+    value: Node | None,
+    extra: dict[str, Node],
+    shape_messages: list[str],
+) -> ResultRow:
     if check.sparql_messages is not None:
-        bound = {"this": focus, **({"path": path} if path is not None else {}),
-                 **({"value": value} if value is not None else {}), **extra}
+        bound = {
+            "this": focus,
+            **({"path": path} if path is not None else {}),
+            **({"value": value} if value is not None else {}),
+            **extra,
+        }
         texts = [_substitute(m, bound) for m in (check.sparql_messages or shape_messages)]
     else:
         texts = shape_messages
@@ -285,8 +347,11 @@ def _n(term: Node) -> str:
 
 
 def _str(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace(
-        "\r", "\\r") + '"'
+    return (
+        '"'
+        + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        + '"'
+    )
 
 
 def _path(shapes: Graph, path: Node) -> str:
@@ -335,39 +400,60 @@ def _compile(shapes: Graph, shape: Node, target: str, path: Node | None) -> list
     if (n := value(SH.minCount)) is not None and path is not None:
         k = int(n)
         if k == 1:
-            add("MinCountConstraintComponent",
-                f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} ?v }} }}")
+            add(
+                "MinCountConstraintComponent",
+                f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} ?v }} }}",
+            )
         elif k > 1:
-            add("MinCountConstraintComponent",
+            add(
+                "MinCountConstraintComponent",
                 f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?c) "
                 f"WHERE {{ {focus} OPTIONAL {{ ?this {p} ?v }} }} GROUP BY ?this }} "
-                f"FILTER (?c < {k}) }}")
+                f"FILTER (?c < {k}) }}",
+            )
     if (n := value(SH.maxCount)) is not None and path is not None:
-        add("MaxCountConstraintComponent",
+        add(
+            "MaxCountConstraintComponent",
             f"SELECT DISTINCT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {p} ?v }} "
-            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(n)}) }} {{ {target} }} }}")
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(n)}) }} {{ {target} }} }}",
+        )
     for c in shapes.objects(shape, SH["class"]):
-        add("ClassConstraintComponent", f"SELECT DISTINCT ?this ?v WHERE {{ {values} "
-            f"FILTER NOT EXISTS {{ ?v {TYPE}/{RDFS_SUBCLASS}* {_n(c)} }} }}")
+        add(
+            "ClassConstraintComponent",
+            f"SELECT DISTINCT ?this ?v WHERE {{ {values} "
+            f"FILTER NOT EXISTS {{ ?v {TYPE}/{RDFS_SUBCLASS}* {_n(c)} }} }}",
+        )
     if (dt := value(SH.datatype)) is not None:
         if str(dt) in INTEGER_FAMILY and not isinstance(path, URIRef | None):
             raise Unsupported("integer datatype on a complex path")
-        checks.append(Check(shape, "sh:DatatypeConstraintComponent",
-                            violating(_not_datatype_superset(str(dt))), path, node_shape,
-                            python_filter=_datatype_violation(URIRef(str(dt))),
-                            raw_ok=_integer_ok(str(dt), path)))
+        checks.append(
+            Check(
+                shape,
+                "sh:DatatypeConstraintComponent",
+                violating(_not_datatype_superset(str(dt))),
+                path,
+                node_shape,
+                python_filter=_datatype_violation(URIRef(str(dt))),
+                raw_ok=_integer_ok(str(dt), path),
+            )
+        )
     if (kind := value(SH.nodeKind)) is not None:
         cond = {
-            SH.IRI: "!isIRI(?v)", SH.Literal: "!isLiteral(?v)", SH.BlankNode: "!isBlank(?v)",
-            SH.IRIOrLiteral: "isBlank(?v)", SH.BlankNodeOrIRI: "isLiteral(?v)",
+            SH.IRI: "!isIRI(?v)",
+            SH.Literal: "!isLiteral(?v)",
+            SH.BlankNode: "!isBlank(?v)",
+            SH.IRIOrLiteral: "isBlank(?v)",
+            SH.BlankNodeOrIRI: "isLiteral(?v)",
             SH.BlankNodeOrLiteral: "isIRI(?v)",
         }[kind]  # type: ignore[index]
         add("NodeKindConstraintComponent", violating(cond))
     for pat in shapes.objects(shape, SH.pattern):
         flags = value(SH.flags)
         fl = f", {_str(str(flags))}" if flags is not None else ""
-        add("PatternConstraintComponent",
-            violating(f"isBlank(?v) || !REGEX(STR(?v), {_str(str(pat))}{fl})"))
+        add(
+            "PatternConstraintComponent",
+            violating(f"isBlank(?v) || !REGEX(STR(?v), {_str(str(pat))}{fl})"),
+        )
     if (n := value(SH.minLength)) is not None:
         add("MinLengthConstraintComponent", violating(f"isBlank(?v) || STRLEN(STR(?v)) < {int(n)}"))
     if (n := value(SH.maxLength)) is not None:
@@ -378,38 +464,51 @@ def _compile(shapes: Graph, shape: Node, target: str, path: Node | None) -> list
         add("InConstraintComponent", violating(f"!({cond})"))
     for hv in shapes.objects(shape, SH.hasValue):
         if path is None:
-            add("HasValueConstraintComponent",
-                f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER (!sameTerm(?this, {_n(hv)})) }}")
+            add(
+                "HasValueConstraintComponent",
+                f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER (!sameTerm(?this, {_n(hv)})) }}",
+            )
         else:
-            add("HasValueConstraintComponent",
+            add(
+                "HasValueConstraintComponent",
                 f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} ?x . "
-                f"FILTER (sameTerm(?x, {_n(hv)})) }} }}")
-    for pred, op, comp in ((SH.minInclusive, ">=", "MinInclusive"),
-                           (SH.maxInclusive, "<=", "MaxInclusive"),
-                           (SH.minExclusive, ">", "MinExclusive"),
-                           (SH.maxExclusive, "<", "MaxExclusive")):
+                f"FILTER (sameTerm(?x, {_n(hv)})) }} }}",
+            )
+    for pred, op, comp in (
+        (SH.minInclusive, ">=", "MinInclusive"),
+        (SH.maxInclusive, "<=", "MaxInclusive"),
+        (SH.minExclusive, ">", "MinExclusive"),
+        (SH.maxExclusive, "<", "MaxExclusive"),
+    ):
         if (bound := value(pred)) is not None:
-            add(f"{comp}ConstraintComponent",
-                violating(f"!COALESCE(?v {op} {_n(bound)}, false)"))
+            add(f"{comp}ConstraintComponent", violating(f"!COALESCE(?v {op} {_n(bound)}, false)"))
     if (lst := value(SH.languageIn)) is not None:
         add("LanguageInConstraintComponent", violating(_not_lang(list(shapes.items(lst)))))
     if (u := value(SH.uniqueLang)) is not None and path is not None and u.toPython() is True:
-        add("UniqueLangConstraintComponent",
+        add(
+            "UniqueLangConstraintComponent",
             f"SELECT DISTINCT ?this ?lang WHERE {{ ?this {p} ?a . ?this {p} ?b . {{ {target} }} "
-            f"FILTER (isLiteral(?a) && isLiteral(?b) && !sameTerm(?a, ?b) && LANG(?a) != \"\" "
-            f"&& LCASE(LANG(?a)) = LCASE(LANG(?b))) BIND (LCASE(LANG(?a)) AS ?lang) }}")
-    for pred, op, comp in ((SH.lessThan, "<", "LessThan"),
-                           (SH.lessThanOrEquals, "<=", "LessThanOrEquals")):
+            f'FILTER (isLiteral(?a) && isLiteral(?b) && !sameTerm(?a, ?b) && LANG(?a) != "" '
+            f"&& LCASE(LANG(?a)) = LCASE(LANG(?b))) BIND (LCASE(LANG(?a)) AS ?lang) }}",
+        )
+    for pred, op, comp in (
+        (SH.lessThan, "<", "LessThan"),
+        (SH.lessThanOrEquals, "<=", "LessThanOrEquals"),
+    ):
         for other in shapes.objects(shape, pred):
-            add(f"{comp}ConstraintComponent",
+            add(
+                f"{comp}ConstraintComponent",
                 f"SELECT DISTINCT ?this ?v WHERE {{ {values} ?this {_n(other)} ?w . "
-                f"FILTER (!COALESCE(?v {op} ?w, false)) }}")
+                f"FILTER (!COALESCE(?v {op} ?w, false)) }}",
+            )
     for other in shapes.objects(shape, SH.equals):
-        add("EqualsConstraintComponent",
+        add(
+            "EqualsConstraintComponent",
             f"SELECT DISTINCT ?this ?v WHERE {{ {{ {values} "
             f"FILTER NOT EXISTS {{ ?this {_n(other)} ?v }} }} "
             f"UNION {{ {focus} ?this {_n(other)} ?v . "
-            f"FILTER NOT EXISTS {{ ?this {p or '<urn:x-none>'} ?v }} }} }}")
+            f"FILTER NOT EXISTS {{ ?this {p or '<urn:x-none>'} ?v }} }} }}",
+        )
     if (q := value(SH.qualifiedValueShape)) is not None and path is not None:
         checks.extend(_qualified(shapes, shape, q, focus, p, path))
     for constraint in shapes.objects(shape, SH.sparql):
@@ -464,7 +563,7 @@ def _datatype_violation(dt: URIRef) -> Callable[[Node | None], bool]:
 
 def _not_datatype(dt: str) -> str:
     if dt == "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString":
-        return "!isLiteral(?v) || LANG(?v) = \"\""
+        return '!isLiteral(?v) || LANG(?v) = ""'
     cond = f"!isLiteral(?v) || DATATYPE(?v) != <{dt}>"
     if dt in LEXICAL:
         cond += f" || !REGEX(STR(?v), {_str(LEXICAL[dt])})"
@@ -493,17 +592,35 @@ def _qualified(shapes: Graph, shape: Node, q: Node, target: str, p: str, path: N
         raise Unsupported("qualifiedValueShapesDisjoint")
     ok = " && ".join(conds) or "true"
     # one query counts the conforming values of every focus node; min and max share it
-    count = (f"SELECT ?this (COUNT(DISTINCT ?q) AS ?c) WHERE {{ {target} "
-             f"OPTIONAL {{ ?this {p} ?v . FILTER ({ok}) BIND (?v AS ?q) }} }} GROUP BY ?this")
+    count = (
+        f"SELECT ?this (COUNT(DISTINCT ?q) AS ?c) WHERE {{ {target} "
+        f"OPTIONAL {{ ?this {p} ?v . FILTER ({ok}) BIND (?v AS ?q) }} }} GROUP BY ?this"
+    )
     out = []
     if (n := shapes.value(shape, SH.qualifiedMinCount)) is not None:
         k = int(n)
-        out.append(Check(shape, "sh:QualifiedMinCountConstraintComponent", count, path, False,
-                         count_violates=lambda c, k=k: c < k))
+        out.append(
+            Check(
+                shape,
+                "sh:QualifiedMinCountConstraintComponent",
+                count,
+                path,
+                False,
+                count_violates=lambda c, k=k: c < k,
+            )
+        )
     if (n := shapes.value(shape, SH.qualifiedMaxCount)) is not None:
         k = int(n)
-        out.append(Check(shape, "sh:QualifiedMaxCountConstraintComponent", count, path, False,
-                         count_violates=lambda c, k=k: c > k))
+        out.append(
+            Check(
+                shape,
+                "sh:QualifiedMaxCountConstraintComponent",
+                count,
+                path,
+                False,
+                count_violates=lambda c, k=k: c > k,
+            )
+        )
     return out
 
 
@@ -513,8 +630,14 @@ _THIS = re.compile(r"\$this\b")
 def _sparql(shapes: Graph, shape: Node, constraint: Node, target: str, path: Node | None) -> Check:
     """A SPARQL-based constraint: the focus nodes are joined in as the first group element."""
     if _deactivated(shapes, constraint):
-        return Check(shape, "sh:SPARQLConstraintComponent", "SELECT ?this WHERE { FILTER (false) }",
-                     path, path is None, [])
+        return Check(
+            shape,
+            "sh:SPARQLConstraintComponent",
+            "SELECT ?this WHERE { FILTER (false) }",
+            path,
+            path is None,
+            [],
+        )
     select = shapes.value(constraint, FAST_SELECT) or shapes.value(constraint, SH.select)
     if select is None:
         raise Unsupported("SPARQL constraint without sh:select")
@@ -524,15 +647,27 @@ def _sparql(shapes: Graph, shape: Node, constraint: Node, target: str, path: Nod
     m = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
     if m is None:
         raise Unsupported("SPARQL constraint without WHERE {")
-    text = text[:m.end()] + " " + target + " " + text[m.end():]  # target: the focus nodes
+    text = text[: m.end()] + " " + target + " " + text[m.end() :]  # target: the focus nodes
     prefixes = []
     for pnode in shapes.objects(constraint, SH.prefixes):
         for decl in shapes.objects(pnode, SH.declare):
             prefix, namespace = shapes.value(decl, SH.prefix), shapes.value(decl, SH.namespace)
             prefixes.append(f"PREFIX {prefix}: <{namespace}>")
-    messages = [str(m) for m in shapes.objects(constraint, SH.message)
-                if isinstance(m, Literal) and m.language in (None, "en")]
-    shape_msgs = [str(m) for m in shapes.objects(shape, SH.message)
-                  if isinstance(m, Literal) and m.language in (None, "en")]
-    return Check(shape, "sh:SPARQLConstraintComponent", "\n".join([*sorted(set(prefixes)), text]),
-                 path, path is None, messages or shape_msgs)
+    messages = [
+        str(m)
+        for m in shapes.objects(constraint, SH.message)
+        if isinstance(m, Literal) and m.language in (None, "en")
+    ]
+    shape_msgs = [
+        str(m)
+        for m in shapes.objects(shape, SH.message)
+        if isinstance(m, Literal) and m.language in (None, "en")
+    ]
+    return Check(
+        shape,
+        "sh:SPARQLConstraintComponent",
+        "\n".join([*sorted(set(prefixes)), text]),
+        path,
+        path is None,
+        messages or shape_msgs,
+    )

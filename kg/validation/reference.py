@@ -9,8 +9,9 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from kg.terms import to_rdflib
 from kg.validate import LoadedData, ResultRow
-from kg.validation.terms import node_text, to_rdflib, value_text
+from kg.validation.terms import node_text, value_text
 
 
 def data_graph(data: LoadedData, default_graph: list[Any] | None) -> Graph:
@@ -45,7 +46,11 @@ def run_pyshacl(
 
     graph = data_graph(data, default_graph)
     _conforms, report, _text = pyshacl.validate(
-        graph, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=False,
+        graph,
+        shacl_graph=shapes,
+        inference="none",
+        allow_warnings=True,
+        advanced=False,
         abort_on_first=False,
     )
     return rows_from_report(report, shapes)
@@ -98,16 +103,19 @@ def rows_from_report(report: Graph, shapes: Graph) -> list[ResultRow]:
         comp = report.value(res, SH.sourceConstraintComponent)
         messages = [m for m in report.objects(res, SH.resultMessage)]
         msg = next((str(m) for m in messages if getattr(m, "language", None) in (None, "en")), "")
-        rows.append(ResultRow(
-            severity=str(sev).rsplit("#", 1)[-1],
-            shape=str(shape) if isinstance(shape, URIRef) else f"_:{shape}",
-            shape_label=shape_label(shapes, shape) if shape is not None else "",
-            focus=node_text(focus),
-            focus_label=None,
-            path=path_text(report, path) if path is not None else None,
-            value=value_text(value) if value is not None and not isinstance(value, BNode) else (
-                None if value is None else f"_:{value}"),
-            message=msg,
-            component="sh:" + str(comp).rsplit("#", 1)[-1],
-        ))
+        rows.append(
+            ResultRow(
+                severity=str(sev).rsplit("#", 1)[-1],
+                shape=str(shape) if isinstance(shape, URIRef) else f"_:{shape}",
+                shape_label=shape_label(shapes, shape) if shape is not None else "",
+                focus=node_text(focus),
+                focus_label=None,
+                path=path_text(report, path) if path is not None else None,
+                value=value_text(value)
+                if value is not None and not isinstance(value, BNode)
+                else (None if value is None else f"_:{value}"),
+                message=msg,
+                component="sh:" + str(comp).rsplit("#", 1)[-1],
+            )
+        )
     return rows
