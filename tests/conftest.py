@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# --update-golden: rewrite the stored queries' golden answers on purpose (tests/plugins/golden.py).
+pytest_plugins = ["plugins.golden"]
+
 
 @pytest.fixture(scope="session")
 def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
