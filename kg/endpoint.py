@@ -20,7 +20,7 @@ import click
 
 from kg.errors import InputError
 from kg.namespace import ID
-from kg.paths import BUILD_DIR
+from kg.options import build_dir_option, http_auth_options
 
 GRAPH_BASE = f"{ID}graph/"
 TRANSIENT_HTTP = frozenset({429, 502, 503, 504})
@@ -240,12 +240,8 @@ def load_build(endpoint: Endpoint, gsp_url: str, nquads: Path) -> list[tuple[str
 @click.option("--endpoint", "url", required=True, metavar="URL",
               help="SPARQL query endpoint (used to count what was stored).")
 @click.option("--gsp", metavar="URL", help="Graph Store Protocol URL (guessed if omitted).")
-@click.option("--build", "build_dir", type=click.Path(path_type=Path), default=BUILD_DIR,
-              show_default=True, help="Build directory with clusterkg.nq.")
-@click.option("--user", help="User name for HTTP authentication.")
-@click.option("--password", help="Password for HTTP authentication.")
-@click.option("--auth", type=click.Choice(["basic", "digest"]), default="basic",
-              show_default=True, help="HTTP authentication scheme.")
+@build_dir_option
+@http_auth_options
 @click.option("--timeout", type=float, default=60.0, show_default=True,
               help="Seconds per HTTP request.")
 def load_command(url: str, gsp: str | None, build_dir: Path, user: str | None,

@@ -16,6 +16,7 @@ import click
 
 from kg.errors import InputError
 from kg.namespace import PREFIXES
+from kg.options import build_dir_option
 from kg.paths import BUILD_DIR
 
 ID = PREFIXES["id"]
@@ -167,14 +168,7 @@ def _fact(row: object, statement: str) -> Fact:
 
 @click.command("explain")
 @click.argument("entity")
-@click.option(
-    "--build",
-    "build_dir",
-    type=click.Path(path_type=Path),
-    default=BUILD_DIR,
-    show_default=True,
-    help="Build directory with clusterkg.nq.",
-)
+@build_dir_option
 def explain_command(entity: str, build_dir: Path) -> None:
     """Print every fact about ENTITY (IRI or prefixed name) with its quote and offsets."""
     about, facts = explain(entity, build_dir)

@@ -33,7 +33,8 @@ import click
 
 from kg.errors import InputError
 from kg.namespace import PREFIXES
-from kg.paths import BUILD_DIR, QUERIES_DIR
+from kg.options import build_dir_option, http_auth_options
+from kg.paths import QUERIES_DIR
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -616,15 +617,11 @@ def queries_command(queries_dir: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table",
               show_default=True, help="table for people; SPARQL results or RDF for machines.")
 @click.option("--endpoint", metavar="URL", help="Query a SPARQL 1.1 endpoint instead.")
-@click.option("--build", "build_dir", type=click.Path(path_type=Path), default=BUILD_DIR,
-              show_default=True, help="Build directory with clusterkg.nq (embedded store).")
+@build_dir_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE.")
 @click.option("--queries-dir", type=click.Path(path_type=Path), default=QUERIES_DIR,
               show_default=True, help="Directory with cq/ and checks/.")
-@click.option("--user", help="Endpoint user name.")
-@click.option("--password", help="Endpoint password.")
-@click.option("--auth", type=click.Choice(["basic", "digest"]), default="basic",
-              show_default=True, help="HTTP authentication scheme.")
+@http_auth_options
 @click.option("--timeout", type=float, default=30.0, show_default=True,
               help="Seconds per HTTP request.")
 def query_command(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None,

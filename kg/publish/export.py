@@ -13,7 +13,8 @@ from typing import Any
 
 import click
 
-from kg.paths import BUILD_DIR, QUERIES_DIR
+from kg.options import build_dir_option
+from kg.paths import QUERIES_DIR
 
 PROFILES = ("schema", "org")
 FORMATS: dict[str, str] = {"ttl": "TURTLE", "jsonld": "JSON_LD", "nt": "N_TRIPLES"}
@@ -63,14 +64,7 @@ def open_build_store(build_dir: Path) -> Any:
     required=True,
     help="Target vocabulary: schema.org or W3C ORG.",
 )
-@click.option(
-    "--build",
-    "build_dir",
-    type=click.Path(path_type=Path),
-    default=BUILD_DIR,
-    show_default=True,
-    help="Build directory holding clusterkg.nq.",
-)
+@build_dir_option
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="ttl", show_default=True)
 @click.option(
     "--output",

@@ -26,6 +26,7 @@ import click
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from kg.options import build_dir_option
 from kg.paths import BUILD_DIR, MAPPINGS_DIR, QUERIES_DIR
 
 EXTENSIONS: dict[str, str] = {
@@ -514,14 +515,7 @@ document.querySelectorAll('a.load').forEach(a => a.addEventListener('click', () 
 
 
 @click.command("serve")
-@click.option(
-    "--build",
-    "build_dir",
-    type=click.Path(path_type=Path),
-    default=BUILD_DIR,
-    show_default=True,
-    help="Build directory holding clusterkg.nq.",
-)
+@build_dir_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option(
