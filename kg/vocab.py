@@ -129,6 +129,8 @@ class CK(DefinedNamespace):
     partOf: URIRef  # part of
     partOfPlace: URIRef  # part of place
     policyInstrument: URIRef  # policy instrument
+    producedBy: URIRef  # produced by
+    produces: URIRef  # produces
     proposedBy: URIRef  # proposed by
     proposes: URIRef  # proposes
     refArea: URIRef  # reference area
