@@ -23,7 +23,7 @@ def test_build_outputs_and_summary(build_dir: Path) -> None:
     summary = json.loads((build_dir / "summary.json").read_text(encoding="utf-8"))
     assert summary["sources"] == 2
     assert summary["sentences"] == 259
-    assert summary["mentions"] == 255
+    assert summary["mentions"] == 262
     assert summary["evidence_share"] == 1.0
     assert summary["article_triples"] == summary["evidenced_triples"] > 10000
     assert summary["per_source"]["000_294bae6919eed714"]["sentences"] == 143
