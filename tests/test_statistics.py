@@ -44,9 +44,9 @@ def row(o: Observation) -> tuple:
 
 EXPECTED_000 = [
     ("indicator/share-of-countries", Decimal(50), "unit/percent", "qualifier/approximately",
-     None, None, "қарийб 50 фоизга яқини"),
+     "place/world", None, "қарийб 50 фоизга яқини"),
     ("indicator/number-of-clusters", Decimal(70), "unit/count", "qualifier/more-than",
-     None, "sector/biotechnology", "70 дан ортиқ"),
+     "place/world", "sector/biotechnology", "70 дан ортиқ"),
     ("indicator/share-of-enterprises", Decimal(50), "unit/percent", "qualifier/approximately",
      "place/usa", None, "50 фоизга яқини"),
     ("indicator/share-of-gdp", Decimal(60), "unit/percent", "qualifier/more-than",
@@ -122,3 +122,29 @@ def test_no_statistic_from_dates_tables_or_citations() -> None:
     quotes = [doc.text[o.evidence.start : o.evidence.end] for o in observations(A000)]
     for not_a_figure in ("1950-йилларнинг", "19-асрнинг", "1-жадвал", "1-расм"):
         assert not any(not_a_figure in q for q in quotes)
+
+
+def test_places_named_only_as_examples_defer_to_the_wider_area_stated_before() -> None:
+    by_value = {(short(o.indicator), o.value): o for o in observations(A000)}
+    # "... дунё иқтисодиётининг ... 50 фоизга яқини": the world is named in the sentence
+    countries = by_value[("indicator/share-of-countries", Decimal(50))]
+    assert short(countries.ref_area) == "place/world"
+    assert countries.evidence.confidence == statistics.DIRECT_CONFIDENCE
+    # "Хусусан, ... Бразилия, Чили каби мамлакатларини қўшганда 70 дан ортиқ кластерлар":
+    # Brazil and Chile are examples, the area is the world of the sentences before
+    biotech = by_value[("indicator/number-of-clusters", Decimal(70))]
+    assert short(biotech.ref_area) == "place/world"
+    assert biotech.evidence.confidence == statistics.ANAPHORA_CONFIDENCE
+
+
+def test_example_places_without_an_earlier_place_leave_the_area_open(tmp_path) -> None:
+    from kg.corpus import load_document
+
+    text = "Бразилия, Чили каби мамлакатларда 70 дан ортиқ кластерлар фаолият кўрсатмоқда.\n"
+    path = tmp_path / "x.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = load_document(path, text, {"language": "uz-Cyrl"})
+    found = statistics.extract(doc, lexicon(), find_mentions(doc, lexicon()))
+    assert [(short(o.indicator), o.value, short(o.ref_area)) for o in found] == [
+        ("indicator/number-of-clusters", Decimal(70), None)
+    ]

@@ -11,6 +11,8 @@ For each quantity found by :mod:`kg.extract.numbers`:
    statistic (dates, list numbers, page numbers and citations never get this far);
 3. *what it is about*: ``ref_area`` is the nearest place mention in the sentence (leaving out
    examples such as ``Бразилия, Чили каби``, and places inside the number, ``АҚШ доллари``);
+   a sentence whose only places are such examples is about a wider area stated earlier and
+   takes, like a place anaphor, the nearest preceding place mention of the paragraph;
    ``subject`` is a cluster, project, programme, platform or policy mentioned in the sentence.
    Anaphora (``Мазкур кластер ҳудудида``, ``Мамлакатда``) resolve to the nearest preceding
    cluster (or place) mention of the same paragraph. A figure about a cluster with no place in
@@ -183,7 +185,8 @@ def _context(
         ref_area = max(before, key=lambda m: m.evidence.start).entity
     elif after:
         ref_area = min(after, key=lambda m: m.evidence.start).entity
-    elif PLACE_ANAPHOR_RE.search(doc.text, sentence.start, number.start):
+    elif examples or PLACE_ANAPHOR_RE.search(doc.text, sentence.start, number.start):
+        # places named only as examples belong to a wider area stated earlier
         found = _preceding(
             mentions, _paragraph_start(doc, sentence.start), sentence.start, ("place",)
         )
