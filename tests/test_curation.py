@@ -48,8 +48,8 @@ def triples(source: str) -> set[tuple[str, str, str]]:
 
 
 def test_counts_per_article() -> None:
-    assert len(of(A000)) == 67
-    assert len(of(A003)) == 22
+    assert len(of(A000)) == 71
+    assert len(of(A003)) == 23
     assert sum(isinstance(r, Membership) for r in of(A000)) == 11
     assert sum(isinstance(r, Membership) for r in of(A003)) == 3
 
@@ -75,6 +75,15 @@ def test_sample_facts() -> None:
     ) in t000  # fmt: skip
     project = "id:project/europa-innova-cluster-mapping-project"
     assert (project, "ck:carriedOutBy", "id:org/oxford-research") in t000
+    assert (project, "ck:produces", "id:document/cluster-policy-in-europe") in t000
+    for sector in ("microelectronics", "software", "information-technology"):
+        assert ("id:cluster/silicon-valley", "ck:specialisesIn", f"id:sector/{sector}") in t000
+    sv_it = ("id:cluster/silicon-valley", "ck:specialisesIn", "id:sector/information-technology")
+    assert sv_it in t003
+    # Figure 1: the main characteristics of clusters in general (the class, not a theory)
+    characteristics = {o for s, p, o in t000 if p == "ck:hasCharacteristic"}
+    assert len(characteristics) == 7
+    assert {s for s, p, o in t000 if p == "ck:hasCharacteristic"} == {"ck:Cluster"}
     assert ("id:cluster/research-triangle", "ck:locatedIn", "id:place/north-carolina") in t000
     for firm in ("glaxosmithkline", "ibm", "cisco-systems"):
         assert ("id:cluster/research-triangle", "ck:hasMember", f"id:org/{firm}") in t000
