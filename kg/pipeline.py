@@ -78,13 +78,13 @@ def run_build(
     validate: bool = True,
     progress: bool = True,
     curation_dir: Path | None = None,
-    docs: bool = False,
+    with_docs: bool = False,
 ) -> BuildSummary:
     """Run the whole pipeline; raise ``InputError`` (bad input) or ``CheckFailed`` (SHACL).
 
     Curated relations belong to a corpus: ``curation_dir`` defaults to ``data/curation`` for
     the project corpus, to ``{corpus_dir}/curation`` when that exists, else none.
-    ``docs`` also writes the ontology's HTML documentation and diagram into ``docs/``.
+    ``with_docs`` also writes the ontology's HTML documentation and diagram into ``docs/``.
     """
     from kg.atomic import atomic_directory
 
@@ -124,7 +124,7 @@ def run_build(
             from kg.publish.dumps import write_dumps
 
             write_dumps(ds, tmp)
-            if docs:
+            if with_docs:
                 stage("docs")
                 from kg.publish.docs import write_docs
 
@@ -408,5 +408,5 @@ def build_command(
         validate=not no_validate,
         progress=not quiet,
         curation_dir=curation_dir,
-        docs=docs,
+        with_docs=docs,
     )

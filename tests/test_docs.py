@@ -126,3 +126,18 @@ def test_diagram_has_classes_and_relations(docs_dir: Path) -> None:
     titles = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}title")}
     assert {"Cluster", "Organisation", "Company", "University", "Place"} <= titles
     assert (docs_dir / "diagram.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_build_writes_docs_only_when_asked(build_dir: Path, tmp_path: Path) -> None:
+    """``clusterkg build`` leaves docs out by default; ``--docs`` puts them into the release."""
+    from kg.cli import cli
+
+    assert not (build_dir / "docs").exists()
+    out = tmp_path / "release"
+    result = CliRunner().invoke(
+        cli, ["build", "--quiet", "--no-validate", "--docs", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "docs" / "index.html").is_file()
+    assert (out / "docs" / "diagram.svg").is_file()
+    assert (out / "clusterkg.nq").is_file()
