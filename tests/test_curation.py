@@ -6,27 +6,20 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from corpus_support import A000, A003, docs
 
-from kg.corpus import Document, load_corpus
 from kg.errors import CheckFailed, InputError
 from kg.extract import curation
 from kg.extract.curation import locate
 from kg.extract.records import Membership, Relation
 from kg.namespace import CK, ID
 
-A000 = "000_294bae6919eed714"
-A003 = "003_2c5d2ceac335d1da"
 FIXTURES = Path(__file__).parent / "fixtures" / "curation"
 
 
 @lru_cache(maxsize=1)
-def corpus() -> tuple[Document, ...]:
-    return tuple(load_corpus())
-
-
-@lru_cache(maxsize=1)
 def records() -> tuple[Relation | Membership, ...]:
-    return tuple(curation.extract(list(corpus())))
+    return tuple(curation.extract(list(docs().values())))
 
 
 def of(source: str) -> list[Relation | Membership]:
@@ -55,7 +48,7 @@ def test_counts_per_article() -> None:
 
 
 def test_every_quote_is_a_span_of_the_cleaned_text() -> None:
-    by_id = {d.source_id: d for d in corpus()}
+    by_id = docs()
     for r in records():
         ev = r.evidence
         assert 0 <= ev.start < ev.end <= len(by_id[ev.source_id].text)
@@ -122,7 +115,7 @@ def test_membership_roles() -> None:
 
 
 def test_quote_locator_normalises_whitespace_and_hyphens() -> None:
-    doc = next(d for d in corpus() if d.source_id == A000)
+    doc = docs()[A000]
     span = locate(doc, "Кластер  ҳудудида\nкомпанияларни")
     assert span is not None and doc.text[span[0] : span[1]] == "Кластер ҳудудида компанияларни"
     span = locate(doc, "биотехнология-лар), Бостон")  # the raw text's hyphenation
@@ -133,7 +126,7 @@ def test_quote_locator_normalises_whitespace_and_hyphens() -> None:
 
 def test_missing_quote_names_file_line_and_row() -> None:
     with pytest.raises(CheckFailed) as err:
-        curation.extract(list(corpus()), FIXTURES / "missing-quote")
+        curation.extract(list(docs().values()), FIXTURES / "missing-quote")
     message = str(err.value)
     assert "missing-quote/facts.yaml:10" in message
     assert "row 2" in message
@@ -143,7 +136,7 @@ def test_missing_quote_names_file_line_and_row() -> None:
 
 def test_invalid_yaml_names_the_line() -> None:
     with pytest.raises(InputError) as err:
-        curation.extract(list(corpus()), FIXTURES / "invalid-yaml")
+        curation.extract(list(docs().values()), FIXTURES / "invalid-yaml")
     assert "invalid-yaml/facts.yaml:6" in str(err.value)
     assert "not valid YAML" in str(err.value)
     assert err.value.exit_code == 2
@@ -151,9 +144,9 @@ def test_invalid_yaml_names_the_line() -> None:
 
 def test_unknown_entity_and_unknown_source() -> None:
     with pytest.raises(CheckFailed, match=r"facts.yaml:3: row 1: 'object': .*place/atlantis"):
-        curation.extract(list(corpus()), FIXTURES / "unknown-entity")
+        curation.extract(list(docs().values()), FIXTURES / "unknown-entity")
     with pytest.raises(CheckFailed, match="999_not_in_the_corpus"):
-        curation.extract(list(corpus()), FIXTURES / "unknown-source")
+        curation.extract(list(docs().values()), FIXTURES / "unknown-source")
     # one document at a time: rows of other sources are skipped
-    doc = next(d for d in corpus() if d.source_id == A000)
+    doc = docs()[A000]
     assert curation.extract(doc, FIXTURES / "unknown-source") == []

@@ -4,24 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from kg.corpus import Document, load_corpus
+from corpus_support import A000, A003, docs, lexicon
+
 from kg.extract import enumerations
 from kg.extract.enumerations import best_concept, scheme_concepts
-from kg.extract.lexicon import Lexicon
 from kg.extract.records import Enumeration
-
-A000 = "000_294bae6919eed714"
-A003 = "003_2c5d2ceac335d1da"
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    return Lexicon.load()
-
-
-@lru_cache(maxsize=1)
-def docs() -> dict[str, Document]:
-    return {doc.source_id: doc for doc in load_corpus()}
 
 
 @lru_cache(maxsize=2)

@@ -5,24 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
-from kg.corpus import Document, load_corpus
+from corpus_support import A000, A003, docs, lexicon
+
 from kg.extract import statistics
-from kg.extract.lexicon import Lexicon
 from kg.extract.mentions import find_mentions
 from kg.extract.records import Observation
-
-A000 = "000_294bae6919eed714"
-A003 = "003_2c5d2ceac335d1da"
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    return Lexicon.load()
-
-
-@lru_cache(maxsize=1)
-def docs() -> dict[str, Document]:
-    return {doc.source_id: doc for doc in load_corpus()}
 
 
 @lru_cache(maxsize=2)

@@ -6,20 +6,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from corpus_support import A000, A003, docs
 
-from kg.corpus import Document, load_corpus
 from kg.errors import CheckFailed
 from kg.extract import tables
 from kg.extract.records import Enumeration, TableCell
 
-A000 = "000_294bae6919eed714"
-A003 = "003_2c5d2ceac335d1da"
 FIXTURES = Path(__file__).parent / "fixtures" / "curation"
-
-
-@lru_cache(maxsize=1)
-def docs() -> dict[str, Document]:
-    return {doc.source_id: doc for doc in load_corpus()}
 
 
 @lru_cache(maxsize=2)
