@@ -3,8 +3,6 @@
 - :func:`parse_turtle` / :func:`load_ontology`: parse with rdflib; a missing or malformed file
   raises :class:`kg.errors.InputError` with ``where="path:line"``.
 - :func:`ck_terms`, :func:`individuals`, :func:`concepts`, :func:`label_coverage`: listings.
-- :func:`canonical_graph`: the same triples with stable blank-node labels (the ontology's OWL
-  axioms use blank nodes; the canonical dump must be byte-identical from build to build).
 - ``clusterkg ontology stats`` (:data:`stats_command`): counts and label coverage per language.
 - ``python -m kg.ontology --write-namespace``: regenerate ``kg/vocab.py`` (class ``CK``).
 """
@@ -18,7 +16,6 @@ from pathlib import Path
 
 import click
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.atomic import write_text_atomic
@@ -101,11 +98,6 @@ def load_ontology(ontology: Path = ONTOLOGY_FILE, vocab_dir: Path | None = VOCAB
     for path in vocab_files(vocab_dir):
         parse_turtle(path, graph)
     return graph
-
-
-def canonical_graph(graph: Graph) -> Graph:
-    """The same triples with blank nodes relabelled deterministically (RDF canonicalisation)."""
-    return to_canonical_graph(graph)
 
 
 # ---------------------------------------------------------------------------------- listings

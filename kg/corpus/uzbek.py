@@ -218,9 +218,3 @@ def normalise_apostrophes(text: str) -> str:
     """Use ‘ after o/g (oʻ o' o’ -> o‘) and ’ elsewhere, as in the official Latin alphabet."""
     text = re.sub(r"([oOgG])['ʻ’`]", r"\1‘", text)
     return re.sub(r"['ʼ`]", "’", text)
-
-
-def is_suffix(fragment: str) -> bool:
-    """True when ``fragment`` is a whole Uzbek suffix chain (e.g. ``лар``, ``ларнинг``)."""
-    lower = fragment.lower()
-    return lower in suffixes_cyrl() or lower in suffixes_latn()
