@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pyoxigraph as ox
@@ -40,3 +41,16 @@ def to_rdflib(term: Any) -> Node:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(dt))
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+def memoised_to_rdflib() -> Callable[[Any], Node]:
+    """A :func:`to_rdflib` that converts each distinct pyoxigraph term once (for hot loops)."""
+    cache: dict[Any, Node] = {}
+
+    def convert(term: Any) -> Node:
+        hit = cache.get(term)
+        if hit is None:
+            hit = cache[term] = to_rdflib(term)
+        return hit
+
+    return convert

@@ -24,7 +24,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from kg.terms import to_rdflib
+from kg.terms import memoised_to_rdflib
 from kg.validate import INTEGER_FAMILY, LoadedData, ResultRow
 from kg.validation.reference import path_text, shape_label
 from kg.validation.terms import node_text, value_text
@@ -128,13 +128,7 @@ def run_fast(data: LoadedData, default_graph: list[Any] | None, shapes: Graph) -
         else {"default_graph": default_graph}
     )
     rows: list[ResultRow] = []
-    conv: dict[Any, Node] = {}
-
-    def rd(term: Any) -> Node:
-        hit = conv.get(term)
-        if hit is None:
-            hit = conv[term] = to_rdflib(term)
-        return hit
+    rd = memoised_to_rdflib()
 
     labels: dict[Node, str] = {}
     shared: dict[str, tuple[list[str], list[Any]]] = {}

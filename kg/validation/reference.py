@@ -9,7 +9,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from kg.terms import to_rdflib
+from kg.terms import memoised_to_rdflib
 from kg.validate import LoadedData, ResultRow
 from kg.validation.terms import node_text, value_text
 
@@ -18,13 +18,7 @@ def data_graph(data: LoadedData, default_graph: list[Any] | None) -> Graph:
     """The data graph as rdflib (literals as written): the union, or the given graphs."""
     store = data.store
     g = Graph()
-    cache: dict[Any, Node] = {}
-
-    def conv(t: Any) -> Node:
-        hit = cache.get(t)
-        if hit is None:
-            hit = cache[t] = to_rdflib(t)
-        return hit
+    conv = memoised_to_rdflib()
 
     graphs = default_graph if default_graph is not None else [None]
     for name in graphs:
