@@ -476,23 +476,23 @@ def bench_cli(cfg: Config, build_out: Path | None) -> dict[str, Any]:
 
 def bench_extraction(cfg: Config) -> dict[str, Any]:
     """Per-article throughput of the map step: clean + extract (+ RDF of the article)."""
-    if not (available("kg.corpus", "load_corpus") and available("kg.pipeline", "extract_all")
-            and available("kg.extract.lexicon", "Lexicon")):  # fmt: skip
+    if not (available("kg.corpus", "load_corpus")
+            and available("kg.extract.article", "extract_article")):  # fmt: skip
         return {"status": NA}
     from kg.corpus import load_corpus
-    from kg.extract.lexicon import Lexicon
+    from kg.extract.article import extract_article, load_context
     from kg.paths import CORPUS_DIR
-    from kg.pipeline import BuildSummary, extract_all
 
-    lexicon = Lexicon.load()  # once per worker, not per article
+    context = load_context()  # once per worker, not per article
+    lexicon = context.lexicon
     docs = load_corpus(CORPUS_DIR)
     raw_mb = sum(len(d.raw_text.encode("utf-8")) for d in docs) / 1e6
     reps = 1 if cfg.quick else 5
     clean_s = median_time(lambda: load_corpus(CORPUS_DIR), reps)[0]
 
     def extract_each() -> None:
-        for doc in docs:  # curation (corpus-wide, hand-made facts) is not per-article work
-            extract_all([doc], lexicon, None, BuildSummary())
+        for doc in docs:  # curation (hand-made facts) is not per-article work
+            extract_article(doc, context)
 
     ext_s = median_time(extract_each, reps)[0]
     out: dict[str, Any] = {"articles": len(docs), "raw_mb": raw_mb, "clean_s": clean_s,
@@ -504,8 +504,7 @@ def bench_extraction(cfg: Config) -> dict[str, Any]:
 
         def rdf_each() -> None:
             for doc in docs:
-                records, _ = extract_all([doc], lexicon, None, BuildSummary())
-                build_dataset([doc], records, lexicon)
+                build_dataset([doc], extract_article(doc, context).records, lexicon)
 
         rdf_s = median_time(rdf_each, reps)[0]
         out.update(extract_rdf_s=rdf_s, articles_per_s_with_rdf=len(docs) / (clean_s + rdf_s),

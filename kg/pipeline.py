@@ -2,14 +2,13 @@
 
 Everything is written into a temporary directory that replaces ``build/`` only when the whole
 build succeeded (:func:`kg.atomic.atomic_directory`): a failed build leaves the previous one
-untouched. Extractors written by other stages (``kg.extract.statistics``, ``enumerations``,
-``tables``, ``curation``), the validator (``kg.validate``) and the dump writer
-(``kg.publish.dumps``) are used when they are installed.
+untouched. The extractors run per article (:mod:`kg.extract.article`, the map); the records
+of all articles become one dataset (the reduce), validated by ``kg.validate`` and written by
+``kg.publish.dumps``.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -27,7 +26,8 @@ if TYPE_CHECKING:
     from rdflib import Dataset
 
     from kg.corpus.document import Document
-    from kg.extract.lexicon import Lexicon
+    from kg.extract.article import ExtractionContext
+    from kg.extract.mentions import Candidate
     from kg.extract.records import Record
 
 CK = "https://w3id.org/clusterkg/ontology#"
@@ -101,16 +101,16 @@ def run_build(
             step(name)
 
         stage("lexicon")
-        from kg.extract.lexicon import Lexicon
+        from kg.extract.article import load_context
 
-        lexicon = Lexicon.load()
+        context = load_context(resolve_curation_dir(Path(corpus_dir), curation_dir))
+        lexicon = context.lexicon
         stage("corpus")
         from kg.corpus import load_corpus
 
         docs = load_corpus(Path(corpus_dir))
         stage("extract")
-        curation = resolve_curation_dir(Path(corpus_dir), curation_dir)
-        records, cands = extract_all(docs, lexicon, curation, summary)
+        records, cands = extract_all(docs, context, summary)
         stage("rdf")
         from kg.rdf.dataset import build_dataset
 
@@ -153,60 +153,38 @@ def resolve_curation_dir(corpus_dir: Path, curation_dir: Path | None) -> Path | 
 
 
 def extract_all(
-    docs: list[Document], lexicon: Lexicon, curation_dir: Path | None, summary: BuildSummary
-) -> tuple[list[Record], list[Any]]:
-    """Mentions, candidates and the records of every available extractor."""
-    from kg.extract.mentions import candidates, find_mentions
+    docs: list[Document], context: ExtractionContext, summary: BuildSummary
+) -> tuple[list[Record], list[Candidate]]:
+    """The records and unknown-name candidates of every article (the map), with counts."""
+    from kg.extract.article import extract_article
 
-    records: list[Record] = []
-    all_candidates: list[Any] = []
-    extractors = available_extractors()
-    if curation_dir is None:
-        extractors.pop("curation", None)
-    summary.extractors = ["mentions", *sorted(extractors)]
+    if context.curation_dir is not None:
+        from kg.extract.curation import check_sources
+
+        check_sources({doc.source_id for doc in docs}, context.curation_dir)
+    summary.extractors = context.extractors
     summary.sources = len(docs)
-    mentioned: set[str] = set()
+    records: list[Record] = []
+    all_candidates: list[Candidate] = []
+    entities: set[str] = set()
     concepts: set[str] = set()
     for doc in docs:
-        mentions = find_mentions(doc, lexicon)
-        records.extend(mentions)
-        all_candidates.extend(candidates(doc, lexicon, mentions))
-        for m in mentions:
-            (mentioned if lexicon.is_entity(m.entity) else concepts).add(str(m.entity))
-        summary.sentences += len(doc.sentences)
-        summary.mentions += len(mentions)
+        article = extract_article(doc, context)
+        records.extend(article.records)
+        all_candidates.extend(article.candidates)
+        entities |= article.entities
+        concepts |= article.concepts
+        summary.sentences += article.sentences
+        summary.mentions += article.mentions
         summary.per_source[doc.source_id] = {
-            "sentences": len(doc.sentences),
-            "mentions": len(mentions),
-            "characters": len(doc.text),
+            "sentences": article.sentences,
+            "mentions": article.mentions,
+            "characters": article.characters,
         }
-        if "statistics" in extractors:
-            records.extend(extractors["statistics"](doc, lexicon, mentions))
-        for name in ("enumerations", "tables"):
-            if name in extractors:
-                records.extend(extractors[name](doc, lexicon))
-    if "curation" in extractors and curation_dir is not None:
-        records.extend(extractors["curation"](docs, curation_dir))
-    summary.entities = len(mentioned)
+    summary.entities = len(entities)
     summary.concepts = len(concepts)
     summary.candidates = len(all_candidates)
     return records, all_candidates
-
-
-def available_extractors() -> dict[str, Callable[..., list[Any]]]:
-    """The ``extract`` functions of the extractor modules that are present."""
-    found: dict[str, Callable[..., list[Any]]] = {}
-    for name in ("statistics", "enumerations", "tables", "curation"):
-        try:
-            module = importlib.import_module(f"kg.extract.{name}")
-        except ModuleNotFoundError as err:
-            if err.name == f"kg.extract.{name}":
-                continue
-            raise
-        function = getattr(module, "extract", None)
-        if callable(function):
-            found[name] = function
-    return found
 
 
 def evidence_coverage(ds: Dataset) -> tuple[int, int]:
@@ -276,12 +254,8 @@ def _count_graph(ds: Dataset, summary: BuildSummary) -> None:
 
 
 def _validate(ds: Dataset, summary: BuildSummary) -> None:
-    try:
-        from kg.validate import validate_dataset
-    except ModuleNotFoundError as err:
-        if err.name != "kg.validate":
-            raise
-        return
+    from kg.validate import validate_dataset
+
     result = validate_dataset(ds)
     summary.validated = True
     summary.violations = len(result.violations)

@@ -27,7 +27,7 @@ The quote locator and the YAML reader here are shared with :mod:`kg.extract.tabl
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -281,25 +281,28 @@ def extract(
     """The curated facts about ``docs`` (one document or all), each with its quote's span.
 
     ``curation_dir`` is ``data/curation`` (its ``relations/`` folder is read) or a folder of
-    YAML files. With all documents given, a row whose source is not among them is an error.
-    ``lexicon`` checks entity IRIs (default: the subjects of ``data/lexicon/*.ttl``).
+    YAML files. With all documents given, a row whose source is not among them is an error
+    (:func:`check_sources`). ``lexicon`` checks entity IRIs (default: the subjects of
+    ``data/lexicon/*.ttl``).
     """
     if isinstance(docs, Document):
         by_id = {docs.source_id: docs}
-        strict_sources = False
     else:
         by_id = {doc.source_id: doc for doc in docs}
-        strict_sources = True
+        check_sources(by_id, curation_dir)
     known = lexicon if lexicon is not None and hasattr(lexicon, "__contains__") else _KnownSet()
-    out: list[Relation | Membership] = []
+    return [
+        _record(by_id[source], row, known)
+        for source, row in fact_rows(relations_dir(curation_dir))
+        if source in by_id
+    ]
+
+
+def check_sources(source_ids: Collection[str], curation_dir: Path = CURATION_DIR) -> None:
+    """Fail naming the row when a curated fact cites a source that is not in the corpus."""
     for source, row in fact_rows(relations_dir(curation_dir)):
-        doc = by_id.get(source)
-        if doc is None:
-            if strict_sources:
-                raise row.fail(f"source {source!r} is not an article of the corpus", CheckFailed)
-            continue
-        out.append(_record(doc, row, known))
-    return out
+        if source not in source_ids:
+            raise row.fail(f"source {source!r} is not an article of the corpus", CheckFailed)
 
 
 def _record(doc: Document, row: Row, known: object) -> Relation | Membership:

@@ -1,0 +1,75 @@
+"""One article in, its records out: the per-article map of the build.
+
+:func:`load_context` loads what every article needs (the lexicon, the curation folder) once
+per process; :func:`extract_article` runs every extractor over one document and returns an
+:class:`ArticleExtraction`. Nothing here depends on other articles, so articles can be
+extracted in any order, in parallel processes, and the results merged afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.corpus.document import Document
+from kg.extract import curation, enumerations, statistics, tables
+from kg.extract.lexicon import Lexicon
+from kg.extract.mentions import Candidate, candidates, find_mentions
+from kg.extract.records import Record
+
+#: the extractors run on every article, in this order ("curation" only with a curation folder)
+EXTRACTORS = ("mentions", "statistics", "enumerations", "tables", "curation")
+
+
+@dataclass
+class ExtractionContext:
+    """What extraction needs besides the article, loaded once per process."""
+
+    lexicon: Lexicon
+    curation_dir: Path | None = None
+
+    @property
+    def extractors(self) -> list[str]:
+        """The names of the extractors that run (``curation`` needs a curation folder)."""
+        return [n for n in EXTRACTORS if n != "curation" or self.curation_dir is not None]
+
+
+@dataclass
+class ArticleExtraction:
+    """The records of one article and the counts the build summary adds up."""
+
+    source_id: str
+    records: list[Record] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    entities: set[str] = field(default_factory=set)  # lexicon entities mentioned
+    concepts: set[str] = field(default_factory=set)  # SKOS concepts mentioned
+    sentences: int = 0
+    mentions: int = 0
+    characters: int = 0
+
+
+def load_context(curation_dir: Path | None = None) -> ExtractionContext:
+    """The lexicon and curation folder every article is extracted with."""
+    return ExtractionContext(lexicon=Lexicon.load(), curation_dir=curation_dir)
+
+
+def extract_article(doc: Document, context: ExtractionContext) -> ArticleExtraction:
+    """Every extractor's records for ``doc``."""
+    lexicon = context.lexicon
+    mentions = find_mentions(doc, lexicon)
+    out = ArticleExtraction(
+        source_id=doc.source_id,
+        records=list(mentions),
+        candidates=candidates(doc, lexicon, mentions),
+        sentences=len(doc.sentences),
+        mentions=len(mentions),
+        characters=len(doc.text),
+    )
+    for m in mentions:
+        (out.entities if lexicon.is_entity(m.entity) else out.concepts).add(str(m.entity))
+    out.records.extend(statistics.extract(doc, lexicon, mentions))
+    out.records.extend(enumerations.extract(doc, lexicon))
+    out.records.extend(tables.extract(doc, lexicon))
+    if context.curation_dir is not None:
+        out.records.extend(curation.extract(doc, context.curation_dir))
+    return out
