@@ -43,8 +43,11 @@ class BuildPyWithData(build_py):
     """``build_py`` that also puts the data folders into the package as ``kg/_data``."""
 
     def run(self) -> None:
+        editable = getattr(self, "editable_mode", False)
+        if not editable:  # no module or data file left over from an earlier build
+            shutil.rmtree(Path(self.build_lib) / "kg", ignore_errors=True)
         super().run()
-        if not getattr(self, "editable_mode", False):
+        if not editable:
             _copy_folders(HERE, Path(self.build_lib) / "kg" / "_data")
 
 

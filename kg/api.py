@@ -309,12 +309,14 @@ class QueryResult:
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.to_dicts())
 
-    def to_dicts(self) -> list[dict[str, Any]]:
-        """SELECT rows as dicts of Python values: IRIs as strings, literals converted by
-        datatype (int, Decimal, float, bool, date, str), unbound variables as None."""
+    def to_dicts(self, *, curies: bool = False) -> list[dict[str, Any]]:
+        """SELECT rows as dicts of Python values: IRIs as strings (prefixed names such as
+        ``id:place/usa`` with ``curies``), literals converted by datatype (int, Decimal,
+        float, bool, date, str), unbound variables as None."""
         import pyoxigraph
         from rdflib import Literal
 
+        from kg.explain import compact
         from kg.terms import to_rdflib
 
         if self.form != "SELECT":
@@ -324,7 +326,7 @@ class QueryResult:
             if term is None:
                 return None
             if isinstance(term, pyoxigraph.NamedNode):
-                return term.value
+                return compact(term.value) if curies else term.value
             if isinstance(term, pyoxigraph.BlankNode):
                 return f"_:{term.value}"
             native = to_rdflib(term).toPython()
@@ -332,9 +334,9 @@ class QueryResult:
 
         return [{v: value(row.get(v)) for v in self.variables} for row in self.rows]
 
-    def to_dataframe(self) -> pandas.DataFrame:
-        """SELECT rows as a pandas DataFrame, one column per variable."""
-        return _pandas().DataFrame(self.to_dicts(), columns=self.variables)
+    def to_dataframe(self, *, curies: bool = False) -> pandas.DataFrame:
+        """SELECT rows as a pandas DataFrame, one column per variable (see :meth:`to_dicts`)."""
+        return _pandas().DataFrame(self.to_dicts(curies=curies), columns=self.variables)
 
     def serialize(self, fmt: str = "json") -> bytes:
         """SPARQL 1.1 results (json, xml, csv, tsv) or RDF (ttl, nt) for graph results."""

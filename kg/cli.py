@@ -61,7 +61,7 @@ ONTOLOGY_COMMANDS: dict[str, tuple[str, str]] = {
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="clusterkg")
+@click.version_option(package_name="clusterkg", prog_name="clusterkg")
 def cli() -> None:
     """clusterkg: a knowledge graph of industrial and innovation clusters.
 
