@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.atomic import atomic_path
-from kg.paths import CURATION_DIR, DATA_DIR, LEXICON_DIR, ONTOLOGY_DIR, ROOT
+from kg.paths import CURATION_DIR, DATA_DIR, LEXICON_DIR, ONTOLOGY_DIR, PACKAGE_DIR, ROOT
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -44,7 +44,7 @@ COUNTED_CLASSES = {
     "memberships": "http://www.w3.org/ns/org#Membership",
 }
 #: what extraction reads besides the article and its curation (hashed into every key)
-FINGERPRINTED = (ROOT / "kg", LEXICON_DIR, ONTOLOGY_DIR, DATA_DIR / "nlp")
+FINGERPRINTED = (PACKAGE_DIR, LEXICON_DIR, ONTOLOGY_DIR, DATA_DIR / "nlp")
 FINGERPRINTED_PACKAGES = ("rdflib", "pyoxigraph", "pymorphy3", "pymorphy3-dicts-ru", "PyYAML",
                           "spacy", "natasha")
 
