@@ -329,7 +329,8 @@ class QueryResult:
                 return compact(term.value) if curies else term.value
             if isinstance(term, pyoxigraph.BlankNode):
                 return f"_:{term.value}"
-            native = to_rdflib(term).toPython()
+            node = to_rdflib(term)
+            native = node.toPython() if isinstance(node, Literal) else node
             return str(native) if isinstance(native, Literal) else native
 
         return [{v: value(row.get(v)) for v in self.variables} for row in self.rows]

@@ -1,6 +1,9 @@
-"""Namespaces and IRI minting used across the package.
+"""Namespaces and IRI minting used across the package: the one place the project's
+namespace IRIs are written.
 
-The ontology's own terms are in ``CK``; data IRIs are minted under ``ID`` by :func:`data_iri`.
+The ontology's own terms are in ``CK``, the checked namespace generated from the ontology
+(:mod:`kg.vocab`: a misspelt term raises AttributeError); data IRIs are minted under ``ID`` by
+:func:`data_iri`; the shapes' own terms are under ``CKSH``.
 """
 
 from __future__ import annotations
@@ -11,9 +14,13 @@ import unicodedata
 
 from rdflib import Namespace, URIRef
 
+from kg.vocab import CK as CK  # re-exported: the checked ck: namespace
+
 BASE = "https://w3id.org/clusterkg/"
-CK = Namespace(BASE + "ontology#")
+#: the ck: namespace as a string (kg/vocab.py, generated from the ontology, spells it too)
+ONTOLOGY_NS = BASE + "ontology#"
 ID = Namespace(BASE + "id/")
+CKSH = Namespace(BASE + "shapes#")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 
 OA = Namespace("http://www.w3.org/ns/oa#")

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from kg import namespace
 from kg.errors import CheckFailed, InputError
 from kg.paths import BUILD_DIR, SHAPES_DIR
 
@@ -34,11 +35,11 @@ if TYPE_CHECKING:
     import rdflib
 
 SH = "http://www.w3.org/ns/shacl#"
-CKSH = "https://w3id.org/clusterkg/shapes#"
-ID = "https://w3id.org/clusterkg/id/"
+CKSH = str(namespace.CKSH)
+ID = str(namespace.ID)
 ONTOLOGY_GRAPH = ID + "graph/ontology"
 LEXICON_GRAPH = ID + "graph/lexicon"
-SOURCE_DOCUMENT = "https://w3id.org/clusterkg/ontology#SourceDocument"
+SOURCE_DOCUMENT = str(namespace.CK.SourceDocument)
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 SCOPE_UNION = "Union"
@@ -510,7 +511,7 @@ def annotate(store: ox.Store, rows: list[ResultRow]) -> list[ResultRow]:
         for sol in store.query(q_label, use_default_graph_as_union=True):  # type: ignore[union-attr]
             labels[sol["f"].value] = sol["label"].value
         q_quote = f"""
-        PREFIX ck: <https://w3id.org/clusterkg/ontology#>
+        PREFIX ck: <{namespace.ONTOLOGY_NS}>
         PREFIX oa: <http://www.w3.org/ns/oa#>
         PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
         SELECT ?f (MIN(STR(?x)) AS ?exact) ?rank WHERE {{
