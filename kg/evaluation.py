@@ -35,9 +35,13 @@ from typing import TYPE_CHECKING, Any
 
 from kg.errors import InputError
 from kg.namespace import CK, ID, PREFIXES
+from kg.paths import DATA_DIR
 
 if TYPE_CHECKING:
     import pyoxigraph
+
+#: the development corpus and its gold (``gold/``)
+DEV_CORPUS_DIR = DATA_DIR / "dev-corpus"
 
 # -- the fixed vocabulary of the gold -------------------------------------------------------------
 
@@ -151,7 +155,7 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(w[:5] for w in normalise_name(text).split() if len(w) >= 3)
 
 
-# -- the gold ---------------------------------------------------------------------------------------
+# -- the gold ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -186,7 +190,8 @@ class GoldStatistic:
     occurrence: int | None = None
 
     def describe(self) -> str:
-        return f"{self.surface or self.value} ({', '.join(self.counted)}) of {'|'.join(self.subjects)}"
+        counted = ", ".join(self.counted)
+        return f"{self.surface or self.value} ({counted}) of {'|'.join(self.subjects)}"
 
 
 @dataclass(frozen=True)
@@ -216,7 +221,7 @@ class Gold:
 def _short(iri: str) -> str:
     for prefix, ns in (("ck", str(CK)), ("id", str(ID))):
         if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
@@ -425,7 +430,7 @@ def check_against_text(gold: Gold, text: str) -> list[str]:
     return problems
 
 
-# -- scores -------------------------------------------------------------------------------------------
+# -- scores --------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -477,7 +482,7 @@ class Scores:
 
     @property
     def languages(self) -> list[str]:
-        return sorted({lang for lang, _ in self.tallies if lang != ALL}) + [ALL]
+        return [*sorted({lang for lang, _ in self.tallies if lang != ALL}), ALL]
 
     def add(self, language: str, category: str, tally: Tally) -> None:
         self.tally(language, category).add(tally)
@@ -539,44 +544,60 @@ def _pct(value: float | None) -> str:
 # -- the build side -------------------------------------------------------------------------------
 
 
-_LINKED = """
+_PREFIXES = "".join(
+    f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("ck", "oa", "owl", "qb", "rdf", "rdfs", "skos")
+)
+_LINKED = (
+    _PREFIXES
+    + """
 SELECT DISTINCT ?g ?r WHERE { GRAPH ?g {
-  { ?a <http://www.w3.org/ns/oa#hasBody> ?r } UNION { ?d <%(ck)smentions> ?r }
-  UNION { ?st <%(rdf)ssubject> ?r } UNION { ?st <%(rdf)sobject> ?r }
-  FILTER(isIRI(?r)) } }
-""" % {"ck": CK, "rdf": RDF}
-_OBSERVATIONS = """
+  { ?a oa:hasBody ?r } UNION { ?d ck:mentions ?r }
+  UNION { ?st rdf:subject ?r } UNION { ?st rdf:object ?r }
+  FILTER(isIRI(?r)) } }"""
+)
+_OBSERVATIONS = (
+    _PREFIXES
+    + """
 SELECT ?g ?obs ?value ?subject ?area ?indicator WHERE { GRAPH ?g {
-  ?obs a <http://purl.org/linked-data/cube#Observation> ; <%(ck)svalue> ?value .
-  OPTIONAL { ?obs <%(ck)sstatSubject> ?subject }
-  OPTIONAL { ?obs <%(ck)srefArea> ?area }
-  OPTIONAL { ?obs <%(ck)sindicator> ?indicator } } }
-""" % {"ck": CK}
-_TRIPLES = """
+  ?obs a qb:Observation ; ck:value ?value .
+  OPTIONAL { ?obs ck:statSubject ?subject }
+  OPTIONAL { ?obs ck:refArea ?area }
+  OPTIONAL { ?obs ck:indicator ?indicator } } }"""
+)
+_TRIPLES = (
+    _PREFIXES
+    + """
 SELECT ?g ?o_graph ?s ?p ?o WHERE {
   GRAPH ?g { ?s ?p ?o FILTER(isIRI(?o)) }
-  GRAPH ?o_graph { ?p a <%(owl)sObjectProperty> } }
-""" % {"owl": OWL}
+  GRAPH ?o_graph { ?p a owl:ObjectProperty } }"""
+)
 _TYPES = "SELECT ?r ?type WHERE { ?r a ?type }"
-_LABELS = """
+_LABELS = (
+    _PREFIXES
+    + """
 SELECT ?r ?label WHERE {
-  VALUES ?p { <%(rdfs)slabel> <%(skos)sprefLabel> <%(skos)saltLabel> <%(skos)shiddenLabel> }
-  ?r ?p ?label }
-""" % {"rdfs": RDFS, "skos": SKOS}
-_SUBCLASSES = """
-SELECT ?o_graph ?cls ?sub WHERE { GRAPH ?o_graph { ?sub <%(rdfs)ssubClassOf>* ?cls } }
-""" % {"rdfs": RDFS}
-_SUBPROPERTIES = """
+  VALUES ?p { rdfs:label skos:prefLabel skos:altLabel skos:hiddenLabel } ?r ?p ?label }"""
+)
+_SUBCLASSES = (
+    _PREFIXES
+    + """
+SELECT ?o_graph ?cls ?sub WHERE { GRAPH ?o_graph { ?sub rdfs:subClassOf* ?cls } }"""
+)
+_SUBPROPERTIES = (
+    _PREFIXES
+    + """
 SELECT ?o_graph ?prop ?sub WHERE { GRAPH ?o_graph {
-  ?sub <%(rdfs)ssubPropertyOf>* ?prop . ?sub a <%(owl)sObjectProperty> } }
-""" % {"rdfs": RDFS, "owl": OWL}
-_PROPERTY_AXIOMS = """
+  ?sub rdfs:subPropertyOf* ?prop . ?sub a owl:ObjectProperty } }"""
+)
+_PROPERTY_AXIOMS = (
+    _PREFIXES
+    + """
 SELECT ?o_graph ?p ?inverse ?symmetric WHERE { GRAPH ?o_graph {
-  ?p a <%(owl)sObjectProperty> .
-  OPTIONAL { { ?p <%(owl)sinverseOf> ?inverse } UNION { ?inverse <%(owl)sinverseOf> ?p } }
-  OPTIONAL { ?p a ?symmetric FILTER(?symmetric = <%(owl)sSymmetricProperty>) } } }
-""" % {"owl": OWL}
-_DECLARED = "SELECT ?o_graph ?cls WHERE { GRAPH ?o_graph { ?cls a <%sClass> } }" % OWL
+  ?p a owl:ObjectProperty .
+  OPTIONAL { { ?p owl:inverseOf ?inverse } UNION { ?inverse owl:inverseOf ?p } }
+  OPTIONAL { ?p a ?symmetric FILTER(?symmetric = owl:SymmetricProperty) } } }"""
+)
+_DECLARED = _PREFIXES + "SELECT ?o_graph ?cls WHERE { GRAPH ?o_graph { ?cls a owl:Class } }"
 
 
 class BuildView:
