@@ -349,3 +349,15 @@ def test_curies_expand_with_the_project_prefixes():
     )
     with pytest.raises(InputError):
         expand_curie("nope:thing", "x")
+
+
+def test_the_benchmark_checks_the_issues_criteria_on_the_scores(fixture_scores):
+    from benchmarks.extraction import criteria
+
+    share = {"all": {"curated": 10, "found": 6, "share": 0.6}}
+    met = {c["criterion"]: (c["measured"], c["met"]) for c in criteria(fixture_scores, share)}
+    assert met["entity F1 >= 0.85 (en)"] == (1.0, True)
+    assert met["entity F1 >= 0.85 (uz-Latn)"] == (pytest.approx(4 / 6), False)
+    assert met["statistics recall with the right subject >= 0.7"] == (pytest.approx(2 / 3), False)
+    assert met["relation recall >= 0.5 at precision >= 0.8"] == (0.75, False)  # precision 0.75
+    assert met["curated memberships and relations found >= 0.6"] == (0.6, True)
