@@ -128,7 +128,9 @@ def explain(
     ox.NamedNode(iri)  # raises ValueError on an invalid IRI
 
     def run(query: str) -> list[ox.QuerySolution]:
-        return list(store.query(QUERY_PREFIXES + query.replace("$ENTITY", f"<{iri}>")))
+        solutions = store.query(QUERY_PREFIXES + query.replace("$ENTITY", f"<{iri}>"))
+        assert isinstance(solutions, ox.QuerySolutions)  # the queries here are SELECTs
+        return list(solutions)
 
     about: dict[str, list[str]] = {"types": [], "labels": [], "mentions": []}
     for row in run(ABOUT):

@@ -250,7 +250,8 @@ class LoadedData:
 
     def dedupe(self) -> None:
         """Each original literal once per key."""
-        for table in (self.originals, self.by_subject):
+        tables: tuple[dict[Any, list[Any]], ...] = (self.originals, self.by_subject)
+        for table in tables:
             for key, values in table.items():
                 if len(values) > 1:
                     table[key] = list(dict.fromkeys(values))
@@ -366,8 +367,9 @@ def store_from_endpoint(url: str, timeout: float = 30.0) -> LoadedData:
         "application/ld+json": ox.RdfFormat.JSON_LD,
     }
     try:
-        res = client("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", JSON).queryAndConvert()
-        graphs = [b["g"]["value"] for b in res["results"]["bindings"]]  # type: ignore[index]
+        res: Any = client("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                          JSON).queryAndConvert()
+        graphs = [b["g"]["value"] for b in res["results"]["bindings"]]
         for g in graphs or [""]:
             where = f"GRAPH <{g}> {{ ?s ?p ?o }}" if g else "?s ?p ?o"
             response = client(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", TURTLE).query()
@@ -379,7 +381,7 @@ def store_from_endpoint(url: str, timeout: float = 30.0) -> LoadedData:
                            for t in ox.parse(body, format=fmt))
     except Exception as err:
         reason = getattr(err, "reason", None) or err
-        raise InputError(f"cannot read SPARQL endpoint {url}: {_one_line(reason)}") from None  # type: ignore[arg-type]
+        raise InputError(f"cannot read SPARQL endpoint {url}: {_one_line(reason)}") from None
     return data
 
 
@@ -387,7 +389,11 @@ def article_graphs(store: ox.Store) -> list[ox.NamedNode]:
     """Named graphs holding a ck:SourceDocument (except the ontology and lexicon graphs)."""
     q = f"""SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?d a <{SOURCE_DOCUMENT}> }}
             FILTER (?g NOT IN (<{ONTOLOGY_GRAPH}>, <{LEXICON_GRAPH}>)) }} ORDER BY ?g"""
-    return [sol["g"] for sol in store.query(q)]  # type: ignore[union-attr,index]
+    import pyoxigraph as ox
+
+    solutions = store.query(q)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [sol["g"] for sol in solutions]
 
 
 def scope_graphs(store: ox.Store, scope: str) -> list[tuple[str, list[Any] | None]]:

@@ -169,7 +169,7 @@ class EntityPage:
         mentions = self.q(_MENTIONS.replace("IRI", iri))
         incoming = self.q(_INCOMING.replace("IRI", iri))
         iris = {iri}
-        for rows, keys in (
+        for results, keys in (
             (outgoing, ("p", "o", "g")),
             (facts, ("s", "p", "o", "source", "extractor")),
             (evidence, ("source",)),
@@ -177,7 +177,7 @@ class EntityPage:
             (mentions, ("source",)),
             (incoming, ("s", "p")),
         ):
-            for row in rows:
+            for row in results:
                 for key in keys:
                     term = row[key]
                     if (
@@ -214,18 +214,19 @@ class EntityPage:
                     f"<span{_lang_attr(lit.language)}>{html.escape(lit.value)}</span>"
                     f' <span class="meta">({kind})</span>'
                 )
-            rows = "".join(
+            label_table = "".join(
                 f"<tr><td>{html.escape(lang)}</td><td>{'; '.join(sorted(set(v)))}</td></tr>"
                 for lang, v in sorted(by_lang.items())
             )
             parts.append(
-                f"<h2>Labels</h2><table><tr><th>language</th><th>labels</th></tr>{rows}</table>"
+                "<h2>Labels</h2><table><tr><th>language</th><th>labels</th></tr>"
+                f"{label_table}</table>"
             )
 
         if evidence:
             parts.append("<h2>Evidence of this fact</h2>" + self._quotes(evidence))
         if facts:
-            rows = []
+            rows: list[str] = []
             for r in facts:
                 rows.append(
                     "<tr><td>"

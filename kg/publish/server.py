@@ -297,7 +297,7 @@ def create_app(
                 "<h1>VoID and DCAT description</h1><p>Generated from the graph at build time."
                 f" Also as <a href='{base_url}/void.ttl'>Turtle</a>, "
                 f"<a href='{base_url}/void.jsonld'>JSON-LD</a>.</p>"
-                f"<pre>{html.escape(turtle.decode('utf-8'))}</pre>"
+                f"<pre>{html.escape((turtle or b'').decode('utf-8'))}</pre>"
             )
             return HTMLResponse(page("VoID", body, base_url), headers={"Vary": "Accept"})
         return rdf_response(triples, ext, Vary="Accept")
