@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import InputError
-from kg.namespace import CK, ID, PREFIXES
+from kg.namespace import ID, ONTOLOGY_NS, PREFIXES
 from kg.paths import DATA_DIR
 
 if TYPE_CHECKING:
@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 #: the development corpus and its gold (``gold/``)
 DEV_CORPUS_DIR = DATA_DIR / "dev-corpus"
+#: the ck: namespace as a plain string, not the checked kg.namespace.CK: gold files may name
+#: terms the ontology does not declare (proposed predicates, unscorable rows)
+CK = ONTOLOGY_NS
 
 # -- the fixed vocabulary of the gold -------------------------------------------------------------
 
