@@ -102,7 +102,7 @@ def _static_replies(build_dir: Path, settings: Settings, mapping_files: dict[str
     static["dumps"] = html_reply(
         render(
             "dumps.html", base_url=base, title="Dumps", lang="en", files=files, checksums=CHECKSUMS
-        )  # fmt: skip
+        )
     )
     static["mappings"] = html_reply(
         render(
@@ -112,7 +112,7 @@ def _static_replies(build_dir: Path, settings: Settings, mapping_files: dict[str
             lang="en",
             namespace=BASE,
             sets=[(n, p.name) for n, p in mapping_files.items()],
-        )  # fmt: skip
+        )
     )
     for media, fmt in SD_OFFERS.items():
         if fmt != "HTML":
