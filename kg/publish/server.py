@@ -126,6 +126,7 @@ def create_app(
     *,
     workers: int = 4,
     queue_size: int = 64,
+    queue_timeout: float = 30.0,
     query_timeout: float = 10.0,
     query_memory_mb: int = 1024,
     max_result_bytes: int = 16 * 1024 * 1024,
@@ -164,7 +165,9 @@ def create_app(
     dump_files = {**{n: m for n, (m, _) in DUMPS.items()}, "void.ttl": "text/turtle",
                   CHECKSUMS: "text/plain; charset=utf-8"}  # fmt: skip
     workdir = Path(tempfile.mkdtemp(prefix="clusterkg-serve-"))
-    pool = WorkerPool(workdir, settings, workers=workers, queue_size=queue_size)
+    pool = WorkerPool(
+        workdir, settings, workers=workers, queue_size=queue_size, queue_timeout=queue_timeout
+    )
     server = ServerState(
         settings=settings,
         build_dir=build_dir,
@@ -213,6 +216,10 @@ def create_app(
     help="Jobs that may wait for a worker; past that 429 with Retry-After.",
 )  # fmt: skip
 @click.option(
+    "--queue-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+    help="Seconds a job may wait for a worker (then 503 with Retry-After).",
+)  # fmt: skip
+@click.option(
     "--query-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
     help="Seconds a query or page may run in its worker (then 503; waiting not counted).",
 )  # fmt: skip
@@ -239,6 +246,7 @@ def serve_command(
     base_url: str | None,
     workers: int,
     queue_size: int,
+    queue_timeout: float,
     query_timeout: float,
     query_memory_mb: int,
     max_result_bytes: int,
@@ -254,6 +262,7 @@ def serve_command(
         base,
         workers=workers,
         queue_size=queue_size,
+        queue_timeout=queue_timeout,
         query_timeout=query_timeout,
         query_memory_mb=query_memory_mb,
         max_result_bytes=max_result_bytes,

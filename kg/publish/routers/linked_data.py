@@ -79,7 +79,7 @@ def choose_ext(request: Request) -> str | None:
 
 
 def bad_path(path: str) -> Response:
-    return text(400, f"not an IRI path: {path!r}")
+    return text(400, "this path cannot be part of an IRI (RFC 3987): no such resource")
 
 
 async def entity_document(request: Request, iri: str, ext: str, **headers: str) -> Response:

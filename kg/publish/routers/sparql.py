@@ -171,7 +171,9 @@ async def sparql(request: Request) -> Response:
     try:
         req = await query_request(request)
     except BadRequest as err:
-        return text(err.status, str(err))
+        # an unread body is not read on: the connection closes after the answer
+        close = {"Connection": "close"} if err.status == 413 else {}
+        return text(err.status, str(err), **close)
     if req is None:
         return no_query(request)
     started = time.perf_counter()
