@@ -145,7 +145,9 @@ def execute(snapshot: Any, req: QueryRequest, settings: Settings) -> Reply:
     except ServiceRefused as err:
         return text_reply(403, str(err))
     try:
-        result = snapshot.data.query(req.query, **_dataset(req))
+        # relative IRIs resolve against the endpoint (SPARQL 1.1 Protocol 2.1.1)
+        base = settings.base_url + "/sparql"
+        result = snapshot.data.query(req.query, base_iri=base, **_dataset(req))
     except SyntaxError as err:
         return text_reply(400, f"malformed query: {err}")
     except (ValueError, OSError) as err:
