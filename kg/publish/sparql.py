@@ -51,19 +51,27 @@ GRAPH_TYPES: dict[str, str] = {
     "text/html": "HTML",
     "text/plain": "N_TRIPLES",
 }
-#: ``format=`` parameter values -> media types (override ``Accept``)
-FORMAT_ALIASES: dict[str, str] = {
+#: ``format=`` values (non-standard; SPARQLWrapper sends them) -> media type, per result kind
+SOLUTION_ALIASES: dict[str, str] = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
     "html": "text/html",
+}
+GRAPH_ALIASES: dict[str, str] = {
     "ttl": "text/turtle",
     "turtle": "text/turtle",
+    "n3": "text/n3",
     "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
     "rdf": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    "xml": "application/rdf+xml",
     "jsonld": "application/ld+json",
     "json-ld": "application/ld+json",
+    "json": "application/ld+json",
+    "html": "text/html",
 }
 HTML_ROW_LIMIT = 2000
 
@@ -122,14 +130,14 @@ def _dataset(req: QueryRequest) -> dict[str, Any]:
     }
 
 
-def _choose(req: QueryRequest, offers: dict[str, str]) -> str | Reply:
+def _choose(req: QueryRequest, offers: dict[str, str], aliases: dict[str, str]) -> str | Reply:
+    """The media type of the answer: ``format=`` when it names an offered type, else by
+    ``Accept`` (a ``format`` that does not fit the result kind is ignored, as clients such as
+    SPARQLWrapper send one for every query)."""
     if req.format:
-        wanted = FORMAT_ALIASES.get(req.format.lower(), req.format.lower())
-        if wanted not in offers:
-            return text_reply(
-                406, f"format {req.format!r} not available; offered: {', '.join(offers)}"
-            )
-        return wanted
+        wanted = aliases.get(req.format.lower(), req.format.lower())
+        if wanted in offers:
+            return wanted
     media = negotiate(req.accept, list(offers))
     if not media:
         return text_reply(406, f"none of the accepted types is offered: {', '.join(offers)}")
@@ -155,12 +163,12 @@ def execute(snapshot: Any, req: QueryRequest, settings: Settings) -> Reply:
 
     limit = settings.max_result_bytes
     if isinstance(result, ox.QueryTriples):
-        offers = GRAPH_TYPES
+        offers, aliases = GRAPH_TYPES, GRAPH_ALIASES
     elif isinstance(result, ox.QueryBoolean):
-        offers = BOOLEAN_TYPES
+        offers, aliases = BOOLEAN_TYPES, SOLUTION_ALIASES
     else:
-        offers = SOLUTION_TYPES
-    media = _choose(req, offers)
+        offers, aliases = SOLUTION_TYPES, SOLUTION_ALIASES
+    media = _choose(req, offers, aliases)
     if isinstance(media, Reply):
         return media
     kind = offers[media]
