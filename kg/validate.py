@@ -580,7 +580,11 @@ def compact(iri: str | None) -> str:
     """``https://w3id.org/clusterkg/id/x`` -> ``id:x`` (known prefixes), ``""`` for none."""
     from kg.namespace import compact_iri
 
-    return "" if iri is None else compact_iri(iri, _prefixes())
+    if iri is None:
+        return ""
+    if not iri.startswith(("http", "urn", "file")):
+        return iri  # a path expression or a literal, shown as it is
+    return compact_iri(iri, _prefixes())
 
 
 def format_table(result: ValidationResult, width: int | None = None) -> str:
