@@ -17,6 +17,7 @@ import click
 
 from kg.errors import InputError
 from kg.namespace import PREFIXES
+from kg.namespace import compact_iri as compact
 from kg.options import build_dir_option
 from kg.paths import BUILD_DIR
 
@@ -102,15 +103,6 @@ def resolve(name: str) -> str:
     if "/" in name and not sep:
         return ID + name.strip("/")
     raise InputError(f"not an IRI or prefixed name: {name}", hint="e.g. id:cluster/silicon-valley")
-
-
-def compact(iri: str) -> str:
-    """The shortest prefixed name of an IRI (or the IRI in angle brackets)."""
-    best = None
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and (best is None or len(ns) > len(PREFIXES[best])):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else f"<{iri}>"
 
 
 def explain(
