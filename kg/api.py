@@ -213,7 +213,8 @@ class KnowledgeGraph:
 
     def entity(self, name: str) -> Entity:
         """An entity (IRI, prefixed name or ``cluster/...``) with its facts and their quotes."""
-        from kg.explain import compact, explain, resolve
+        from kg.explain import explain, resolve
+        from kg.namespace import compact_iri as compact
 
         if self.nquads is None:
             raise InputError("entity() needs a local build (open_build), not an endpoint")
@@ -316,7 +317,7 @@ class QueryResult:
         import pyoxigraph
         from rdflib import Literal
 
-        from kg.explain import compact
+        from kg.namespace import compact_iri as compact
         from kg.terms import to_rdflib
 
         if self.form != "SELECT":

@@ -13,8 +13,12 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from functools import cache
+from typing import TYPE_CHECKING
 
 from rdflib import Namespace, URIRef
+
+if TYPE_CHECKING:
+    import curies
 
 from kg.vocab import CK as CK  # re-exported: the checked ck: namespace
 
@@ -65,7 +69,7 @@ _LOCAL_NAME = re.compile(r"[\w\-./#]+")
 
 
 @cache
-def _converter(prefixes: tuple[tuple[str, str], ...]) -> object:
+def _converter(prefixes: tuple[tuple[str, str], ...]) -> curies.Converter:
     import curies
 
     return curies.Converter.from_prefix_map(dict(prefixes))
@@ -78,7 +82,7 @@ def compact_iri(iri: str, prefixes: Mapping[str, str] | None = None) -> str:
     :data:`PREFIXES`.
     """
     converter = _converter(tuple((prefixes or PREFIXES).items()))
-    curie = converter.compress(iri)  # type: ignore[attr-defined]
+    curie = converter.compress(iri)
     if curie:
         local = curie.partition(":")[2]
         if _LOCAL_NAME.fullmatch(local):
