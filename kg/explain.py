@@ -4,7 +4,8 @@ ENTITY is a full IRI, a prefixed name (``id:cluster/silicon-valley``) or a data 
 (``cluster/silicon-valley``). The built graph (``build/clusterkg.nq``) is loaded into an
 in-memory pyoxigraph store; the facts are the reified statements with the entity as subject or
 object, and the n-ary fact nodes (memberships, observations, list items, table cells) that
-point to it.
+point to it. The entity is bound to ``$ENTITY`` by pyoxigraph substitution, never pasted into
+the query text.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ QUERY_PREFIXES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
 
 STATEMENTS = """
 SELECT ?g ?fact ?s ?p ?o ?exact ?start ?end ?rawStart ?rawEnd ?source ?extractor ?confidence
+       $ENTITY
 WHERE {
   GRAPH ?g {
     ?fact a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
@@ -40,6 +42,7 @@ ORDER BY ?source ?start ?p
 
 NARY = """
 SELECT ?g ?fact ?type ?p ?exact ?start ?end ?rawStart ?rawEnd ?source ?extractor ?confidence
+       $ENTITY
 WHERE {
   GRAPH ?g {
     ?fact a ck:Fact ; ?p $ENTITY ; ck:evidence ?ann ; ck:extractedBy ?extractor ;
@@ -55,17 +58,17 @@ ORDER BY ?source ?start ?fact
 """
 
 ABOUT = """
-SELECT ?type ?label WHERE {
+SELECT ?type ?label $ENTITY WHERE {
   GRAPH ?g { { $ENTITY a ?type } UNION { $ENTITY skos:prefLabel ?label } }
 }
 """
 
 MENTIONS = """
-SELECT ?source (COUNT(?ann) AS ?n) WHERE {
+SELECT ?source (COUNT(?ann) AS ?n) $ENTITY WHERE {
   GRAPH ?g {
     ?ann oa:hasBody $ENTITY ; oa:motivatedBy oa:identifying ; oa:hasTarget/oa:hasSource ?source .
   }
-} GROUP BY ?source ORDER BY ?source
+} GROUP BY ?source $ENTITY ORDER BY ?source
 """
 
 
@@ -87,7 +90,19 @@ class Fact:
 
 
 def resolve(name: str) -> str:
-    """Expand a prefixed name or data path into a full IRI."""
+    """Expand a prefixed name or data path into a full IRI; InputError unless it is valid."""
+    import pyoxigraph
+
+    iri = _expand(name)
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError as err:
+        raise InputError(f"not a valid IRI: {name!r} ({err})",
+                         hint="e.g. id:cluster/silicon-valley") from None
+    return iri
+
+
+def _expand(name: str) -> str:
     if name.startswith(("http://", "https://")):
         return name
     if name.startswith("<") and name.endswith(">"):
@@ -97,7 +112,8 @@ def resolve(name: str) -> str:
         return PREFIXES[prefix] + local
     if "/" in name and not sep:
         return ID + name.strip("/")
-    raise InputError(f"not an IRI or prefixed name: {name}", hint="e.g. id:cluster/silicon-valley")
+    raise InputError(f"not an IRI or prefixed name: {name!r}",
+                     hint="e.g. id:cluster/silicon-valley")
 
 
 def compact(iri: str) -> str:
@@ -115,12 +131,12 @@ def explain(entity: str, build_dir: Path = BUILD_DIR) -> tuple[dict[str, list[st
 
     from kg.store import open_store
 
-    store = open_store(Path(build_dir))
     iri = resolve(entity)
-    ox.NamedNode(iri)  # raises ValueError on an invalid IRI
+    store = open_store(Path(build_dir))
+    bound = {ox.Variable("ENTITY"): ox.NamedNode(iri)}
 
     def run(query: str) -> list[ox.QuerySolution]:
-        return list(store.query(QUERY_PREFIXES + query.replace("$ENTITY", f"<{iri}>")))
+        return list(store.query(QUERY_PREFIXES + query, substitutions=bound))
 
     about: dict[str, list[str]] = {"types": [], "labels": [], "mentions": []}
     for row in run(ABOUT):

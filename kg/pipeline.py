@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kg.errors import CheckFailed
+from kg.options import max_article_size_option
 from kg.paths import BUILD_DIR, CORPUS_DIR, CURATION_DIR
 
 if TYPE_CHECKING:
@@ -352,7 +353,8 @@ def print_summary(summary: BuildSummary) -> None:
     type=click.Path(path_type=Path),
     default=BUILD_DIR,
     show_default=True,
-    help="Build directory (replaced as a whole on success).",
+    help="Build folder: new, empty or a previous build, replaced as a whole on success "
+    "(any other folder is refused).",
 )
 @click.option(
     "--curation",
@@ -367,6 +369,7 @@ def print_summary(summary: BuildSummary) -> None:
 @click.option(
     "--docs", is_flag=True, help="Also write the ontology's HTML docs and diagram (OUT/docs)."
 )
+@max_article_size_option
 def build_command(
     corpus_dir: Path,
     out_dir: Path,
@@ -376,11 +379,14 @@ def build_command(
     docs: bool,
 ) -> None:
     """Build the graph from the articles: clean, extract, RDF, validate, dump."""
-    run_build(
-        corpus_dir=corpus_dir,
-        out_dir=out_dir,
-        validate=not no_validate,
-        progress=not quiet,
-        curation_dir=curation_dir,
-        with_docs=docs,
-    )
+    from kg.atomic import build_lock
+
+    with build_lock(out_dir):  # refuse a busy or non-build --out before the work starts
+        run_build(
+            corpus_dir=corpus_dir,
+            out_dir=out_dir,
+            validate=not no_validate,
+            progress=not quiet,
+            curation_dir=curation_dir,
+            with_docs=docs,
+        )
