@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.errors import InputError, write_error
+from kg.errors import InputError, WriteFailed, write_error
 
 MARKER = ".clusterkg-build"
 MARKER_TEXT = "A clusterkg build: `clusterkg build --out` replaces this folder as a whole.\n"
@@ -119,6 +119,10 @@ def atomic_directory(target: str | os.PathLike[str]) -> Iterator[Path]:
             checkpoint("synced")
             _swap(tmp, target)
             checkpoint("swapped")
+        except WriteFailed as err:  # a file of the release: name the build folder instead
+            if err.target.startswith(str(tmp)):
+                raise write_error(target, err.os_error) from None
+            raise
         except OSError as err:
             if _is_write_failure(err, tmp, target):
                 raise write_error(target, err) from None

@@ -73,6 +73,7 @@ class Endpoint:
     backoff: float = 0.5  # seconds; doubled after each failed attempt
     graph_base: str | None = GRAPH_BASE  # None: do not scope queries to the project graphs
     _graphs: list[str] | None = field(default=None, repr=False)
+    _auth: httpx.Auth | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         http_url(self.url)
@@ -161,11 +162,10 @@ class Endpoint:
 
         from kg.deadline import deadline_client
 
-        auth: httpx.Auth | None = None
-        if self.user is not None:
-            auth = (httpx.DigestAuth if self.auth == "digest" else httpx.BasicAuth)(
+        if self.user is not None and self._auth is None:  # kept: digest reuses its challenge
+            self._auth = (httpx.DigestAuth if self.auth == "digest" else httpx.BasicAuth)(
                 self.user, self.password or "")
-        return deadline_client(self.timeout, auth)
+        return deadline_client(self.timeout, self._auth)
 
 
 def _read_capped(response: httpx.Response, url: str) -> bytes:

@@ -62,8 +62,16 @@ def os_error_message(err: OSError) -> str:
     return f"{text} ({hint})" if hint else text
 
 
-def write_error(target: str | os.PathLike[str], err: OSError) -> InputError:
-    """The :class:`InputError` for output that could not be written to ``target``."""
-    reason = err.strerror or str(err)
-    return InputError(f"cannot write: {reason}", where=os.fspath(target),
-                      hint=OS_ERROR_HINTS.get(err.errno or 0))
+class WriteFailed(InputError):
+    """Output could not be written (full disk, read-only folder, no permission)."""
+
+    def __init__(self, target: str | os.PathLike[str], err: OSError):
+        self.target = os.fspath(target)
+        self.os_error = err
+        super().__init__(f"cannot write: {err.strerror or err}", where=self.target,
+                         hint=OS_ERROR_HINTS.get(err.errno or 0))
+
+
+def write_error(target: str | os.PathLike[str], err: OSError) -> WriteFailed:
+    """The error for output that could not be written to ``target``."""
+    return WriteFailed(target, err)
