@@ -45,6 +45,7 @@ class LazyGroup(click.Group):
 
 
 COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("kg.project:init_command", "Start a corpus of your own: sources.yaml, curation/."),
     "build": ("kg.pipeline:build_command", "Build the graph from the articles, validate, dump."),
     "explain": ("kg.explain:explain_command", "Print every fact about an entity with its quote."),
     "ontology": ("kg.cli:ontology_group", "Inspect the ontology: stats, changelog, docs."),
@@ -65,7 +66,7 @@ ONTOLOGY_COMMANDS: dict[str, tuple[str, str]] = {
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="clusterkg")
+@click.version_option(package_name="clusterkg", prog_name="clusterkg")
 @click.option("--debug", is_flag=True, envvar=DEBUG_ENV,
               help=f"Show the Python traceback of an error (also ${DEBUG_ENV}=1).")
 def cli(debug: bool) -> None:
