@@ -100,19 +100,23 @@ def write_bytes_atomic(target: str | os.PathLike[str], data: bytes) -> None:
 # --- build folders -------------------------------------------------------------------------
 
 @contextmanager
-def atomic_directory(target: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_directory(target: str | os.PathLike[str],
+                     marker: str | None = MARKER) -> Iterator[Path]:
     """Yield a fresh temporary folder; on success it replaces the build folder ``target``.
 
-    Holds the build lock of ``target`` throughout (see :func:`build_lock`); refuses a
-    ``target`` that is not a build (:func:`check_replaceable`).
+    Holds the lock of ``target`` throughout (see :func:`build_lock`); refuses a ``target``
+    that is not absent, empty or marked with ``marker`` (:func:`check_replaceable`), and
+    writes ``marker`` into the new folder. ``marker=None``: a folder that is not a build
+    (``clusterkg init``), which may only take the place of nothing or an empty folder.
     """
     target = _resolve(target)
-    with build_lock(target):
+    with build_lock(target, marker):
         tmp = Path(_mkdtemp(target))
         try:
             checkpoint("created")
             yield tmp
-            (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            if marker:
+                (tmp / marker).write_text(MARKER_TEXT, encoding="utf-8")
             os.chmod(tmp, _DIR_MODE)
             checkpoint("written")
             sync_tree(tmp)
@@ -133,7 +137,7 @@ def atomic_directory(target: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 @contextmanager
-def build_lock(target: str | os.PathLike[str]) -> Iterator[Path]:
+def build_lock(target: str | os.PathLike[str], marker: str | None = MARKER) -> Iterator[Path]:
     """Hold the lock of the build folder ``target`` (re-entrant within a process).
 
     On first entry: refuse a second build into the same folder ("another build is
@@ -150,14 +154,14 @@ def build_lock(target: str | os.PathLike[str]) -> Iterator[Path]:
         return
     if not target.name:
         raise InputError("is not a build folder", where=str(target), hint="choose --out DIR")
-    check_replaceable(target)  # before the lock file is made beside a folder we must not touch
+    check_replaceable(target, marker)  # before a lock file is made beside a folder not ours
     lock_path = target.with_name(f".{target.name}.lock")
     _make_parent(target)
     fd = _lock(lock_path, target)
     _HELD[target] = 1
     try:
         _restore_aside(target)
-        check_replaceable(target)
+        check_replaceable(target, marker)
         remove_stale(target)
         yield target
     finally:
@@ -190,23 +194,26 @@ def _lock(lock_path: Path, target: Path) -> int:
         os.close(fd)
 
 
-def check_replaceable(target: Path) -> None:
+def check_replaceable(target: Path, marker: str | None = MARKER) -> None:
     """Raise :class:`InputError` unless ``target`` is absent, empty or a previous build."""
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise InputError("is a file, not a build folder", where=str(target),
                          hint="choose another --out")
-    if not target.exists() or is_build(target):
+    if not target.exists() or (marker and is_build(target, marker)):
         return
     if any(target.iterdir()):
-        raise InputError(f"is not a clusterkg build (no {MARKER} file); it was left untouched",
+        if not marker:
+            raise InputError("already exists and is not an empty folder; it was left untouched",
+                             where=str(target), hint="choose a new folder")
+        raise InputError(f"is not a clusterkg build (no {marker} file); it was left untouched",
                          where=str(target), hint="choose a new or empty folder for --out")
 
 
-def is_build(folder: Path) -> bool:
+def is_build(folder: Path, marker: str = MARKER) -> bool:
     """True for a folder written by ``clusterkg build`` (the marker, or the legacy files)."""
-    if (folder / MARKER).is_file():
+    if (folder / marker).is_file():
         return True
-    return all((folder / name).is_file() for name in LEGACY_BUILD_FILES)
+    return marker == MARKER and all((folder / name).is_file() for name in LEGACY_BUILD_FILES)
 
 
 def remove_stale(target: Path) -> list[Path]:

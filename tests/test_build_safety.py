@@ -197,10 +197,10 @@ def real_build(build_dir: Path, tmp_path: Path) -> Path:
 
 def test_two_builds_at_once_one_wins_the_other_says_another_is_running(
         real_build: Path) -> None:
-    first = clusterkg("build", "--quiet", "--no-validate", "--out", str(real_build),
+    first = clusterkg("build", "--quiet", "--no-validate", "--no-cache", "--out", str(real_build),
                       pause="synced")
     wait_paused(first, "synced")
-    second = clusterkg("build", "--quiet", "--no-validate", "--out", str(real_build))
+    second = clusterkg("build", "--quiet", "--no-validate", "--no-cache", "--out", str(real_build))
     _, err = second.communicate(timeout=60)
     assert second.returncode == 2
     lock = real_build.with_name(".build.lock")
@@ -215,7 +215,7 @@ def test_two_builds_at_once_one_wins_the_other_says_another_is_running(
 def test_real_build_killed_before_the_swap_keeps_the_old_build(real_build: Path,
                                                                   build_dir: Path) -> None:
     before = tree_digest(real_build)
-    process = clusterkg("build", "--quiet", "--no-validate", "--out", str(real_build),
+    process = clusterkg("build", "--quiet", "--no-validate", "--no-cache", "--out", str(real_build),
                         pause="synced")
     wait_paused(process, "synced")
     process.send_signal(signal.SIGKILL)
@@ -252,7 +252,7 @@ def test_full_disk_is_one_line_and_keeps_the_previous_build(tmp_path: Path) -> N
         target = disk / "build"
         assert driver(target, "old").wait(timeout=60) == 0
         before = tree_digest(target)
-        result = clusterkg("build", "--quiet", "--no-validate", "--out", str(target))
+        result = clusterkg("build", "--quiet", "--no-validate", "--no-cache", "--out", str(target))
         _, err = result.communicate(timeout=300)
         assert result.returncode == 2, err
         assert err == (f"error: {target}: cannot write: No space left on device (the disk is "
