@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -141,10 +141,12 @@ def explain(
     iri = resolve(entity)
     if store is None:
         store = open_store(Path(build_dir))
-    bound = {ox.Variable("ENTITY"): ox.NamedNode(iri)}
+    bound: dict[ox.Variable, Any] = {ox.Variable("ENTITY"): ox.NamedNode(iri)}
 
     def run(query: str) -> list[ox.QuerySolution]:
-        return list(store.query(QUERY_PREFIXES + query, substitutions=bound))
+        answer = store.query(QUERY_PREFIXES + query, substitutions=bound)
+        assert isinstance(answer, ox.QuerySolutions)  # the queries above are SELECTs
+        return list(answer)
 
     about: dict[str, list[str]] = {"types": [], "labels": [], "mentions": []}
     for row in run(ABOUT):
