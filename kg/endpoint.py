@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -77,6 +78,8 @@ class Endpoint:
 
     def __post_init__(self) -> None:
         http_url(self.url)
+        if not (self.timeout > 0 and math.isfinite(self.timeout)):
+            raise InputError(f"--timeout {self.timeout}: give a number of seconds above 0")
 
     # -- queries ------------------------------------------------------------------------
 
