@@ -328,6 +328,9 @@ def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
+    except OSError as err:  # some file systems cannot fsync a folder: nothing more to do
+        if not (path.is_dir() and err.errno in (errno.EINVAL, errno.ENOTSUP, errno.EBADF)):
+            raise
     finally:
         os.close(fd)
 
@@ -336,7 +339,11 @@ def _is_write_failure(err: OSError, *paths: Path) -> bool:
     """An error of writing the output (not of reading some input while producing it)."""
     if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS):
         return True
-    names = {str(p) for p in paths}
-    return any(str(f).startswith(tuple(names)) for f in (err.filename, err.filename2) if f)
+    for name in (err.filename, err.filename2):
+        if name:
+            failed = Path(os.fsdecode(name))
+            if any(failed == p or p in failed.parents for p in paths):
+                return True
+    return False
 
 

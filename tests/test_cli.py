@@ -232,3 +232,11 @@ def test_an_os_error_is_one_line_with_what_to_do() -> None:
     err = PermissionError(13, "Permission denied", "/srv/data/clusterkg.nq")
     assert describe_error(err) == ("/srv/data/clusterkg.nq: Permission denied (no permission: "
                                    "check the folder's owner and mode, or write elsewhere)", 2)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+def test_a_timeout_that_is_not_a_positive_number_is_one_line(value: str) -> None:
+    result = clusterkg("query", "CQ13", "--endpoint", "http://127.0.0.1:9/query",
+                       "--timeout", value)
+    assert one_error_line(result) == \
+        f"error: --timeout {float(value)}: give a number of seconds above 0"
