@@ -18,6 +18,7 @@ import click
 
 from kg.errors import InputError
 from kg.namespace import PREFIXES
+from kg.namespace import compact_iri as compact
 from kg.options import build_dir_option
 from kg.paths import BUILD_DIR
 
@@ -118,15 +119,6 @@ def _expand(name: str) -> str:
         return ID + name.strip("/")
     raise InputError(f"not an IRI or prefixed name: {name!r}",
                      hint="e.g. id:cluster/silicon-valley")
-
-
-def compact(iri: str) -> str:
-    """The shortest prefixed name of an IRI (or the IRI in angle brackets)."""
-    best = None
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and (best is None or len(ns) > len(PREFIXES[best])):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else f"<{iri}>"
 
 
 def explain(

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kg.errors import InputError
-from kg.namespace import PREFIXES
+from kg.namespace import PREFIXES, compact_iri
 from kg.options import build_dir_option, http_auth_options
 from kg.paths import QUERIES_DIR
 
@@ -567,10 +567,7 @@ def short(term: Any) -> str:
     if term is None:
         return ""
     if isinstance(term, pyoxigraph.NamedNode):
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if term.value.startswith(ns):
-                return f"{prefix}:{term.value[len(ns):]}"
-        return f"<{term.value}>"
+        return compact_iri(term.value)
     if isinstance(term, pyoxigraph.Literal):
         return f"{term.value}@{term.language}" if term.language else term.value
     return str(term)
