@@ -36,6 +36,8 @@ MARKER = ".clusterkg-build"
 MARKER_TEXT = "A clusterkg build: `clusterkg build --out` replaces this folder as a whole.\n"
 # Folders written by clusterkg versions before the marker existed: recognised by these files.
 LEGACY_BUILD_FILES = ("clusterkg.nq", "summary.json", "SHA256SUMS")
+BUILD_OUTPUT = re.compile(r"(clusterkg|ontology)\.\w+|void\.ttl|SHA256SUMS|summary\.json|"
+                          r"candidates\.tsv|context\.jsonld|docs|\..+\.tmp|\.clusterkg-build")
 PAUSE_ENV = "CLUSTERKG_TEST_PAUSE_AT"  # tests: stop at a named point (see checkpoint)
 _HELD: dict[Path, int] = {}  # build locks this process holds -> nesting depth
 
@@ -219,20 +221,30 @@ def is_build(folder: Path, marker: str = MARKER) -> bool:
 def remove_stale(target: Path) -> list[Path]:
     """Remove the temporaries that killed builds left beside ``target``; return them.
 
-    Only names this module creates are touched: ``.NAME.tmp-*``, ``.NAME.aside`` (when
-    ``target`` exists), and the ``.NAME.XXXXXXXX`` / ``.NAME.old`` folders of older versions.
+    Only folders this module creates are touched: ``.NAME.tmp-*``, ``.NAME.aside`` (when
+    ``target`` exists), and the ``.NAME.XXXXXXXX`` / ``.NAME.old`` folders of older versions
+    when they hold nothing but build output.
     """
     name = re.escape(target.name)
-    pattern = re.compile(rf"\.{name}\.(tmp-.+|aside|old|[a-z0-9_]{{8}})")
+    ours = re.compile(rf"\.{name}\.(tmp-.+|aside)")
+    legacy = re.compile(rf"\.{name}\.(old|[a-z0-9_]{{8}})")
     removed = []
     for entry in target.parent.iterdir():
-        if not pattern.fullmatch(entry.name) or not entry.is_dir() or entry.is_symlink():
+        if not entry.is_dir() or entry.is_symlink():
             continue
-        if entry.name.endswith(".aside") and not target.exists():
-            continue  # the only copy of the previous build: _restore_aside puts it back
+        if ours.fullmatch(entry.name):
+            if entry.name.endswith(".aside") and not target.exists():
+                continue  # the only copy of the previous build: _restore_aside puts it back
+        elif not (legacy.fullmatch(entry.name) and _holds_only_build_output(entry)):
+            continue  # a name like ours, but not a folder clusterkg wrote: keep it
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(entry)
     return removed
+
+
+def _holds_only_build_output(folder: Path) -> bool:
+    """True when every entry of ``folder`` is a file a build writes (or its temporary)."""
+    return all(BUILD_OUTPUT.fullmatch(entry.name) for entry in folder.iterdir())
 
 
 def sync_tree(folder: Path) -> None:

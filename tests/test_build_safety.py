@@ -275,3 +275,18 @@ def test_read_only_folder_is_one_line(tmp_path: Path, build_dir: Path) -> None:
         assert query.returncode == 2
         assert err.startswith(f"error: {folder / 'answer.csv'}: cannot write: Read-only")
         assert entries(folder) == []
+
+
+def test_the_next_build_removes_leftovers_of_older_versions_only(old_build: Path) -> None:
+    parent = old_build.parent
+    legacy = parent / ".build.k3j9x_2a"  # a killed build of a version before the marker
+    legacy.mkdir()
+    (legacy / "clusterkg.nq").write_text("half\n", encoding="utf-8")
+    (legacy / ".clusterkg.trig.abc123.tmp").write_text("half\n", encoding="utf-8")
+    (parent / ".build.old").mkdir()
+    lookalike = parent / ".build.backups1"  # same shape of name, someone else's folder
+    lookalike.mkdir()
+    (lookalike / "letter.txt").write_text("keep me", encoding="utf-8")
+    assert driver(old_build, "new").wait(timeout=60) == 0
+    assert entries(parent) == [".build.backups1", "build"]
+    assert (lookalike / "letter.txt").read_text(encoding="utf-8") == "keep me"
