@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 
 #: the development corpus and its gold (``gold/``)
 DEV_CORPUS_DIR = DATA_DIR / "dev-corpus"
-#: the ck: namespace as a plain string, not the checked kg.namespace.CK: gold files may name
-#: terms the ontology does not declare (proposed predicates, unscorable rows)
+#: the ck: namespace as a plain string, not the checked kg.namespace.CK: a term named in a
+#: hand-written gold file may be undeclared, which the scorer reports instead of crashing
 CK = ONTOLOGY_NS
 
 # -- the fixed vocabulary of the gold -------------------------------------------------------------
