@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.atomic import atomic_path
-from kg.paths import CURATION_DIR, DATA_DIR, LEXICON_DIR, ONTOLOGY_DIR, ROOT
+from kg.namespace import CK
+from kg.paths import CURATION_DIR, DATA_DIR, LEXICON_DIR, ONTOLOGY_DIR, PACKAGE_DIR, ROOT
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -33,18 +34,17 @@ if TYPE_CHECKING:
     from kg.extract.article import ExtractionContext
     from kg.extract.mentions import Candidate
 
-CK = "https://w3id.org/clusterkg/ontology#"
 OA = "http://www.w3.org/ns/oa#"
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 #: summary counts per article: key -> class whose instances are counted
 COUNTED_CLASSES = {
     "statistics": "http://purl.org/linked-data/cube#Observation",
-    "enumerations": CK + "Enumeration",
-    "table_cells": CK + "ComparisonCell",
+    "enumerations": str(CK.Enumeration),
+    "table_cells": str(CK.ComparisonCell),
     "memberships": "http://www.w3.org/ns/org#Membership",
 }
 #: what extraction reads besides the article and its curation (hashed into every key)
-FINGERPRINTED = (ROOT / "kg", LEXICON_DIR, ONTOLOGY_DIR, DATA_DIR / "nlp")
+FINGERPRINTED = (PACKAGE_DIR, LEXICON_DIR, ONTOLOGY_DIR, DATA_DIR / "nlp")
 FINGERPRINTED_PACKAGES = ("rdflib", "pyoxigraph", "pymorphy3", "pymorphy3-dicts-ru", "PyYAML",
                           "spacy", "natasha")
 
@@ -133,7 +133,7 @@ def graph_counts(graph: Graph) -> dict[str, int]:
     from rdflib import URIRef
 
     rdf_type = URIRef(RDF_NS + "type")
-    counts = {"facts": len(set(graph.subjects(rdf_type, URIRef(CK + "Fact")))),
+    counts = {"facts": len(set(graph.subjects(rdf_type, CK.Fact))),
               "triples": len(graph)}
     for key, cls in COUNTED_CLASSES.items():
         counts[key] = len(set(graph.subjects(rdf_type, URIRef(cls))))
@@ -146,8 +146,8 @@ def graph_coverage(graph: Graph) -> tuple[int, int]:
 
     rdf_type = URIRef(RDF_NS + "type")
     statement = URIRef(RDF_NS + "Statement")
-    evidence = URIRef(CK + "evidence")
-    machinery_classes = [URIRef(CK + "SourceDocument"), statement, URIRef(OA + "Annotation"),
+    evidence = CK.evidence
+    machinery_classes = [CK.SourceDocument, statement, URIRef(OA + "Annotation"),
                          URIRef(OA + "SpecificResource"), URIRef(OA + "TextQuoteSelector"),
                          URIRef(OA + "TextPositionSelector")]
     reified: set[tuple[Any, Any, Any]] = set()
@@ -156,7 +156,7 @@ def graph_coverage(graph: Graph) -> tuple[int, int]:
             reified.add((graph.value(node, URIRef(RDF_NS + "subject")),
                          graph.value(node, URIRef(RDF_NS + "predicate")),
                          graph.value(node, URIRef(RDF_NS + "object"))))
-    facts = {n for n in graph.subjects(rdf_type, URIRef(CK + "Fact"))
+    facts = {n for n in graph.subjects(rdf_type, CK.Fact)
              if (n, evidence, None) in graph}
     machinery = {n for c in machinery_classes for n in graph.subjects(rdf_type, c)}
     total = covered = 0

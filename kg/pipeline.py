@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from kg.publish.dumps import GraphFile
     from kg.validate import LoadedData
 
-ID = "https://w3id.org/clusterkg/id/"
 CACHE_NAME = ".clusterkg-cache"
 
 
@@ -309,11 +308,12 @@ def resolve_curation_dir(corpus_dir: Path, curation_dir: Path | None) -> Path | 
 def evidence_coverage(ds: Dataset) -> tuple[int, int]:
     """(article triples, evidenced triples) of a Dataset by docs/model.md section 4."""
     from kg.build_map import graph_coverage
+    from kg.namespace import ID
 
     total = covered = 0
     for graph in ds.graphs():
         name = str(graph.identifier)
-        if not name.startswith(ID + "graph/") or name.endswith(("/ontology", "/lexicon")):
+        if not name.startswith(str(ID) + "graph/") or name.endswith(("/ontology", "/lexicon")):
             continue
         t, c = graph_coverage(graph)
         total, covered = total + t, covered + c

@@ -181,7 +181,7 @@ class Term:
         """The pyoxigraph term (for ``substitutions``)."""
         import pyoxigraph
 
-        if self.is_iri:
+        if self.datatype is None:
             return pyoxigraph.NamedNode(self.value)
         return pyoxigraph.Literal(self.value, datatype=pyoxigraph.NamedNode(self.datatype))
 
@@ -189,7 +189,7 @@ class Term:
         """SPARQL syntax produced by rdflib's term serialiser (escapes quotes and newlines)."""
         from rdflib import Literal, URIRef
 
-        if self.is_iri:
+        if self.datatype is None:
             return URIRef(self.value).n3()
         if self.datatype == XSD + "string":  # a simple literal (same term in RDF 1.1)
             return Literal(self.value).n3()
@@ -452,7 +452,8 @@ def run_embedded(query: StoredQuery, terms: dict[str, Term], store: pyoxigraph.S
     """Run on a pyoxigraph store with the default graph = union of the named graphs."""
     import pyoxigraph
 
-    substitutions = {pyoxigraph.Variable(k): t.to_oxigraph() for k, t in terms.items()}
+    substitutions: dict[pyoxigraph.Variable, Any] = {
+        pyoxigraph.Variable(k): t.to_oxigraph() for k, t in terms.items()}
     try:
         answer = store.query(query.text, use_default_graph_as_union=True,
                              substitutions=substitutions or None)
@@ -529,9 +530,9 @@ def serialize(result: Result, fmt: str) -> bytes:
     if result.form == "ASK":
         if fmt in ("csv", "tsv"):  # no standard CSV/TSV for booleans: one cell
             return f"boolean\n{'true' if result.boolean else 'false'}\n".encode()
-        store = pyoxigraph.Store()
-        return store.query("ASK { }" if result.boolean else "ASK { FILTER(false) }"
-                           ).serialize(format=formats[fmt]) or b""
+        answer = pyoxigraph.Store().query("ASK { }" if result.boolean else "ASK { FILTER(false) }")
+        assert isinstance(answer, pyoxigraph.QueryBoolean)
+        return answer.serialize(format=formats[fmt]) or b""
     return _solutions(result).serialize(format=formats[fmt]) or b""
 
 
@@ -556,8 +557,10 @@ def _solutions(result: Result) -> pyoxigraph.QuerySolutions:
     doc = {"head": {"vars": result.variables},
            "results": {"bindings": [{k: term_json(v) for k, v in row.items()}
                                     for row in result.rows]}}
-    return pyoxigraph.parse_query_results(json.dumps(doc).encode(),
-                                          format=pyoxigraph.QueryResultsFormat.JSON)
+    solutions = pyoxigraph.parse_query_results(json.dumps(doc).encode(),
+                                               format=pyoxigraph.QueryResultsFormat.JSON)
+    assert isinstance(solutions, pyoxigraph.QuerySolutions)  # a document with "results"
+    return solutions
 
 
 def short(term: Any) -> str:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from kg import namespace
 from kg.errors import CheckFailed, InputError
 from kg.paths import BUILD_DIR, SHAPES_DIR
 
@@ -34,11 +35,11 @@ if TYPE_CHECKING:
     import rdflib
 
 SH = "http://www.w3.org/ns/shacl#"
-CKSH = "https://w3id.org/clusterkg/shapes#"
-ID = "https://w3id.org/clusterkg/id/"
+CKSH = str(namespace.CKSH)
+ID = str(namespace.ID)
 ONTOLOGY_GRAPH = ID + "graph/ontology"
 LEXICON_GRAPH = ID + "graph/lexicon"
-SOURCE_DOCUMENT = "https://w3id.org/clusterkg/ontology#SourceDocument"
+SOURCE_DOCUMENT = str(namespace.CK.SourceDocument)
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 SCOPE_UNION = "Union"
@@ -249,7 +250,8 @@ class LoadedData:
 
     def dedupe(self) -> None:
         """Each original literal once per key."""
-        for table in (self.originals, self.by_subject):
+        tables: tuple[dict[Any, list[Any]], ...] = (self.originals, self.by_subject)
+        for table in tables:
             for key, values in table.items():
                 if len(values) > 1:
                     table[key] = list(dict.fromkeys(values))
@@ -365,8 +367,9 @@ def store_from_endpoint(url: str, timeout: float = 30.0) -> LoadedData:
         "application/ld+json": ox.RdfFormat.JSON_LD,
     }
     try:
-        res = client("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", JSON).queryAndConvert()
-        graphs = [b["g"]["value"] for b in res["results"]["bindings"]]  # type: ignore[index]
+        res: Any = client("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                          JSON).queryAndConvert()
+        graphs = [b["g"]["value"] for b in res["results"]["bindings"]]
         for g in graphs or [""]:
             where = f"GRAPH <{g}> {{ ?s ?p ?o }}" if g else "?s ?p ?o"
             response = client(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", TURTLE).query()
@@ -378,7 +381,7 @@ def store_from_endpoint(url: str, timeout: float = 30.0) -> LoadedData:
                            for t in ox.parse(body, format=fmt))
     except Exception as err:
         reason = getattr(err, "reason", None) or err
-        raise InputError(f"cannot read SPARQL endpoint {url}: {_one_line(reason)}") from None  # type: ignore[arg-type]
+        raise InputError(f"cannot read SPARQL endpoint {url}: {_one_line(reason)}") from None
     return data
 
 
@@ -386,7 +389,11 @@ def article_graphs(store: ox.Store) -> list[ox.NamedNode]:
     """Named graphs holding a ck:SourceDocument (except the ontology and lexicon graphs)."""
     q = f"""SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?d a <{SOURCE_DOCUMENT}> }}
             FILTER (?g NOT IN (<{ONTOLOGY_GRAPH}>, <{LEXICON_GRAPH}>)) }} ORDER BY ?g"""
-    return [sol["g"] for sol in store.query(q)]  # type: ignore[union-attr,index]
+    import pyoxigraph as ox
+
+    solutions = store.query(q)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [sol["g"] for sol in solutions]
 
 
 def scope_graphs(store: ox.Store, scope: str) -> list[tuple[str, list[Any] | None]]:
@@ -510,7 +517,7 @@ def annotate(store: ox.Store, rows: list[ResultRow]) -> list[ResultRow]:
         for sol in store.query(q_label, use_default_graph_as_union=True):  # type: ignore[union-attr]
             labels[sol["f"].value] = sol["label"].value
         q_quote = f"""
-        PREFIX ck: <https://w3id.org/clusterkg/ontology#>
+        PREFIX ck: <{namespace.ONTOLOGY_NS}>
         PREFIX oa: <http://www.w3.org/ns/oa#>
         PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
         SELECT ?f (MIN(STR(?x)) AS ?exact) ?rank WHERE {{

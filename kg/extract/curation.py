@@ -73,7 +73,9 @@ class Row:
     def where(self) -> str:
         return f"{self.path}:{self.line}"
 
-    def fail(self, message: str, cls: type[InputError] | type[CheckFailed] = InputError):
+    def fail(
+        self, message: str, cls: type[InputError] | type[CheckFailed] = InputError
+    ) -> InputError | CheckFailed:
         """An error naming the file, line and row."""
         return cls(f"row {self.number}: {message}", where=self.where)
 

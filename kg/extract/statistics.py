@@ -154,7 +154,9 @@ def _paragraph_start(doc: Document, offset: int) -> int:
     return doc.text.rfind("\n", 0, offset) + 1
 
 
-def _preceding(mentions: Sequence[Mention], start: int, end: int, kinds: tuple[str, ...]):
+def _preceding(
+    mentions: Sequence[Mention], start: int, end: int, kinds: tuple[str, ...]
+) -> Mention | None:
     """The last mention of one of ``kinds`` in [start, end)."""
     found = [
         m

@@ -14,9 +14,11 @@ so results are always complete.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pyoxigraph as ox
@@ -24,6 +26,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from kg.namespace import CKSH
 from kg.terms import memoised_to_rdflib
 from kg.validate import INTEGER_FAMILY, LoadedData, ResultRow
 from kg.validation.reference import path_text, shape_label
@@ -91,7 +94,7 @@ IGNORED = {
 }
 
 
-FAST_SELECT = URIRef("https://w3id.org/clusterkg/shapes#fastSelect")
+FAST_SELECT = CKSH.fastSelect
 
 
 class Unsupported(Exception):
@@ -392,7 +395,7 @@ def _compile(shapes: Graph, shape: Node, target: str, path: Node | None) -> list
         return shapes.value(shape, pred)
 
     if (n := value(SH.minCount)) is not None and path is not None:
-        k = int(n)
+        k = int(str(n))
         if k == 1:
             add(
                 "MinCountConstraintComponent",
@@ -409,7 +412,7 @@ def _compile(shapes: Graph, shape: Node, target: str, path: Node | None) -> list
         add(
             "MaxCountConstraintComponent",
             f"SELECT DISTINCT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {p} ?v }} "
-            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(n)}) }} {{ {target} }} }}",
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(str(n))}) }} {{ {target} }} }}",
         )
     for c in shapes.objects(shape, SH["class"]):
         add(
@@ -449,9 +452,11 @@ def _compile(shapes: Graph, shape: Node, target: str, path: Node | None) -> list
             violating(f"isBlank(?v) || !REGEX(STR(?v), {_str(str(pat))}{fl})"),
         )
     if (n := value(SH.minLength)) is not None:
-        add("MinLengthConstraintComponent", violating(f"isBlank(?v) || STRLEN(STR(?v)) < {int(n)}"))
+        k = int(str(n))
+        add("MinLengthConstraintComponent", violating(f"isBlank(?v) || STRLEN(STR(?v)) < {k}"))
     if (n := value(SH.maxLength)) is not None:
-        add("MaxLengthConstraintComponent", violating(f"isBlank(?v) || STRLEN(STR(?v)) > {int(n)}"))
+        k = int(str(n))
+        add("MaxLengthConstraintComponent", violating(f"isBlank(?v) || STRLEN(STR(?v)) > {k}"))
     if (lst := value(SH["in"])) is not None:
         members = list(shapes.items(lst))
         cond = " || ".join(f"sameTerm(?v, {_n(m)})" for m in members) or "false"
@@ -478,7 +483,8 @@ def _compile(shapes: Graph, shape: Node, target: str, path: Node | None) -> list
             add(f"{comp}ConstraintComponent", violating(f"!COALESCE(?v {op} {_n(bound)}, false)"))
     if (lst := value(SH.languageIn)) is not None:
         add("LanguageInConstraintComponent", violating(_not_lang(list(shapes.items(lst)))))
-    if (u := value(SH.uniqueLang)) is not None and path is not None and u.toPython() is True:
+    u = value(SH.uniqueLang)
+    if isinstance(u, Literal) and path is not None and u.toPython() is True:
         add(
             "UniqueLangConstraintComponent",
             f"SELECT DISTINCT ?this ?lang WHERE {{ ?this {p} ?a . ?this {p} ?b . {{ {target} }} "
@@ -592,7 +598,7 @@ def _qualified(shapes: Graph, shape: Node, q: Node, target: str, p: str, path: N
     )
     out = []
     if (n := shapes.value(shape, SH.qualifiedMinCount)) is not None:
-        k = int(n)
+        k = int(str(n))
         out.append(
             Check(
                 shape,
@@ -600,11 +606,11 @@ def _qualified(shapes: Graph, shape: Node, q: Node, target: str, p: str, path: N
                 count,
                 path,
                 False,
-                count_violates=lambda c, k=k: c < k,
+                count_violates=partial(operator.gt, k),  # k > c
             )
         )
     if (n := shapes.value(shape, SH.qualifiedMaxCount)) is not None:
-        k = int(n)
+        k = int(str(n))
         out.append(
             Check(
                 shape,
@@ -612,7 +618,7 @@ def _qualified(shapes: Graph, shape: Node, q: Node, target: str, p: str, path: N
                 count,
                 path,
                 False,
-                count_violates=lambda c, k=k: c > k,
+                count_violates=partial(operator.lt, k),  # k < c
             )
         )
     return out

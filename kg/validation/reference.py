@@ -90,6 +90,7 @@ def rows_from_report(report: Graph, shapes: Graph) -> list[ResultRow]:
     rows = []
     for res in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(res, SH.focusNode)
+        assert focus is not None, "a SHACL result has exactly one sh:focusNode"
         shape = report.value(res, SH.sourceShape)
         path = report.value(res, SH.resultPath)
         value = report.value(res, SH.value)
