@@ -230,7 +230,9 @@ def extract(
         (m for m in mentions if m.evidence.source_id == doc.source_id),
         key=lambda m: (m.evidence.start, m.evidence.end),
     )
-    numbers = find_numbers(doc.text)
+    numbers = [
+        n for st in doc.sentences for n in find_numbers(st.text, base=st.start, lang=st.lang)
+    ]
     out: list[Observation] = []
     for number in numbers:
         sentence = doc.sentence_at(number.start)
