@@ -47,6 +47,14 @@ class Document:
                 text = unify_uzbek_apostrophes(text, start, end)
         return TextView(text, view.to_clean, view.to_view) if text != view.text else view
 
+    @cached_property
+    def lower_words(self) -> frozenset[str]:
+        """Words that occur in lower case in the view: common words, so a capitalised
+        occurrence (at a sentence start) is not by itself a name."""
+        import re
+
+        return frozenset(re.findall(r"(?<![\w‘’'])[^\W\d_A-ZА-ЯЁЎҚҒҲ][\w‘’'-]*", self.view.text))
+
     def view_of(self, sentence: Sentence) -> tuple[int, str]:
         """(view offset, view text) of a sentence."""
         start, end = self.view.view_span(sentence.start, sentence.end)

@@ -35,7 +35,7 @@ from kg.paths import DATA_DIR
 
 NLP_DIR = DATA_DIR / "nlp"
 HEAD_NOUNS = NLP_DIR / "head-nouns.yaml"
-WORD = re.compile(r"[^\W_](?:[^\W_]|[‘’'ʻ`.-](?=[^\W_]))*\.?")
+WORD = re.compile(r"[^\W_](?:[^\W_]|[‘’'ʻ`.](?=[^\W_]))*\.?")
 COMPLEMENT = frozenset({"of", "for", "on", "in", "at"})
 
 

@@ -24,6 +24,7 @@ loads them again there on first use.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,13 +123,14 @@ class Recognisers:
         from kg.extract.uzbek_names import uzbek_spans
 
         out: list[NameSpan] = []
-        english = [s for s in doc.sentences if s.lang == "en"]
+        english = [s for s in doc.sentences if s.lang == "en" and not _is_heading(s.text)]
         if english:
             out.extend(self._english_spans(doc, english))
+        russian = [s for s in doc.sentences if s.lang == "ru" and not _is_heading(s.text)]
+        if russian:
+            out.extend(self._russian_spans(doc, russian))
         for sentence in doc.sentences:
-            if sentence.lang == "ru":
-                out.extend(self._russian_spans(doc, sentence))
-            elif sentence.lang in ("uz-Cyrl", "uz-Latn"):
+            if sentence.lang in ("uz-Cyrl", "uz-Latn") and not _is_heading(sentence.text):
                 out.extend(uzbek_spans(doc, sentence))
         return sorted(out, key=lambda s: (s.start, -s.end))
 
@@ -141,19 +143,28 @@ class Recognisers:
                 label = ENGLISH_LABELS.get(ent.label_)
                 if label is None:
                     continue
-                span = _trim(doc, base + ent.start_char, base + ent.end_char)
-                if span is None:
-                    continue
-                start, end, text = span
-                out.append(NameSpan(start, end, text, label, "en", "spacy", text))
+                for part in _split_list(base + ent.start_char, base + ent.end_char, doc.view.text):
+                    span = _trim(doc, *part)
+                    if span is None:
+                        continue
+                    start, end, text = span
+                    out.append(NameSpan(start, end, text, label, "en", "spacy", text))
         return out
 
-    def _russian_spans(self, doc: Document, sentence: Sentence) -> list[NameSpan]:
+    def _russian_spans(self, doc: Document, sentences: list[Sentence]) -> list[NameSpan]:
+        """Natasha over all Russian sentences at once (one call: its taggers run in batches,
+        thirty times faster than sentence by sentence); a line break separates sentences."""
+        from bisect import bisect_right
+
         from natasha import Doc
 
         models = self.russian()
-        base, text = doc.view_of(sentence)
-        parsed = Doc(text)
+        pieces = [doc.view_of(s) for s in sentences]
+        starts, offset = [], 0
+        for _, text in pieces:
+            starts.append(offset)
+            offset += len(text) + 1
+        parsed = Doc("\n".join(text for _, text in pieces))
         parsed.segment(models["segmenter"])
         parsed.tag_morph(models["morph"])
         parsed.tag_ner(models["ner"])
@@ -162,13 +173,20 @@ class Recognisers:
             label = RUSSIAN_LABELS.get(span.type)
             if label is None:
                 continue
+            index = bisect_right(starts, span.start) - 1
+            base = pieces[index][0] - starts[index]
+            if span.stop > starts[index] + len(pieces[index][1]):
+                continue  # crosses a sentence boundary
             span.normalize(models["vocab"])
-            trimmed = _trim(doc, base + span.start, base + span.stop)
-            if trimmed is None:
-                continue
-            start, end, view = trimmed
-            normal = span.normal or view
-            out.append(NameSpan(start, end, view, label, "ru", "natasha", normal))
+            normals = (span.normal or "").split(", ")
+            parts = _split_list(base + span.start, base + span.stop, doc.view.text)
+            for i, (part_start, part_end) in enumerate(parts):
+                trimmed = _trim(doc, part_start, part_end)
+                if trimmed is None:
+                    continue
+                start, end, view = trimmed
+                normal = normals[i] if len(normals) == len(parts) else view
+                out.append(NameSpan(start, end, view, label, "ru", "natasha", normal or view))
         return out
 
     def parse_russian(self, text: str) -> Any:
@@ -183,6 +201,16 @@ class Recognisers:
         return parsed
 
 
+def _split_list(start: int, end: int, view: str) -> list[tuple[int, int]]:
+    """A span the model ran across a comma list (``Европейской комиссии, UNIDO``) -> items."""
+    parts, cursor = [], start
+    for match in re.finditer(r",\s+", view[start:end]):
+        parts.append((cursor, start + match.start()))
+        cursor = start + match.end()
+    parts.append((cursor, end))
+    return parts
+
+
 def _trim(doc: Document, start: int, end: int) -> tuple[int, int, str] | None:
     """A view span without surrounding punctuation -> (clean start, clean end, view text)."""
     view = doc.view.text
@@ -194,6 +222,12 @@ def _trim(doc: Document, start: int, end: int) -> tuple[int, int, str] | None:
         return None
     clean_start, clean_end = doc.view.clean_span(start, end)
     return clean_start, clean_end, view[start:end]
+
+
+def _is_heading(text: str) -> bool:
+    """An all-capitals unit (a section heading): names are not read there."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 8 and all(c.isupper() for c in letters)
 
 
 def unsupported(doc: Document) -> list[str]:

@@ -104,4 +104,38 @@ class TableCell:
     table_evidence: Evidence | None = None  # the caption's span: evidence of the table node
 
 
-Record = Mention | Relation | Membership | Observation | Enumeration | TableCell
+@dataclass(frozen=True)
+class EntityDescription:
+    """A resource the lexicon does not know, minted from the text (``id:{kind}/{slug}``): its
+    classes, labels (``("pref"|"alt", lang, text)``) and external identifiers."""
+
+    entity: URIRef
+    classes: tuple[URIRef, ...]
+    labels: tuple[tuple[str, str, str], ...]
+    matches: tuple[URIRef, ...]  # skos:exactMatch (GeoNames, ISO 3166 country authority)
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class ConceptDescription:
+    """A SKOS concept minted from the text (a new statistical indicator): scheme, labels
+    (``(lang, text)``, one per language), English definition and unit."""
+
+    concept: URIRef
+    scheme: URIRef
+    labels: tuple[tuple[str, str], ...]
+    definition: str
+    unit: URIRef | None
+    evidence: Evidence
+
+
+Record = (
+    Mention
+    | Relation
+    | Membership
+    | Observation
+    | Enumeration
+    | TableCell
+    | EntityDescription
+    | ConceptDescription
+)

@@ -91,7 +91,9 @@ def uzbek_spans(doc: Document, sentence: Sentence) -> list[NameSpan]:
     words = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text)]
 
     def head_after(end: int, limit: int = 2) -> int | None:
-        following = [w for w in words if w[0] >= end][:limit]
+        following = [w for w in words if w[0] > end][:limit]  # not a suffix glued to the quote
+        if following and _plural(following[-1][2]):
+            return None
         for i in range(len(following)):
             phrase = " ".join(w[2] for w in following[: i + 1])
             decided = heads.head_of(phrase, lang)
@@ -111,7 +113,7 @@ def uzbek_spans(doc: Document, sentence: Sentence) -> list[NameSpan]:
     if lang == "uz-Cyrl":
         for match in LATIN_NAME_RE.finditer(text):
             found.append((match.start(), match.end(), "ORG"))
-    _capitalised_runs(text, words, lang, found)
+    _capitalised_runs(text, words, lang, found, doc.lower_words)
     spans = []
     for start, end, label in _longest(found):
         view = text[start:end]
@@ -122,8 +124,17 @@ def uzbek_spans(doc: Document, sentence: Sentence) -> list[NameSpan]:
     return spans
 
 
+def _plural(word: str) -> bool:
+    """An Uzbek plural (-лар/-lar before any case ending)."""
+    return bool(re.search(r"(?:лар|lar)", word.lower()[3:]))
+
+
 def _capitalised_runs(
-    text: str, words: list[tuple[int, int, str]], lang: str, found: list[tuple[int, int, str]]
+    text: str,
+    words: list[tuple[int, int, str]],
+    lang: str,
+    found: list[tuple[int, int, str]],
+    common: frozenset[str],
 ) -> None:
     """Rules 2 and 5: capitalised runs, extended to a head noun when one follows."""
     heads = head_nouns()
@@ -146,6 +157,11 @@ def _capitalised_runs(
                 end_index = k
                 break
         opening = i == 0 or not text[: start].strip(" “«\"(-–•")
+        if opening and (word.lower() in common or word.lower() in FUNCTION_WORDS):
+            i = j + 1 if j > i else i + 1
+            continue
+        if end_index is not None and _plural(words[end_index][2]):
+            end_index = None  # "Трансмиллий компаниялар": a common noun phrase, not a name
         if end_index is not None and (end_index > i or not opening):
             kind = heads.head_of(" ".join(w[2] for w in words[i : end_index + 1]), lang)
             label = "LOC" if kind and kind[1].kind == "place" else "ORG"
@@ -154,7 +170,7 @@ def _capitalised_runs(
             found.append((start, words[end_index][1], label))
             i = end_index + 1
             continue
-        if not opening:
+        if not opening and not any(w[2].lower() in common for w in words[i : j + 1]):
             found.append((start, words[j][1], "NAME"))
         i = j + 1
 

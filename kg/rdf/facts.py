@@ -7,17 +7,24 @@
 - :class:`Membership`: ``org:Membership`` node + the reified shortcut ``ck:hasMember``.
 - :class:`Observation`: ``qb:Observation`` in ``id:dataset/statistics``.
 - :class:`Enumeration` (with items) and :class:`TableCell` (+ their table): n-ary fact nodes.
+- :class:`EntityDescription`: a resource minted from the text; its ``rdf:type``,
+  ``skos:prefLabel`` / ``skos:altLabel`` and ``skos:exactMatch`` triples, each reified with the
+  evidence of the entity's first mention (docs/model.md section 4).
+- :class:`ConceptDescription`: a SKOS concept minted from the text (a new indicator): type,
+  scheme, labels, definition and unit, each reified with the evidence of its figure.
 
 A fact node (same IRI) produced twice keeps the first record (in evidence order).
 """
 
 from __future__ import annotations
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import ORG, QB
 
 from kg.corpus.document import Document
 from kg.extract.records import (
+    ConceptDescription,
+    EntityDescription,
     Enumeration,
     Evidence,
     Membership,
@@ -26,7 +33,7 @@ from kg.extract.records import (
     Relation,
     TableCell,
 )
-from kg.namespace import CK, OA, data_iri, graph_iri, short_hash, source_iri
+from kg.namespace import CK, OA, SDMX_ATTRIBUTE, data_iri, graph_iri, short_hash, source_iri
 from kg.rdf.evidence import add_annotation, add_fact_evidence
 
 STATISTICS_DATASET = data_iri("dataset", "statistics")
@@ -80,6 +87,31 @@ class FactWriter:
         if record.entity not in self.mentioned:
             self.mentioned.add(record.entity)
             self.relation(self.source, CK.mentions, record.entity, ev)
+
+    # -- resources and concepts minted from the text --------------------------------------
+    def add_entity(self, record: EntityDescription) -> None:
+        """Type, labels and external identifiers of a new resource, each with evidence."""
+        ev = record.evidence
+        for cls in record.classes:
+            self.relation(record.entity, RDF.type, cls, ev)
+        for prop, lang, text in record.labels:
+            label_prop = SKOS.prefLabel if prop == "pref" else SKOS.altLabel
+            self.relation(record.entity, label_prop, Literal(text, lang=lang), ev)
+        for target in record.matches:
+            self.relation(record.entity, SKOS.exactMatch, target, ev)
+        self._count("entities")
+
+    def add_concept(self, record: ConceptDescription) -> None:
+        """A new SKOS concept (indicator) with its scheme, labels, definition and unit."""
+        ev, concept = record.evidence, record.concept
+        self.relation(concept, RDF.type, SKOS.Concept, ev)
+        self.relation(concept, SKOS.inScheme, record.scheme, ev)
+        for lang, text in record.labels:
+            self.relation(concept, SKOS.prefLabel, Literal(text, lang=lang), ev)
+        self.relation(concept, SKOS.definition, Literal(record.definition, lang="en"), ev)
+        if record.unit is not None:
+            self.relation(concept, SDMX_ATTRIBUTE.unitMeasure, record.unit, ev)
+        self._count("concepts")
 
     # -- n-ary facts -----------------------------------------------------------------------
     def add_membership(self, record: Membership) -> None:
