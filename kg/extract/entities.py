@@ -147,11 +147,13 @@ def extract_entities(
             continue
         typed = head_nouns().type_of(span.text, None if span.label == "NAME" else span.label,
                                      span.lang)  # fmt: skip
-        places_inside = [(m.evidence.start, m.evidence.end) for m in inside
-                         if kind_of(m.entity) == "place"]  # fmt: skip
-        if not _is_name(doc, span, typed, places_inside):
-            continue
         entities_inside = [m for m in inside if lexicon.is_entity(m.entity)]
+        if len(entities_inside) >= 2:
+            continue  # a coordination the model ran together ("Brynjolfsson & McAfee")
+        modifiers = [(m.evidence.start, m.evidence.end) for m in inside
+                     if kind_of(m.entity) == "place" or not lexicon.is_entity(m.entity)]  # fmt: skip
+        if not _is_name(doc, span, typed, modifiers):
+            continue
         if entities_inside and _only_head_added(span, entities_inside, typed, lexicon):
             continue
         linked = _link(span, typed, lexicon, countries)
@@ -192,7 +194,7 @@ def _is_name(
     sentence = doc.sentence_at(span.start)
     if len(words) == 1 and doc.text[sentence.start : sentence.end].strip(" .:") == span.text:
         return False  # a one-word unit is a heading ("Аннотация", "Abstract")
-    if typed.kind != "place":  # "АҚШнинг йирик технопарки": a place modifier is no name
+    if typed.kind != "place":  # "АҚШнинг йирик технопарки", "IT-компании": modifiers only
         words = [
             w
             for w in words
