@@ -107,6 +107,7 @@ class CK(DefinedNamespace):
     exampleOf: URIRef  # example of
     exchangesKnowledgeWith: URIRef  # exchanges knowledge with
     extractedBy: URIRef  # extracted by
+    foundedBy: URIRef  # founded by
     fundedBy: URIRef  # funded by
     funds: URIRef  # funds
     hasBenefit: URIRef  # has benefit
@@ -119,6 +120,7 @@ class CK(DefinedNamespace):
     hasMember: URIRef  # has member
     hasPart: URIRef  # has part
     hasProblem: URIRef  # has problem
+    headquarteredIn: URIRef  # headquartered in
     inEnumeration: URIRef  # in enumeration
     inTable: URIRef  # in table
     indicator: URIRef  # indicator
@@ -135,6 +137,7 @@ class CK(DefinedNamespace):
     proposes: URIRef  # proposes
     refArea: URIRef  # reference area
     specialisesIn: URIRef  # specialises in
+    spinOffOf: URIRef  # spin-off of
     statSubject: URIRef  # statistical subject
     supportedBy: URIRef  # supported by
     supports: URIRef  # supports
@@ -148,6 +151,7 @@ class CK(DefinedNamespace):
     cellText: URIRef  # cell text
     confidence: URIRef  # confidence
     fileName: URIRef  # file name
+    foundingYear: URIRef  # founding year
     itemCount: URIRef  # item count
     itemText: URIRef  # item text
     locationException: URIRef  # location exception
