@@ -17,10 +17,19 @@ from kg.extract.entities import extract_entities
 from kg.extract.lexicon import Lexicon
 from kg.extract.mentions import Candidate, candidates, find_mentions
 from kg.extract.recognisers import Recognisers, unsupported
-from kg.extract.records import Record
+from kg.extract.records import Membership, Record, Relation
+from kg.extract.relations import RelationExtractor, fact_key, list_relations
 
 #: the extractors run on every article, in this order ("curation" only with a curation folder)
-EXTRACTORS = ("mentions", "entities", "statistics", "enumerations", "tables", "curation")
+EXTRACTORS = (
+    "mentions",
+    "entities",
+    "statistics",
+    "enumerations",
+    "relations",
+    "tables",
+    "curation",
+)
 
 
 @dataclass
@@ -90,8 +99,19 @@ def extract_article(doc: Document, context: ExtractionContext) -> ArticleExtract
     for m in mentions:
         (out.entities if lexicon.is_entity(m.entity) else out.concepts).add(str(m.entity))
     out.records.extend(statistics.extract(doc, lexicon, mentions))
-    out.records.extend(enumerations.extract(doc, lexicon))
+    lists = enumerations.extract(doc, lexicon)
+    out.records.extend(lists)
+    types = {d.entity: set(d.classes) for d in opened.descriptions}
+    automatic: list[Relation | Membership] = RelationExtractor(
+        doc, lexicon, context.recognisers, types
+    ).extract(mentions)
+    automatic += list_relations(lists)
     out.records.extend(tables.extract(doc, lexicon))
+    curated: list[Relation | Membership] = []
     if context.curation_dir is not None:
-        out.records.extend(curation.extract(doc, context.curation_dir))
+        curated = curation.extract(doc, context.curation_dir)
+    # a curated row states the same fact better (its quote, role, helix): it replaces ours
+    known = {fact_key(r) for r in curated}
+    out.records.extend(r for r in automatic if fact_key(r) not in known)
+    out.records.extend(curated)
     return out

@@ -265,7 +265,7 @@ def _only_head_added(
         + " "
         + span.text[mention.evidence.end - span.start :]
     )
-    words = re.findall(r"[^\W\d_][\w‘’'-]*", rest)
+    words = [w for w in re.findall(r"[^\W\d_][\w‘’'-]*", rest) if len(w) > 3]  # not "ни"
     if not words:
         return True
     decided = head_nouns().head_of(" ".join(words), span.lang)

@@ -92,9 +92,9 @@ def uzbek_spans(doc: Document, sentence: Sentence) -> list[NameSpan]:
 
     def head_after(end: int, limit: int = 2) -> int | None:
         following = [w for w in words if w[0] > end][:limit]  # not a suffix glued to the quote
-        if following and _plural(following[-1][2]):
-            return None
         for i in range(len(following)):
+            if _plural(following[i][2]):
+                return None
             phrase = " ".join(w[2] for w in following[: i + 1])
             decided = heads.head_of(phrase, lang)
             if decided and phrase.endswith(decided[0].split()[-1]):
