@@ -121,7 +121,7 @@ def extract_entities(
     """Open entity extraction for ``doc`` (see the module docstring)."""
     out = ArticleEntities()
     known = [m for m in mentions if m.evidence.source_id == doc.source_id]
-    spans = recognisers.spans(doc)
+    spans = [_with_head_before(doc, s) for s in recognisers.spans(doc)]
     countries = _countries(doc, lexicon, known)
     minted: dict[URIRef, EntityDescription] = {}
     taken: list[tuple[int, int]] = []
@@ -176,6 +176,27 @@ def extract_entities(
     out.mentions.extend(_anaphora(doc, lexicon, remaining + out.mentions, taken))
     out.mentions.sort(key=lambda m: (m.evidence.start, m.evidence.end))
     return out
+
+
+def _with_head_before(doc: Document, span: NameSpan) -> NameSpan:
+    """``Кластер Пангё``, ``технопарк «Академгородок»``, ``Fund Skolkovo``: a head noun right
+    before a name (Russian and English apposition) belongs to it."""
+    if span.lang not in ("ru", "en") or span.label == "PER":
+        return span
+    before = doc.view.text[: doc.view.to_view[span.start]]
+    match = re.search(r"([^\W\d_][\w-]*)\s+[«“\"]?$", before)
+    if match is None:
+        return span
+    quoted = before.rstrip().endswith(("«", "“", '"'))
+    if not (quoted or match.group(1)[:1].isupper()):
+        return span  # "корпорации Samsung": a common noun before a name, not part of it
+    found = head_nouns().heads([match.group(1)], span.lang)
+    if not found or found[0][2].kind == "place" or found[0][2].legal:
+        return span
+    start, _ = doc.view.clean_span(match.start(1), match.end(1))
+    view = doc.view.text[match.start(1) : doc.view.to_view[span.end]]
+    normal = f"{match.group(1)} {span.normal}"
+    return NameSpan(start, span.end, view, "ORG", span.lang, span.recogniser, normal)
 
 
 def _is_name(
