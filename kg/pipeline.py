@@ -170,6 +170,8 @@ def extract_all(
     concepts: set[str] = set()
     for doc in docs:
         article = extract_article(doc, context)
+        for warning in article.warnings:
+            click.echo(f"warning: {warning}", err=True)
         records.extend(article.records)
         all_candidates.extend(article.candidates)
         entities |= article.entities

@@ -19,6 +19,7 @@ from kg.extract.mentions import Candidate, candidates, find_mentions
 from kg.extract.recognisers import Recognisers, unsupported
 from kg.extract.records import Membership, Record, Relation
 from kg.extract.relations import RelationExtractor, fact_key, list_relations
+from kg.review import apply_decisions, read_decisions
 
 #: the extractors run on every article, in this order ("curation" only with a curation folder)
 EXTRACTORS = (
@@ -113,5 +114,8 @@ def extract_article(doc: Document, context: ExtractionContext) -> ArticleExtract
     # a curated row states the same fact better (its quote, role, helix): it replaces ours
     known = {fact_key(r) for r in curated}
     out.records.extend(r for r in automatic if fact_key(r) not in known)
+    # the curators' review decisions (accept / reject / correct) on the automatic output
+    decisions = read_decisions(context.curation_dir, doc.source_id)
+    out.records = apply_decisions(out.records, decisions, doc.source_id)
     out.records.extend(curated)
     return out

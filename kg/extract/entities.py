@@ -160,6 +160,9 @@ def extract_entities(
         if linked is None:
             continue
         iri, confidence, description = linked
+        earlier = _earlier_person(span, out.mentions) if typed.kind == "person" else None
+        if earlier is not None:  # "Shockley" after "William Shockley"
+            iri, description = earlier, None
         if span.label != "NAME" or description is not None or lexicon.is_entity(iri):
             for m in inside:  # the longer real name wins over what it contains
                 if m.entity != iri:
@@ -194,9 +197,13 @@ def _with_head_before(doc: Document, span: NameSpan) -> NameSpan:
     if not found or found[0][2].kind == "place" or found[0][2].legal:
         return span
     start, _ = doc.view.clean_span(match.start(1), match.end(1))
+    end = span.end
     view = doc.view.text[match.start(1) : doc.view.to_view[span.end]]
+    if quoted and doc.text[end : end + 1] in ("»", "”", '"'):  # close the quotes it opened
+        end += 1
+        view += doc.text[span.end]
     normal = f"{match.group(1)} {span.normal}"
-    return NameSpan(start, span.end, view, "ORG", span.lang, span.recogniser, normal)
+    return NameSpan(start, end, view, "ORG", span.lang, span.recogniser, normal)
 
 
 def _is_name(
@@ -254,6 +261,17 @@ def _plural_word(word: str, lang: str) -> bool:
     return bool(re.search(r"(?:лар|lar)", word.lower()[3:]))
 
 
+def _earlier_person(span: NameSpan, mentions: list[Mention]) -> URIRef | None:
+    """The person named earlier in the article whose name ends with this one-word name."""
+    if len(span.text.split()) != 1:
+        return None
+    for mention in reversed(mentions):
+        words = mention.surface.split()
+        if kind_of(mention.entity) == "person" and len(words) >= 2 and words[-1] == span.text:
+            return mention.entity
+    return None
+
+
 def _with_evidence(description: EntityDescription, evidence: Evidence) -> EntityDescription:
     return EntityDescription(
         description.entity, description.classes, description.labels, description.matches,
@@ -290,7 +308,12 @@ def _only_head_added(
     if not words:
         return True
     decided = head_nouns().head_of(" ".join(words), span.lang)
-    return decided is not None and len(decided[0].split()) == len(words)
+    if decided is None or len(decided[0].split()) != len(words):
+        return False
+    head = decided[1]
+    if head.kind == "place":  # "Фарғона вилояти" is the region, not the city "Фарғона"
+        return head.cls in lexicon.types(mention.entity)
+    return True
 
 
 def _link(
@@ -310,7 +333,7 @@ def _link(
     if place is not None:
         for lang, label in place.labels:
             found = _lexicon_entity(lexicon, label)
-            if found is not None and kind_of(found) == "place":
+            if found is not None and place.cls in lexicon.types(found):  # same place, same level
                 return found, GAZETTEER_CONFIDENCE, None
         iri = data_iri("place", slugify(place.name))
         if iri in lexicon:
@@ -379,14 +402,16 @@ def _lexicon_entity(lexicon: Lexicon, text: str) -> URIRef | None:
 
 def _place(name: str, span: NameSpan, typed: Typed, countries: set[str]) -> Place | None:
     places = gazetteer()
-    found = places.lookup(name, span.lang, countries)
-    if found is None and typed.head:
+    levels = {CK.Region: "region", CK.City: "city", CK.Country: "country"}
+    prefer = levels.get(typed.cls) if typed.head else None
+    found = places.lookup(name, span.lang, countries, prefer)
+    if (found is None or found.level != prefer) and typed.head and typed.admin:
         without = " ".join(w for w in name.split() if w not in typed.head.split()
                            and not w.lower().startswith(typed.head.lower()[:5]))  # fmt: skip
         if without and without != name:
-            found = places.lookup(without, span.lang, countries)
+            found = places.lookup(without, span.lang, countries, prefer) or found
     if found is None and span.lang != "en":
-        found = places.lookup(latin_form(name, span.lang), "en", countries)
+        found = places.lookup(latin_form(name, span.lang), "en", countries, prefer)
     if found is not None and typed.cls == CK.Region and found.level == "city":
         return None if typed.head and typed.confidence >= 0.8 else found
     return found

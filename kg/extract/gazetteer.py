@@ -10,9 +10,9 @@
 
 A name is looked up by keys: lower case, ``ё`` -> ``е``, apostrophes and hyphens folded,
 Russian lemmas, Uzbek stems and both transliterations (Uzbek Cyrillic <-> Latin, Russian ->
-Latin by the Wikipedia scheme of ``iuliia``). Ambiguous names prefer a country over a state or
-region over a city, then a place in a country the article already names, then the larger
-population. A hit gives the English name (the IRI slug), the class (``ck:Country``,
+Latin by the Wikipedia scheme of ``iuliia``). Ambiguous names prefer the level the name's head
+noun asks for (``Фарғона вилояти`` -> the region), else a country, then a city, then a region;
+then a place in a country the article already names, then the larger population. A hit gives the English name (the IRI slug), the class (``ck:Country``,
 ``ck:Region``, ``ck:City``), labels and the ``skos:exactMatch`` identifiers: GeoNames
 ``https://sws.geonames.org/{id}/`` and, for countries, the EU Publications Office country
 authority (keyed by ISO 3166-1 alpha-3).
@@ -32,7 +32,7 @@ from kg.namespace import CK
 
 GEONAMES = "https://sws.geonames.org/{}/"
 EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/{}"
-RANK = {"country": 0, "region": 1, "city": 2}
+RANK = {"country": 0, "city": 1, "region": 2}  # a bare name is more often the city
 CLASSES = {"country": CK.Country, "region": CK.Region, "city": CK.City}
 
 
@@ -199,16 +199,26 @@ class Gazetteer:
             )  # fmt: skip
             self._add(names, place)
 
-    def lookup(self, text: str, lang: str, countries: set[str] = frozenset()) -> Place | None:  # type: ignore[assignment]
+    def lookup(
+        self,
+        text: str,
+        lang: str,
+        countries: frozenset[str] | set[str] = frozenset(),
+        prefer: str | None = None,
+    ) -> Place | None:
         """The best place for a name as written (see the module docstring), or ``None``."""
-        for key in name_keys(text, lang):
-            places = self.index.get(key)
-            if places:
-                return min(
-                    places,
-                    key=lambda p: (RANK[p.level], p.country not in countries, -p.population),
-                )
-        return None
+        places = [p for key in name_keys(text, lang) for p in self.index.get(key, ())]
+        if not places:
+            return None
+        return min(
+            places,
+            key=lambda p: (
+                p.level != prefer if prefer else False,
+                RANK[p.level],
+                p.country not in countries,
+                -p.population,
+            ),
+        )
 
 
 @lru_cache(maxsize=1)

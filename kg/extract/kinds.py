@@ -46,6 +46,7 @@ class Head:
     cls: URIRef
     kind: str
     legal: bool = False
+    admin: bool = False  # an administrative unit (oblast, вилоят): its name is in gazetteers
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Typed:
     kind: str
     confidence: float
     head: str | None = None  # the head word as written, if one decided
+    admin: bool = False  # the head names an administrative unit
 
 
 LABEL_DEFAULTS = {
@@ -103,7 +105,10 @@ class HeadNouns:
         self.words: dict[str, dict[tuple[str, ...], Head]] = {}
         self.legal: dict[str, dict[str, Head]] = {}
         for entry in entries:
-            head = Head(expand(entry["class"]), entry["kind"], bool(entry.get("legal")))
+            head = Head(
+                expand(entry["class"]), entry["kind"], bool(entry.get("legal")),
+                bool(entry.get("admin")),
+            )  # fmt: skip
             for lang in ("en", "ru", "uz-Cyrl", "uz-Latn"):
                 for phrase in entry.get(lang, []) or []:
                     phrase = str(phrase)
@@ -157,9 +162,9 @@ class HeadNouns:
             return default or Typed(CK.Organisation, "org", 0.5)
         word, head = decided
         if default is None:
-            return Typed(head.cls, head.kind, 0.8, word)
+            return Typed(head.cls, head.kind, 0.8, word, head.admin)
         agrees = head.kind in LABEL_KINDS.get(label or "", set())
-        return Typed(head.cls, head.kind, 0.9 if agrees else 0.7, word)
+        return Typed(head.cls, head.kind, 0.9 if agrees else 0.7, word, head.admin)
 
 
 def _phrase_key(word: str, lang: str) -> str:

@@ -22,6 +22,7 @@ class Evidence:
     end: int
     extractor: str  # "mentions", "statistics", "enumerations", "tables", "curation", ...
     confidence: float  # 0..1
+    curator: str | None = None  # who accepted or corrected it (``clusterkg review``)
 
 
 @dataclass(frozen=True)

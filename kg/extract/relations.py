@@ -66,6 +66,14 @@ LIST_PROPERTIES = {
     "innovation-problem": CK.hasProblem,
 }
 WORD_RE = re.compile(r"[^\W_][\w‘’'-]*|[(),]")
+YEAR = re.compile(r"(?<![\w.,])(1[89]\d\d|20\d\d)(?![\w]|[.,]\d)")
+#: founding words per language (grammar: the verbs of founding, their participles)
+FOUNDING = {
+    "en": re.compile(r"\b(?:founded|established|set up|created|opened|launched)\b", re.I),
+    "ru": re.compile(r"(?<![\w])(?:основан|создан|учрежд[её]н|открыт)\w*", re.I),
+    "uz-Cyrl": re.compile(r"(?<![\w])(?:ташкил\s+этил|асос\s+солин|очил)\w*", re.I),
+    "uz-Latn": re.compile(r"(?<![\w])(?:tashkil\s+etil|asos\s+solin|ochil)\w*", re.I),
+}
 
 
 @dataclass(frozen=True)
@@ -130,8 +138,9 @@ def _kind(iri: URIRef) -> str:
     return "theory" if kind == "document" else kind
 
 
-def _groups(doc: Document, mentions: list[Mention]) -> list[list[Mention]]:
-    """Coordinated runs of non-overlapping mentions of one kind, in text order."""
+def _groups(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> list[list[Mention]]:
+    """Coordinated runs of non-overlapping mentions of one kind, in text order (a place and
+    the larger place after a comma, ``Mountain View, California``, are not a list)."""
     ordered: list[Mention] = []
     for m in sorted(mentions, key=lambda m: (m.evidence.start, -m.evidence.end)):
         if ordered and m.evidence.start < ordered[-1].evidence.end:
@@ -143,8 +152,9 @@ def _groups(doc: Document, mentions: list[Mention]) -> list[list[Mention]]:
             last = groups[-1][-1]
             gap = doc.text[last.evidence.end : m.evidence.start]
             if _kind(last.entity) == _kind(m.entity) and COORDINATION.match(gap):
-                groups[-1].append(m)
-                continue
+                if not (_kind(m.entity) == "place" and _nested([last], [m], lexicon)):
+                    groups[-1].append(m)
+                    continue
         groups.append([m])
     return groups
 
@@ -206,11 +216,43 @@ class RelationExtractor:
             if len(inside) >= 2 and sentence.lang in LANGS:
                 out.extend(self._sentence(sentence, inside))
             out.extend(self._citations(sentence, inside))
+            out.extend(self._founding_years(sentence, inside))
         return _dedupe(out)
+
+    def _founding_years(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
+        """``founded in 1957``, ``создан в 2010 году``, ``2019 йилда ташкил этилган``: the year
+        nearest a founding word, for the nearest organisation, cluster or project before it."""
+        from rdflib import Literal
+        from rdflib.namespace import XSD
+
+        match = FOUNDING.get(sentence.lang, None)
+        if match is None:
+            return []
+        out = []
+        for trigger in match.finditer(sentence.text):
+            at = sentence.start + trigger.start()
+            years = [
+                (abs(sentence.start + y.start() - at), y.group(1))
+                for y in YEAR.finditer(sentence.text)
+            ]
+            founded = [
+                m for m in mentions
+                if _kind(m.entity) in ("org", "cluster", "project") and m.evidence.end <= at
+            ]
+            if not years or not founded:
+                continue
+            distance, year = min(years)
+            if distance > 40:
+                continue
+            subject = max(founded, key=lambda m: m.evidence.start)
+            ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR, 0.7)
+            literal = Literal(int(year), datatype=XSD.integer)
+            out.append(Relation(subject.entity, CK.foundingYear, literal, ev))
+        return out
 
     def _sentence(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation | Membership]:
         text = self.doc.text
-        groups = _groups(self.doc, mentions)
+        groups = _groups(self.doc, mentions, self.lexicon)
         rules = triggers()[sentence.lang]
         found: list[tuple[list[Mention], list[Mention], URIRef, float]] = []
         for i, first in enumerate(groups):

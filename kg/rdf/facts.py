@@ -39,6 +39,27 @@ from kg.rdf.evidence import add_annotation, add_fact_evidence
 STATISTICS_DATASET = data_iri("dataset", "statistics")
 
 
+def relation_iri(source_id: str, subject: object, predicate: object, obj: object) -> URIRef:
+    """``id:fact/{hash}`` of a reified triple of an article graph."""
+    return data_iri("fact", short_hash(graph_iri(source_id), subject, predicate, obj))
+
+
+def record_id(record: object, source_id: str) -> str:
+    """The stable identifier of a fact or minted resource, as its RDF IRI (``clusterkg
+    review`` rows name it): content hashes, so rebuilds keep it."""
+    source = source_iri(source_id)
+    if isinstance(record, Relation):
+        return str(relation_iri(source_id, record.subject, record.predicate, record.object))
+    if isinstance(record, Membership):
+        return str(data_iri("membership", short_hash(source, record.cluster, record.member)))
+    if isinstance(record, Observation):
+        start = record.evidence.start
+        return str(data_iri("observation", short_hash(source, start, record.indicator)))
+    if isinstance(record, EntityDescription):
+        return str(record.entity)
+    raise TypeError(f"no identifier for {type(record).__name__}")
+
+
 class FactWriter:
     """Writes the records of one article into its graph."""
 
@@ -60,7 +81,7 @@ class FactWriter:
     # -- binary relations ------------------------------------------------------------------
     def relation(self, subject: URIRef, predicate: URIRef, obj: object, ev: Evidence) -> URIRef:
         """Assert ``subject predicate obj`` and reify it with its evidence."""
-        fact = data_iri("fact", short_hash(self.graph_id, subject, predicate, obj))
+        fact = relation_iri(self.doc.source_id, subject, predicate, obj)
         if fact in self.nodes:
             return fact
         self.nodes.add(fact)
@@ -115,7 +136,7 @@ class FactWriter:
 
     # -- n-ary facts -----------------------------------------------------------------------
     def add_membership(self, record: Membership) -> None:
-        node = data_iri("membership", short_hash(self.source, record.cluster, record.member))
+        node = URIRef(record_id(record, self.doc.source_id))
         if node in self.nodes:
             return
         self.nodes.add(node)
@@ -133,7 +154,7 @@ class FactWriter:
 
     def add_observation(self, record: Observation) -> None:
         ev = record.evidence
-        node = data_iri("observation", short_hash(self.source, ev.start, record.indicator))
+        node = URIRef(record_id(record, self.doc.source_id))
         if node in self.nodes:
             return
         self.nodes.add(node)
