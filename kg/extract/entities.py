@@ -196,6 +196,8 @@ def _with_head_before(doc: Document, span: NameSpan) -> NameSpan:
     found = head_nouns().heads([match.group(1)], span.lang)
     if not found or found[0][2].kind == "place" or found[0][2].legal:
         return span
+    if found[0][2].cls == CK.Company:  # "компания Acme": a descriptor, not part of the name
+        return span
     start, _ = doc.view.clean_span(match.start(1), match.end(1))
     end = span.end
     view = doc.view.text[match.start(1) : doc.view.to_view[span.end]]
