@@ -630,18 +630,13 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, endpoint: str | 
     """Run the stored query NAME (e.g. CQ03 or CQ03-statistics-by-area) with parameters.
 
     An integrity check (queries/checks) that returns rows exits with code 1."""
-    query = find_query(name, load_queries(queries_dir))
-    given = parse_param_options(params)
-    if endpoint:
-        from kg.endpoint import Endpoint
+    from kg.api import connect, open_build
 
-        result = execute(query, given, endpoint=Endpoint(
-            endpoint, user=user, password=password, auth=auth, timeout=timeout))
-    else:
-        from kg.store import open_store
-
-        bind_params(query, given)  # fail on bad parameters before loading the store
-        result = execute(query, given, store=open_store(build_dir))
+    graph = (connect(endpoint, user=user, password=password, auth=auth, timeout=timeout,
+                     queries_dir=queries_dir) if endpoint
+             else open_build(build_dir, queries_dir=queries_dir))
+    answer = graph.query(name, parse_param_options(params))  # parameters checked first
+    query, result = answer.query, answer.result
     if fmt == "table" and output is None:
         render_table(result, f"{query.name}: {query.title}")
     else:

@@ -677,18 +677,17 @@ def validate_command(
     Exit 0 when there is no violation (warnings are shown), 1 on violations, 2 on unusable
     input (malformed shapes or data file, unreachable endpoint).
     """
-    t0 = time.perf_counter()
+    from kg.api import KnowledgeGraph, connect, validate_graph
+
+    if endpoint and files:
+        raise InputError("give FILES or --endpoint, not both")
+    data: list[Path] | KnowledgeGraph
     if endpoint:
-        if files:
-            raise InputError("give FILES or --endpoint, not both")
-        data = store_from_endpoint(endpoint, timeout=timeout)
+        data = connect(endpoint, timeout=timeout)
     else:
-        paths = list(files) or [BUILD_DIR / "clusterkg.nq"]
-        data = store_from_files(paths)
-    load_time = time.perf_counter() - t0
-    result = validate_store(data, list(shapes_files) or None, engine=engine,
-                            profiles=list(profiles))
-    result.timings["load"] = load_time
+        data = list(files) or [BUILD_DIR / "clusterkg.nq"]
+    result = validate_graph(data, shapes=shapes_files, profiles=profiles, engine=engine,
+                      timeout=timeout)
     text = render(result, fmt)
     if output:
         from kg.atomic import write_text_atomic
