@@ -74,6 +74,12 @@ def kind_of(iri: URIRef) -> str:
     return str(iri).removeprefix(str(ID)).split("/", 1)[0]
 
 
+#: Latin letters that Unicode does not decompose to ASCII (for slugs: Øresund -> oresund)
+LATIN_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe",
+                               "ß": "ss", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th",
+                               "Þ": "Th", "ı": "i"})  # fmt: skip
+
+
 def latin_form(text: str, lang: str) -> str:
     """A name in Latin script, case kept: English as is, Russian romanised (Wikipedia scheme),
     Uzbek Cyrillic in the official Latin alphabet."""
@@ -122,6 +128,13 @@ def extract_entities(
     out = ArticleEntities()
     known = [m for m in mentions if m.evidence.source_id == doc.source_id]
     spans = [_with_head_before(doc, s) for s in recognisers.spans(doc)]
+    best: dict[str, Typed] = {}  # one name, one type in an article: the surest typing wins
+    for span in spans:
+        label = None if span.label == "NAME" else span.label
+        typed = _copula_type(doc, span) or head_nouns().type_of(span.text, label, span.lang)
+        key = bare_name(span.normal or span.text).lower()
+        if key not in best or typed.confidence > best[key].confidence:
+            best[key] = typed
     countries = _countries(doc, lexicon, known)
     minted: dict[URIRef, EntityDescription] = {}
     taken: list[tuple[int, int]] = []
@@ -145,8 +158,7 @@ def extract_entities(
         ]
         if any(lexicon.is_entity(m.entity) for m in overlapping):
             continue
-        typed = head_nouns().type_of(span.text, None if span.label == "NAME" else span.label,
-                                     span.lang)  # fmt: skip
+        typed = best[bare_name(span.normal or span.text).lower()]
         entities_inside = [m for m in inside if lexicon.is_entity(m.entity)]
         if len(entities_inside) >= 2:
             continue  # a coordination the model ran together ("Brynjolfsson & McAfee")
@@ -176,7 +188,8 @@ def extract_entities(
     dropped = {id(m) for m in out.dropped}
     remaining = [m for m in known if id(m) not in dropped] + out.mentions
     out.mentions.extend(_short_forms(doc, out.mentions, remaining, taken))
-    out.mentions.extend(_anaphora(doc, lexicon, remaining + out.mentions, taken))
+    classes = {iri: set(d.classes) for iri, d in minted.items()}
+    out.mentions.extend(_anaphora(doc, lexicon, remaining + out.mentions, taken, classes))
     out.mentions.sort(key=lambda m: (m.evidence.start, m.evidence.end))
     return out
 
@@ -206,6 +219,40 @@ def _with_head_before(doc: Document, span: NameSpan) -> NameSpan:
         view += doc.text[span.end]
     normal = f"{match.group(1)} {span.normal}"
     return NameSpan(start, end, view, "ORG", span.lang, span.recogniser, normal)
+
+
+COPULA = {
+    "en": re.compile(r"^\s*(?:\([^)]*\)\s*)?,?\s*(?:is|was|has been)\s+(?:a|an|the|one of the)\s+"
+                     r"((?:[\w-]+\s+){0,5}[\w-]+)", re.I),
+    "ru": re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:[—–-]|является|это)\s+((?:[\w-]+\s+){0,5}[\w-]+)"
+                     r"(?=[\s,.;])"),
+}
+
+
+STOP_COPULA = frozenset("in of on at for with from by в на из с для по от".split())
+
+
+def _copula_type(doc: Document, span: NameSpan) -> Typed | None:
+    """``Medicon Valley is a bi-national life-science cluster``, ``Сколково — инновационный
+    центр``: what the sentence says the name is decides its class (a head noun within five
+    words after the copula)."""
+    pattern = COPULA.get(span.lang)
+    if pattern is None:
+        return None
+    sentence = doc.sentence_at(span.start)
+    match = pattern.match(doc.text[span.end : sentence.end])
+    if match is None:
+        return None
+    words = match.group(1).split()
+    heads = head_nouns()
+    for word in words:
+        if word.lower() in STOP_COPULA:
+            break
+        found = heads.heads([w for w in re.split(r"-", word) if w][-1:], span.lang)
+        if found and not found[0][2].legal:
+            head = found[0][2]
+            return Typed(head.cls, head.kind, 0.95, None, head.admin)
+    return None
 
 
 def _is_name(
@@ -328,16 +375,19 @@ def _link(
         if found is not None:
             return found, LEXICON_LINK_CONFIDENCE, None
     place: Place | None = None
-    if typed.kind == "place" or span.label in ("LOC", "NAME"):
+    guessed = typed.head is None and span.label in ("ORG", "PER") and len(name.split()) == 1
+    if typed.kind == "place" or span.label in ("LOC", "NAME") or guessed:
         place = _place(name, span, typed, countries)
         if place is not None and place.level != "country" and _acronym(name):
             place = None  # "ОТМ" is not the airport code of Ottumwa
+        if guessed and place is not None and place.level == "city" and place.population < 50000:
+            place = None  # an organisation or person the model saw is not a village
     if place is not None:
         for lang, label in place.labels:
             found = _lexicon_entity(lexicon, label)
             if found is not None and place.cls in lexicon.types(found):  # same place, same level
                 return found, GAZETTEER_CONFIDENCE, None
-        iri = data_iri("place", slugify(place.name))
+        iri = data_iri("place", slugify(place.name.translate(LATIN_LETTERS)))
         if iri in lexicon:
             return iri, GAZETTEER_CONFIDENCE, None
         labels = [("pref", lang, label) for lang, label in place.labels]
@@ -346,10 +396,10 @@ def _link(
         classes = (place.cls, CK.Place)
         description = EntityDescription(iri, classes, _unique(labels), place.ids, _NO_EVIDENCE)
         return iri, GAZETTEER_CONFIDENCE, description
-    if span.label == "NAME":
+    if span.label == "NAME" or _currency(name):
         return None
     latin = latin_form(name, span.lang)
-    slug = slugify(latin)
+    slug = slugify(latin.translate(LATIN_LETTERS))
     if not slug or len(slug) < 2:
         return None
     if typed.kind == "place" and span.label == "ORG":  # "Pangyo Techno Valley": the model wins
@@ -368,6 +418,18 @@ def _link(
 
 
 _NO_EVIDENCE = Evidence("", 0, 0, EXTRACTOR, 0.0)
+
+
+@lru_cache(maxsize=1)
+def _currency_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
+def _currency(name: str) -> bool:
+    """``DKK``, ``USD``: an ISO 4217 currency code is no organisation."""
+    return name in _currency_codes()
 
 
 def _acronym(name: str) -> bool:
@@ -448,7 +510,11 @@ def _short_forms(
 
 
 def _anaphora(
-    doc: Document, lexicon: Lexicon, mentions: list[Mention], taken: list[tuple[int, int]]
+    doc: Document,
+    lexicon: Lexicon,
+    mentions: list[Mention],
+    taken: list[tuple[int, int]],
+    classes: dict[URIRef, set[URIRef]],
 ) -> list[Mention]:
     """Demonstrative + head noun -> the nearest preceding entity of its class (rule 6)."""
     out: list[Mention] = []
@@ -478,7 +544,7 @@ def _anaphora(
                 for m in mentions
                 if min(window_start, paragraph) <= m.evidence.start < clean[0]
                 and (lexicon.is_entity(m.entity) or str(m.entity).startswith(str(ID)))
-                and _fits(m.entity, head.cls, head.kind, lexicon)
+                and _fits(m.entity, head.cls, head.kind, lexicon, classes)
             ]
             if not candidates:
                 continue
@@ -489,12 +555,14 @@ def _anaphora(
     return out
 
 
-def _fits(entity: URIRef, cls: URIRef, kind: str, lexicon: Lexicon) -> bool:
+def _fits(
+    entity: URIRef, cls: URIRef, kind: str, lexicon: Lexicon, classes: dict[URIRef, set[URIRef]]
+) -> bool:
     """Does an entity belong to a head noun's class (or at least its kind)?"""
     entity_kind = kind_of(entity)
     if entity_kind != kind:
         return False
-    types = lexicon.types(entity)
+    types = lexicon.types(entity) | classes.get(entity, set())
     if not types or cls in types:
         return True
     return kind in ("cluster", "place") or cls == CK.Company and bool(
