@@ -19,6 +19,11 @@ For each quantity found by :mod:`kg.extract.numbers`:
    its sentence takes the cluster's single ``ck:locatedIn`` place of the lexicon as its area;
 4. *evidence*: the sentence.
 
+**The article's topic.** A figure whose sentence names no subject and no anaphor resolves
+is about what the article is about: the first cluster, organisation, project, programme or
+platform named in its first two units (the title and the first sentence), at the anaphora
+confidence.
+
 **Open vocabulary.** A count with no indicator label near it still becomes a statistic when a
 noun follows it (``64 тысяч сотрудников``, ``1,500 students``, ``300 та фермер``): the indicator
 is a new concept ``id:indicator/number-of-{slug}`` (the slug of the noun's dictionary form in
@@ -289,6 +294,17 @@ def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, st
     return None
 
 
+def _topic(doc: Document, mentions: Sequence[Mention]) -> URIRef | None:
+    """The first subject-kind entity of the title and first sentence (see the docstring)."""
+    if not doc.sentences:
+        return None
+    end = doc.sentences[min(1, len(doc.sentences) - 1)].end
+    for m in mentions:
+        if m.evidence.start < end and _kind(m.entity) in SUBJECT_KINDS:
+            return m.entity
+    return None
+
+
 def _label_follows(doc: Document, number: NumberExpr, concept: Concept) -> bool:
     """Does one of the indicator's labels stand right after the number (its counted noun)?"""
     window = doc.text[number.end : number.end + 40]
@@ -339,6 +355,7 @@ def extract(
     ]
     out: list[Observation | ConceptDescription] = []
     known = {c.iri for c in indicators}
+    topic = _topic(doc, own)
     for number in numbers:
         sentence = doc.sentence_at(number.start)
         if _in_name(doc, number, own):
@@ -346,6 +363,8 @@ def extract(
         unit = _unit(doc, number, sentence)
         found = _indicator(doc, sentence, number, numbers, unit, indicators)
         ref_area, subject, anaphora = _context(doc, sentence, number, own)
+        if subject is None and topic is not None:
+            subject, anaphora = topic, True
         confidence = ANAPHORA_CONFIDENCE if anaphora else DIRECT_CONFIDENCE
         noun = _counted_noun(doc, number, sentence.lang) if unit.endswith("/count") else None
         if found is not None and noun is not None and not _label_follows(doc, number, found[0]):
