@@ -71,7 +71,7 @@ def compact(iri: object) -> str:
     text = str(iri)
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if text.startswith(namespace) and prefix in ("id", "ck", "skos", "org", "rdf"):
-            return f"{prefix}:{text[len(namespace):]}"
+            return f"{prefix}:{text[len(namespace) :]}"
     return text
 
 
@@ -300,7 +300,9 @@ def describe(record: Record) -> str:
         return f"{compact(record.cluster)} ck:hasMember {compact(record.member)}"
     if isinstance(record, Observation):
         about = record.subject or record.ref_area
-        return f"{compact(record.indicator)} = {record.value} ({record.surface}) of {compact(about)}"
+        return (
+            f"{compact(record.indicator)} = {record.value} ({record.surface}) of {compact(about)}"
+        )
     if isinstance(record, EntityDescription):
         label = next((t for p, _, t in record.labels if p == "pref"), "")
         kinds = ", ".join(compact(c) for c in record.classes)

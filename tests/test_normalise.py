@@ -53,7 +53,9 @@ def test_uzbek_apostrophes_only_where_asked() -> None:
 
 
 def test_ocr_fold() -> None:
-    assert fold_uzbek_ocr("Ўзбекистон қишлоқ хўжалиги") == fold_uzbek_ocr("Узбекистон кишлок хужалиги")
+    assert fold_uzbek_ocr("Ўзбекистон қишлоқ хўжалиги") == fold_uzbek_ocr(
+        "Узбекистон кишлок хужалиги"
+    )
 
 
 def test_document_view_unifies_apostrophes_in_uzbek_latin_only(tmp_path: Path) -> None:

@@ -85,7 +85,10 @@ def test_english_names_typed_linked_and_minted() -> None:
 
 def test_english_relations() -> None:
     found = facts(articles()["201"])
-    lab, fairchild = iri("org/shockley-semiconductor-laboratory"), iri("org/fairchild-semiconductor")
+    lab, fairchild = (
+        iri("org/shockley-semiconductor-laboratory"),
+        iri("org/fairchild-semiconductor"),
+    )
     assert (lab, CK.foundedBy, iri("person/william-shockley")) in found
     assert (lab, CK.locatedIn, iri("place/mountain-view")) in found
     assert (iri("place/mountain-view"), CK.partOfPlace, iri("place/california")) in found
@@ -178,7 +181,7 @@ def test_context_is_picklable_and_rebuilt_in_the_receiver() -> None:
 
 
 def test_missing_recogniser_is_one_line_naming_the_package(monkeypatch) -> None:
-    from kg.extract.recognisers import ENGLISH_PACKAGE, Recognisers, RecogniserMissing
+    from kg.extract.recognisers import ENGLISH_PACKAGE, RecogniserMissing, Recognisers
 
     monkeypatch.setattr("kg.extract.recognisers.ENGLISH_MODEL", "no_such_model_xyz")
     with pytest.raises(RecogniserMissing) as err:

@@ -15,7 +15,6 @@ from kg.paths import CORPUS_DIR
 __all__ = ["Document", "Sentence", "load_corpus", "load_document"]
 
 
-
 def load_corpus(corpus_dir: Path = CORPUS_DIR) -> list[Document]:
     """Read, clean and sentence-split every article of the catalogue in ``corpus_dir``."""
     from kg.corpus.catalogue import read_article, read_catalogue

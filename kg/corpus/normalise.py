@@ -67,7 +67,7 @@ def _is_cyrillic(char: str) -> bool:
 
 
 def _is_latin(char: str) -> bool:
-    return char.isascii() and char.isalpha() or "\u00c0" <= char <= "\u024f"
+    return (char.isascii() and char.isalpha()) or "\u00c0" <= char <= "\u024f"
 
 
 def normalise(clean: str) -> TextView:

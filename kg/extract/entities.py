@@ -52,7 +52,7 @@ SHORT_FORM_CONFIDENCE = 0.7
 GAZETTEER_CONFIDENCE = 0.9
 LEXICON_LINK_CONFIDENCE = 0.85
 ANAPHORA_WINDOW = 3  # sentences
-QUOTES = "«»“”\"„"
+QUOTES = '«»“”"„'
 KIND_CLASSES = {
     "person": {CK.Person},
     "place": {CK.Place, CK.Country, CK.Region, CK.City},
@@ -162,8 +162,11 @@ def extract_entities(
         entities_inside = [m for m in inside if lexicon.is_entity(m.entity)]
         if len(entities_inside) >= 2:
             continue  # a coordination the model ran together ("Brynjolfsson & McAfee")
-        modifiers = [(m.evidence.start, m.evidence.end) for m in inside
-                     if kind_of(m.entity) == "place" or not lexicon.is_entity(m.entity)]  # fmt: skip
+        modifiers = [
+            (m.evidence.start, m.evidence.end)
+            for m in inside
+            if kind_of(m.entity) == "place" or not lexicon.is_entity(m.entity)
+        ]
         if not _is_name(doc, span, typed, modifiers):
             continue
         if entities_inside and _only_head_added(span, entities_inside, typed, lexicon):
@@ -222,14 +225,21 @@ def _with_head_before(doc: Document, span: NameSpan) -> NameSpan:
 
 
 COPULA = {
-    "en": re.compile(r"^\s*(?:\([^)]*\)\s*)?,?\s*(?:is|was|has been)\s+(?:a|an|the|one of the)\s+"
-                     r"((?:[\w-]+\s+){0,5}[\w-]+)", re.I),
-    "ru": re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:[—–-]|является|это)\s+((?:[\w-]+\s+){0,5}[\w-]+)"
-                     r"(?=[\s,.;])"),
+    "en": re.compile(
+        r"^\s*(?:\([^)]*\)\s*)?,?\s*(?:is|was|has been)\s+(?:a|an|the|one of the)\s+"
+        r"((?:[\w-]+\s+){0,5}[\w-]+)",
+        re.I,
+    ),
+    "ru": re.compile(
+        r"^\s*(?:\([^)]*\)\s*)?(?:[—–-]|является|это)\s+((?:[\w-]+\s+){0,5}[\w-]+)"
+        r"(?=[\s,.;])"
+    ),
 }
 
 
-STOP_COPULA = frozenset("in of on at for with from by в на из с для по от".split())
+STOP_COPULA = frozenset(
+    ["in", "of", "on", "at", "for", "with", "from", "by", "в", "на", "из", "с", "для", "по", "от"]
+)
 
 
 def _copula_type(doc: Document, span: NameSpan) -> Typed | None:
@@ -255,9 +265,7 @@ def _copula_type(doc: Document, span: NameSpan) -> Typed | None:
     return None
 
 
-def _is_name(
-    doc: Document, span: NameSpan, typed: Typed, places: list[tuple[int, int]]
-) -> bool:
+def _is_name(doc: Document, span: NameSpan, typed: Typed, places: list[tuple[int, int]]) -> bool:
     """A span is a name when a word of it is one: capitalised (or a digit), not the head noun,
     a legal form or a demonstrative, and not a common word opening its sentence; and an
     organisation or place named by a plural head is a common noun phrase (``IT-компании``,
@@ -267,7 +275,7 @@ def _is_name(
     head_words = set(typed.head.split()) if typed.head else set()
     demonstratives = determiners().get(span.lang, frozenset())
     words = re.findall(r"[^\W_][\w‘’']*", bare_name(span.text))
-    opening = not doc.text[doc.sentence_at(span.start).start : span.start].strip(" «“\"(")
+    opening = not doc.text[doc.sentence_at(span.start).start : span.start].strip(' «“"(')
     sentence = doc.sentence_at(span.start)
     if len(words) == 1 and doc.text[sentence.start : sentence.end].strip(" .:") == span.text:
         return False  # a one-word unit is a heading ("Аннотация", "Abstract")
@@ -275,9 +283,7 @@ def _is_name(
         words = [
             w
             for w in words
-            if not any(
-                s <= doc.text.find(w, span.start, span.end) < e for s, e in places
-            )
+            if not any(s <= doc.text.find(w, span.start, span.end) < e for s, e in places)
         ]
     names = [
         w
@@ -340,9 +346,7 @@ def _countries(doc: Document, lexicon: Lexicon, mentions: list[Mention]) -> set[
     return codes
 
 
-def _only_head_added(
-    span: NameSpan, inside: list[Mention], typed: Typed, lexicon: Lexicon
-) -> bool:
+def _only_head_added(span: NameSpan, inside: list[Mention], typed: Typed, lexicon: Lexicon) -> bool:
     """True when the span adds to one lexicon entity only quotes, a head noun, a legal form or
     a case ending: the lexicon mention stands (``“Силикон водийси” лойиҳаси``)."""
     if len(inside) != 1:
@@ -383,7 +387,7 @@ def _link(
         if guessed and place is not None and place.level == "city" and place.population < 50000:
             place = None  # an organisation or person the model saw is not a village
     if place is not None:
-        for lang, label in place.labels:
+        for _lang, label in place.labels:
             found = _lexicon_entity(lexicon, label)
             if found is not None and place.cls in lexicon.types(found):  # same place, same level
                 return found, GAZETTEER_CONFIDENCE, None
@@ -499,7 +503,7 @@ def _short_forms(
             for mention, words in people + orgs:
                 if mention.evidence.start >= start or len(words) < 2:
                     continue
-                if (mention, words) in people and word.group() == words[-1] or (
+                if ((mention, words) in people and word.group() == words[-1]) or (
                     (mention, words) in orgs and word.group() == words[0]
                 ):
                     ev = Evidence(doc.source_id, start, end, EXTRACTOR, SHORT_FORM_CONFIDENCE)
@@ -565,6 +569,7 @@ def _fits(
     types = lexicon.types(entity) | classes.get(entity, set())
     if not types or cls in types:
         return True
-    return kind in ("cluster", "place") or cls == CK.Company and bool(
-        types & {CK.Company, CK.TransnationalCorporation, CK.SME, CK.StartUp}
+    return kind in ("cluster", "place") or (
+        cls == CK.Company
+        and bool(types & {CK.Company, CK.TransnationalCorporation, CK.SME, CK.StartUp})
     )

@@ -12,7 +12,8 @@ A name is looked up by keys: lower case, ``ё`` -> ``е``, apostrophes and hyphe
 Russian lemmas, Uzbek stems and both transliterations (Uzbek Cyrillic <-> Latin, Russian ->
 Latin by the Wikipedia scheme of ``iuliia``). Ambiguous names prefer the level the name's head
 noun asks for (``Фарғона вилояти`` -> the region), else a country, then a city, then a region;
-then a place in a country the article already names, then the larger population. A hit gives the English name (the IRI slug), the class (``ck:Country``,
+then a place in a country the article already names, then the larger population. A hit gives
+the English name (the IRI slug), the class (``ck:Country``,
 ``ck:Region``, ``ck:City``), labels and the ``skos:exactMatch`` identifiers: GeoNames
 ``https://sws.geonames.org/{id}/`` and, for countries, the EU Publications Office country
 authority (keyed by ISO 3166-1 alpha-3).
@@ -80,7 +81,7 @@ def name_keys(text: str, lang: str) -> list[str]:
         keys.append(" ".join(v[0] if lang != "ru" else _best_lemma(w, v) for w, v in
                              zip(words, variants, strict=True)))  # fmt: skip
         if lang != "ru":
-            keys.append(" ".join(words[:-1] + [min(variants[-1], key=len)]))
+            keys.append(" ".join([*words[:-1], min(variants[-1], key=len)]))
     out: list[str] = []
     for key in keys:
         out.append(key)
@@ -190,7 +191,7 @@ class Gazetteer:
             names = {city["name"]} | {
                 n
                 for n in city.get("alternatenames", [])
-                if n and (n[0].isupper() and n.isascii() or _CYRILLIC.match(n))
+                if n and ((n[0].isupper() and n.isascii()) or _CYRILLIC.match(n))
             }
             place = Place(
                 city["name"], "city", city["countrycode"], int(city.get("population") or 0),

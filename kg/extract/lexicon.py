@@ -283,9 +283,7 @@ class Lexicon:
                 continue
             taken |= span
             start, end = tokens[first][0], tokens[last - 1][1]
-            result.append(
-                Match(start, end, pattern.entity, pattern.label, text[start:end], folded)
-            )
+            result.append(Match(start, end, pattern.entity, pattern.label, text[start:end], folded))
         return result
 
     def _match_at(

@@ -214,9 +214,9 @@ def _split_list(start: int, end: int, view: str) -> list[tuple[int, int]]:
 def _trim(doc: Document, start: int, end: int) -> tuple[int, int, str] | None:
     """A view span without surrounding punctuation -> (clean start, clean end, view text)."""
     view = doc.view.text
-    while start < end and not view[start].isalnum() and view[start] not in "«“\"":
+    while start < end and not view[start].isalnum() and view[start] not in '«“"':
         start += 1
-    while end > start and not view[end - 1].isalnum() and view[end - 1] not in "»”\".":
+    while end > start and not view[end - 1].isalnum() and view[end - 1] not in '»”".':
         end -= 1
     if end - start < 2:
         return None

@@ -151,10 +151,10 @@ def _groups(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> list[li
         if groups:
             last = groups[-1][-1]
             gap = doc.text[last.evidence.end : m.evidence.start]
-            if _kind(last.entity) == _kind(m.entity) and COORDINATION.match(gap):
-                if not (_kind(m.entity) == "place" and _nested([last], [m], lexicon)):
-                    groups[-1].append(m)
-                    continue
+            nested = _kind(m.entity) == "place" and _nested([last], [m], lexicon)
+            if _kind(last.entity) == _kind(m.entity) and COORDINATION.match(gap) and not nested:
+                groups[-1].append(m)
+                continue
         groups.append([m])
     return groups
 
@@ -211,7 +211,9 @@ class RelationExtractor:
         own = [m for m in mentions if m.evidence.source_id == self.doc.source_id]
         for sentence in self.doc.sentences:
             inside = [
-                m for m in own if sentence.start <= m.evidence.start and m.evidence.end <= sentence.end
+                m
+                for m in own
+                if sentence.start <= m.evidence.start and m.evidence.end <= sentence.end
             ]
             if len(inside) >= 2 and sentence.lang in LANGS:
                 out.extend(self._sentence(sentence, inside))
@@ -225,7 +227,7 @@ class RelationExtractor:
         from rdflib import Literal
         from rdflib.namespace import XSD
 
-        match = FOUNDING.get(sentence.lang, None)
+        match = FOUNDING.get(sentence.lang)
         if match is None:
             return []
         out = []
@@ -236,7 +238,8 @@ class RelationExtractor:
                 for y in YEAR.finditer(sentence.text)
             ]
             founded = [
-                m for m in mentions
+                m
+                for m in mentions
                 if _kind(m.entity) in ("org", "cluster", "project") and m.evidence.end <= at
             ]
             if not years or not founded:
@@ -270,7 +273,9 @@ class RelationExtractor:
                         continue
                     if _kind(obj[0].entity) not in rule.object_kinds:
                         continue
-                    confidence = self._rule_confidence(rule, words, after, first, gap_text, sentence)
+                    confidence = self._rule_confidence(
+                        rule, words, after, first, gap_text, sentence
+                    )
                     if confidence is None:
                         continue
                     if rule.predicate == CK.partOfPlace and not _nested(subject, obj, self.lexicon):
@@ -388,9 +393,7 @@ def _parse(recognisers: Any, lang: str, text: str) -> tuple[tuple[int, int, int]
     else:
         parsed = recognisers.parse_russian(text)
         ids = {t.id: i for i, t in enumerate(parsed.tokens)}
-        tokens = [
-            (t.start, t.stop, ids.get(t.head_id, i)) for i, t in enumerate(parsed.tokens)
-        ]
+        tokens = [(t.start, t.stop, ids.get(t.head_id, i)) for i, t in enumerate(parsed.tokens)]
     if len(_PARSES) > 4096:
         _PARSES.clear()
     _PARSES[key] = tuple(tokens)
@@ -429,8 +432,10 @@ def _nested(subject: list[Mention], obj: list[Mention], lexicon: Lexicon) -> boo
             if small is None or big is None or small.level == "country":
                 return False
             inside = big.level == "country" and small.country == big.country
-            inside |= big.level == "region" and small.country == big.country and (
-                small.admin1 and small.admin1 == big.admin1
+            inside |= (
+                big.level == "region"
+                and small.country == big.country
+                and (small.admin1 and small.admin1 == big.admin1)
             )
             if not inside:
                 return False

@@ -85,8 +85,40 @@ YEAR_RE = re.compile(
 NAME_NUMBER_RE = re.compile(r"(?<![\w‘’])[A-Z][A-Za-z]+\s+$")
 NOUN_RE = re.compile(r"\s*(?:(?:та|ta|шт\.)\s+)?([^\W\d_][\w‘’'-]{2,})")
 NOT_COUNTED = frozenset(
-    "year years йил йили йилда yil yilda год года году лет per cent percent процент процентов "
-    "фоиз foiz times раз марта marta and и ва va or или ёки of из дан".split()
+    [
+        "year",
+        "years",
+        "йил",
+        "йили",
+        "йилда",
+        "yil",
+        "yilda",
+        "год",
+        "года",
+        "году",
+        "лет",
+        "per",
+        "cent",
+        "percent",
+        "процент",
+        "процентов",
+        "фоиз",
+        "foiz",
+        "times",
+        "раз",
+        "марта",
+        "marta",
+        "and",
+        "и",
+        "ва",
+        "va",
+        "or",
+        "или",
+        "ёки",
+        "of",
+        "из",
+        "дан",
+    ]
 )
 UNIT_SLUGS = {"percent": "percent", "count": "count", "usd": "usd"}
 
@@ -313,9 +345,8 @@ def _label_follows(doc: Document, number: NumberExpr, concept: Concept) -> bool:
 
 def open_indicator(lemma: str, lang: str, ev: Evidence) -> ConceptDescription:
     """A new indicator concept for a counted noun (see the module docstring)."""
-    from kg.extract.entities import latin_form
-
     from kg.corpus.uzbek import latn_to_cyrl
+    from kg.extract.entities import latin_form
 
     latin = latin_form(lemma, lang).lower()
     slug = slugify(latin) or "items"

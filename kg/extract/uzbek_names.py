@@ -46,8 +46,30 @@ SURNAME_RE = re.compile(
 )
 #: words a name never runs across (conjunctions, postpositions, particles)
 FUNCTION_WORDS = frozenset(
-    "ва ҳам билан учун каби эса ёки бу ушбу мазкур шу va ham bilan uchun kabi esa yoki bu ushbu "
-    "mazkur shu".split()
+    [
+        "ва",
+        "ҳам",
+        "билан",
+        "учун",
+        "каби",
+        "эса",
+        "ёки",
+        "бу",
+        "ушбу",
+        "мазкур",
+        "шу",
+        "va",
+        "ham",
+        "bilan",
+        "uchun",
+        "kabi",
+        "esa",
+        "yoki",
+        "bu",
+        "ushbu",
+        "mazkur",
+        "shu",
+    ]
 )
 LATIN_NAME_RE = re.compile(r"(?<![\w‘’])[A-Z][A-Za-z0-9]+(?:(?:\s+|\s*&\s*)[A-Z][A-Za-z0-9]+)*")
 #: case endings dropped from the last word of a name for its normal form (not possessives)
@@ -141,7 +163,7 @@ def _capitalised_runs(
     i = 0
     while i < len(words):
         start, _, word = words[i]
-        if not word[:1].isupper() or word.isupper() and len(word) <= 4:
+        if not word[:1].isupper() or (word.isupper() and len(word) <= 4):
             i += 1
             continue
         j = i
@@ -156,7 +178,7 @@ def _capitalised_runs(
             if decided and words[k][2].endswith(decided[0].split()[-1]) and k > i - 1:
                 end_index = k
                 break
-        opening = i == 0 or not text[: start].strip(" “«\"(-–•")
+        opening = i == 0 or not text[:start].strip(' “«"(-–•')
         if opening and (word.lower() in common or word.lower() in FUNCTION_WORDS):
             i = j + 1 if j > i else i + 1
             continue
