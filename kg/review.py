@@ -277,7 +277,7 @@ def _involves(record: Record, rejected: set[str]) -> bool:
 # -- the command -------------------------------------------------------------------------------
 
 
-def reviewable(source: str, corpus_dir: Path, curation_dir: Path) -> tuple[Any, list[Record]]:
+def reviewable(source: str, corpus_dir: Path, curation_dir: Path) -> tuple[Any, list[Any]]:
     """(document, automatic records to review) of one article of the corpus."""
     from kg.corpus import load_corpus
     from kg.extract.article import extract_article, load_context
@@ -344,7 +344,9 @@ def review_command(
 
     ids = {record_id(r, doc.source_id): r for r in records}
     who = curator or getpass.getuser()
-    wanted = [(i, "accept", {}) for i in accepts] + [(i, "reject", {}) for i in rejects]
+    empty: dict[str, str] = {}
+    wanted: list[tuple[str, str, dict[str, str]]] = [(i, "accept", empty) for i in accepts]
+    wanted += [(i, "reject", empty) for i in rejects]
     if changes and not correct:
         raise InputError("--set needs --correct ID")
     if correct:

@@ -397,8 +397,10 @@ def _link(
         labels = [("pref", lang, label) for lang, label in place.labels]
         if not any(lang == span.lang for _, lang, _ in labels):
             labels.append(("alt", span.lang, name))
-        classes = (place.cls, CK.Place)
-        description = EntityDescription(iri, classes, _unique(labels), place.ids, _NO_EVIDENCE)
+        place_classes = (place.cls, CK.Place)
+        description = EntityDescription(
+            iri, place_classes, _unique(labels), place.ids, _NO_EVIDENCE
+        )
         return iri, GAZETTEER_CONFIDENCE, description
     if span.label == "NAME" or _currency(name):
         return None

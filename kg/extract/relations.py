@@ -353,7 +353,7 @@ class RelationExtractor:
         return _distance(heads, x, y)
 
     def _citations(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
-        out = []
+        out: list[Relation] = []
         markers = list(CITATION.finditer(sentence.text))
         if not markers:
             return out
@@ -435,7 +435,8 @@ def _nested(subject: list[Mention], obj: list[Mention], lexicon: Lexicon) -> boo
             inside |= (
                 big.level == "region"
                 and small.country == big.country
-                and (small.admin1 and small.admin1 == big.admin1)
+                and bool(small.admin1)
+                and small.admin1 == big.admin1
             )
             if not inside:
                 return False
