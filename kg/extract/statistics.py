@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -298,6 +299,32 @@ def _in_name(doc: Document, number: NumberExpr, mentions: Sequence[Mention]) -> 
     return number.start == number.number_start and bool(NAME_NUMBER_RE.search(before))
 
 
+@lru_cache(maxsize=8)
+def _months(lang: str) -> frozenset[str]:
+    """Month names of a language in every form CLDR has (Babel), lower case."""
+    from babel.dates import get_month_names
+
+    from kg.extract.numbers import BABEL_LOCALES
+
+    locale = BABEL_LOCALES.get(lang, "en")
+    names: set[str] = set()
+    for width in ("wide", "abbreviated"):
+        for context in ("format", "stand-alone"):
+            names |= {
+                n.lower().rstrip(".") for n in get_month_names(width, context, locale).values()
+            }
+    return frozenset(names)
+
+
+def _is_month(word: str, lang: str) -> bool:
+    from kg.corpus.uzbek import cyrl_to_latn
+
+    months = _months(lang) | _months("en")
+    if lang.startswith("uz"):
+        months |= {cyrl_to_latn(m) for m in _months("uz-Cyrl")} | _months("uz-Latn")
+    return word.rstrip(".") in months or any(word.startswith(m) for m in months if len(m) >= 4)
+
+
 def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, str] | None:
     """(noun as written, dictionary form) of the noun a count counts, if one follows it."""
     match = NOUN_RE.match(doc.text, number.end)
@@ -305,8 +332,8 @@ def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, st
         return None
     word = match.group(1)
     low = word.lower()
-    if low in NOT_COUNTED or not word[0].islower():
-        return None
+    if low in NOT_COUNTED or not word[0].islower() or _is_month(low, lang):
+        return None  # "15 декабря", "1 aprel": a date, not a count
     if lang == "ru":
         from kg.corpus.russian import morph
 
@@ -350,12 +377,13 @@ def open_indicator(lemma: str, lang: str, ev: Evidence) -> ConceptDescription:
 
     latin = latin_form(lemma, lang).lower()
     slug = slugify(latin) or "items"
-    # labels depend on the slug's word only, so two articles minting one IRI agree on them
-    cyrillic = lemma if lang == "ru" else latn_to_cyrl(latin)
+    # the labels depend on the slug's word only, so two articles (in any language) that mint
+    # one IRI write the same labels (one skos:prefLabel per language)
+    cyrillic = latn_to_cyrl(latin)
     labels = (
         ("en", f"number of “{latin}”"),
         ("ru", f"количество «{cyrillic}»"),
-        ("uz-Cyrl", f"«{latn_to_cyrl(latin) if lang != 'ru' else cyrillic}» сони"),
+        ("uz-Cyrl", f"«{cyrillic}» сони"),
         ("uz-Latn", f"«{latin}» soni"),
     )
     definition = (
