@@ -577,16 +577,14 @@ def _term(text: str, from_n3: Any) -> Any:
 
 
 def compact(iri: str | None) -> str:
-    """``https://w3id.org/clusterkg/id/x`` -> ``id:x`` (known prefixes)."""
+    """``https://w3id.org/clusterkg/id/x`` -> ``id:x`` (known prefixes), ``""`` for none."""
+    from kg.namespace import compact_iri
+
     if iri is None:
         return ""
-    best = ""
-    for prefix, ns in _prefixes().items():
-        if iri.startswith(ns) and len(ns) > len(best):
-            best, name = ns, prefix
-    if best and re.fullmatch(r"[\w\-./#]*", iri[len(best):]):
-        return f"{name}:{iri[len(best):]}"
-    return iri if not iri.startswith(("http", "urn", "file")) else f"<{iri}>"
+    if not iri.startswith(("http", "urn", "file")):
+        return iri  # a path expression or a literal, shown as it is
+    return compact_iri(iri, _prefixes())
 
 
 def format_table(result: ValidationResult, width: int | None = None) -> str:

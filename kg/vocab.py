@@ -48,6 +48,7 @@ class CK(DefinedNamespace):
     Indicator: URIRef  # Statistical indicator
     IndustrialCluster: URIRef  # Industrial cluster
     IndustrialDistrict: URIRef  # Industrial district
+    IndustrialPark: URIRef  # Industrial park
     IndustryAssociation: URIRef  # Industry association
     InnovationEcosystem: URIRef  # Innovation ecosystem
     IntegrationChannel: URIRef  # Integration channel
@@ -75,6 +76,7 @@ class CK(DefinedNamespace):
     SmartCluster: URIRef  # Smart cluster
     SmartSpecialisationStrategy: URIRef  # Smart specialisation strategy
     SourceDocument: URIRef  # Source document
+    SpecialEconomicZone: URIRef  # Special economic zone
     StartUp: URIRef  # Start-up
     StateSupportMeasure: URIRef  # State support measure
     Supplier: URIRef  # Supplier

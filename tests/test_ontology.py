@@ -98,7 +98,7 @@ def test_exact_term_counts(onto: Graph) -> None:
         for kind in ("class", "object property", "datatype property", "annotation property")
     }
     assert counts == {
-        "class": 73,
+        "class": 75,
         "object property": 54,
         "datatype property": 15,
         "annotation property": 1,
@@ -532,7 +532,7 @@ def test_stats_command_on_the_ontology_and_its_own_schemes(tmp_path: Path) -> No
         for m in re.finditer(r"^│ ([^│]+?)\s*│\s*([^│]+?)\s*│", result.output, re.M)
     }
     assert rows["files"] == "6"
-    assert rows["ck: classes"] == "73"
+    assert rows["ck: classes"] == "75"
     assert rows["ck: object properties"] == "54"
     assert rows["ck: datatype properties"] == "15"
     assert rows["ck: annotation properties"] == "1"
@@ -540,13 +540,13 @@ def test_stats_command_on_the_ontology_and_its_own_schemes(tmp_path: Path) -> No
     assert rows["SKOS concepts"] == "38"
     for lang in LANGUAGES:
         line = next(line for line in result.output.splitlines() if line.startswith(f"│ {lang} "))
-        assert "143/143 (100.0%)" in line
+        assert "145/145 (100.0%)" in line
         assert "38/38 (100.0%)" in line
 
 
 def test_compute_stats_on_the_full_ontology_graph(full: Graph) -> None:
     stats = compute_stats(full)
-    assert stats.terms["class"] == 73
+    assert stats.terms["class"] == 75
     for lang in LANGUAGES:
         assert stats.term_labels.percent(lang) == 100.0
         assert stats.concept_labels.percent(lang) == 100.0
