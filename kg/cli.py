@@ -48,6 +48,7 @@ class LazyGroup(click.Group):
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("kg.project:init_command", "Start a corpus of your own: sources.yaml, curation/."),
     "build": ("kg.pipeline:build_command", "Build the graph from the articles, validate, dump."),
+    "review": ("kg.review:review_command", "Review an article's automatic facts (accept/reject)."),
     "explain": ("kg.explain:explain_command", "Print every fact about an entity with its quote."),
     "ontology": ("kg.cli:ontology_group", "Inspect the ontology: stats, changelog, docs."),
     "validate": ("kg.validate:validate_command", "Validate RDF files or an endpoint with SHACL."),

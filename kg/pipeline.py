@@ -261,6 +261,8 @@ def _add_up(mapped: list[Mapped], files: list[GraphFile], summary: BuildSummary)
         summary.article_triples += result.article_triples
         summary.evidenced_triples += result.evidenced_triples
         summary.candidates += len(result.candidates)
+        for warning in getattr(result, "warnings", []):
+            click.echo(f"warning: {warning}", err=True)
         entities |= result.entities
         concepts |= result.concepts
         summary.extractors = result.context_extractors

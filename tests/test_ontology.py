@@ -99,8 +99,8 @@ def test_exact_term_counts(onto: Graph) -> None:
     }
     assert counts == {
         "class": 75,
-        "object property": 53,
-        "datatype property": 14,
+        "object property": 54,
+        "datatype property": 15,
         "annotation property": 1,
     }
 
@@ -533,14 +533,14 @@ def test_stats_command_on_the_ontology_and_its_own_schemes(tmp_path: Path) -> No
     }
     assert rows["files"] == "6"
     assert rows["ck: classes"] == "75"
-    assert rows["ck: object properties"] == "53"
-    assert rows["ck: datatype properties"] == "14"
+    assert rows["ck: object properties"] == "54"
+    assert rows["ck: datatype properties"] == "15"
     assert rows["ck: annotation properties"] == "1"
     assert rows["SKOS concept schemes"] == "19"  # 4 vocab files + 15 named by concept classes
     assert rows["SKOS concepts"] == "38"
     for lang in LANGUAGES:
         line = next(line for line in result.output.splitlines() if line.startswith(f"│ {lang} "))
-        assert "143/143 (100.0%)" in line
+        assert "145/145 (100.0%)" in line
         assert "38/38 (100.0%)" in line
 
 
