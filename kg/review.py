@@ -116,7 +116,7 @@ def read_decisions(curation_dir: Path | None, source_id: str) -> dict[str, dict[
 
 
 def _load(path: Path) -> Any:
-    from ruamel.yaml import YAMLError
+    from ruamel.yaml.error import YAMLError
 
     try:
         data = _yaml().load(path.read_text(encoding="utf-8"))

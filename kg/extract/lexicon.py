@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -291,7 +291,7 @@ class Lexicon:
         tokens: list[tuple[int, int, str]],
         i: int,
         pattern: _Pattern,
-        keys_of=text_keys,
+        keys_of: Callable[[str], frozenset[str]] = text_keys,
     ) -> int | None:
         if i + len(pattern.tokens) > len(tokens):
             return None
