@@ -102,7 +102,7 @@ def map_article(task: ArticleTask) -> ArticleResult:
     from kg.corpus.catalogue import CatalogueEntry, read_article
     from kg.extract.article import extract_article
     from kg.namespace import graph_iri
-    from kg.publish.dumps import graph_nquads
+    from kg.publish.dumps import dataset_nquads
     from kg.rdf.dataset import article_dataset
 
     corpus_dir = Path(task.corpus_dir)
@@ -121,7 +121,7 @@ def map_article(task: ArticleTask) -> ArticleResult:
               "characters": article.characters, **graph_counts(graph)}
     return ArticleResult(
         index=task.index, source_id=doc.source_id, key=task.key, graph=name,
-        nquads=graph_nquads(graph, name), candidates=list(article.candidates),
+        nquads=dataset_nquads(ds), candidates=list(article.candidates),
         entities=set(article.entities), concepts=set(article.concepts),
         extractors=sorted({r.evidence.extractor for r in article.records}),
         context_extractors=list(context.extractors), counts=counts,
