@@ -135,7 +135,7 @@ def bench_builds(sizes: list[int], data: Path, repeats: int = 3,
             row[f"workers{workers}"] = {
                 "wall_s": wall, "articles_per_s": n / wall,
                 "main_peak_mb": max(r["main_peak_mb"] for r in rs),
-                "worker_peak_mb": max((max(r["worker_peak_mb"], default=0) for r in rs)),
+                "worker_peak_mb": max(max(r["worker_peak_mb"], default=0) for r in rs),
                 "timings": rs[len(rs) // 2]["timings"]}
         row["speedup"] = row["workers1"]["wall_s"] / row["workers2"]["wall_s"]
         out[str(n)] = row

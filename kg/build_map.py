@@ -20,6 +20,7 @@ import pickle
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -207,6 +208,7 @@ def _hash_tree(digest: Any, path: Path) -> None:
                 _hash_tree(digest, child)
 
 
+@lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A hash of the code and data every article's extraction depends on (``kg/``, the
     lexicon, the ontology, ``data/nlp``) and of the versions of Python and the libraries."""

@@ -85,8 +85,9 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     except OSError as err:
         raise InputError(f"cannot read curation file: {err.strerror}", where=str(path)) from None
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
+        data = yaml.load(text, Loader=loader)
+        node = yaml.compose(text, Loader=loader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
