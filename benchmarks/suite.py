@@ -235,10 +235,14 @@ def bench_queries(cfg: Config, size: int, nq: Path,
         row: dict[str, Any] = {"title": query.title}
         try:
             terms = kq.bind_params(query, _params_for(query))
-            subs = {pyoxigraph.Variable(k): t.to_oxigraph() for k, t in terms.items()} or None
+            text, subs = query.text, None
+            if terms and getattr(query, "binding", "substitution") == "values":
+                text = kq.inject_values(text, terms)
+            elif terms:
+                subs = {pyoxigraph.Variable(k): t.to_oxigraph() for k, t in terms.items()}
 
-            def bare(q: Any = query, s: Any = subs) -> int:
-                return _consume_ox(store.query(q.text, use_default_graph_as_union=True,
+            def bare(t: str = text, s: Any = subs) -> int:
+                return _consume_ox(store.query(t, use_default_graph_as_union=True,
                                                substitutions=s))  # fmt: skip
 
             def ours(q: Any = query) -> Any:
