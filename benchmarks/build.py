@@ -15,10 +15,12 @@ copy's source id, so every copy has curated facts too. The table/figure specs
 from __future__ import annotations
 
 import json
+import os
 import re
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +118,7 @@ def measure(corpus: Path, workers: int, out: Path) -> dict[str, Any]:
 
 
 def bench_builds(sizes: list[int], data: Path, repeats: int = 3,
-                 log: Any = print) -> dict[str, Any]:
+                 log: Any = print, workers: tuple[int, ...] = (1, 2)) -> dict[str, Any]:
     """Per corpus size: 1 and 2 workers interleaved, medians, speed-up and memory."""
     import tempfile
 
@@ -124,12 +126,15 @@ def bench_builds(sizes: list[int], data: Path, repeats: int = 3,
     for n in sizes:
         corpus = make_corpus(n, data / f"corpus-{n}")
         reps = repeats if n <= 100 else 1
-        runs: dict[int, list[dict[str, Any]]] = {1: [], 2: []}
+        runs: dict[int, list[dict[str, Any]]] = {w: [] for w in workers}
         with tempfile.TemporaryDirectory(prefix="clusterkg-bench-build-") as tmp:
             for _ in range(reps):
-                for workers in (1, 2):
-                    runs[workers].append(measure(corpus, workers, Path(tmp) / f"w{workers}"))
-        row: dict[str, Any] = {"articles": n, "triples": runs[1][0]["triples"], "runs": reps}
+                for w in workers:
+                    runs[w].append(measure(corpus, w, Path(tmp) / f"w{w}"))
+        first = runs[workers[0]][0]
+        row: dict[str, Any] = {"articles": n, "triples": first["triples"], "runs": reps,
+                               "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                               "load_before": os.getloadavg()[0]}
         for workers, rs in runs.items():
             wall = statistics.median(r["wall_s"] for r in rs)
             row[f"workers{workers}"] = {
@@ -137,12 +142,16 @@ def bench_builds(sizes: list[int], data: Path, repeats: int = 3,
                 "main_peak_mb": max(r["main_peak_mb"] for r in rs),
                 "worker_peak_mb": max(max(r["worker_peak_mb"], default=0) for r in rs),
                 "timings": rs[len(rs) // 2]["timings"]}
-        row["speedup"] = row["workers1"]["wall_s"] / row["workers2"]["wall_s"]
+        if 1 in runs and 2 in runs:
+            row["speedup"] = row["workers1"]["wall_s"] / row["workers2"]["wall_s"]
         out[str(n)] = row
-        log(f"  build {n} articles ({row['triples']:,} triples): 1 worker "
-            f"{row['workers1']['wall_s']:.1f} s, 2 workers {row['workers2']['wall_s']:.1f} s "
-            f"({row['speedup']:.2f}x); peak main {row['workers2']['main_peak_mb']:.0f} MB, "
-            f"per worker {row['workers2']['worker_peak_mb']:.0f} MB")
+        for w in workers:
+            r = row[f"workers{w}"]
+            log(f"  build {n} articles ({row['triples']:,} triples), {w} worker(s): "
+                f"{r['wall_s']:.1f} s ({r['articles_per_s']:.2f} articles/s); peak main "
+                f"{r['main_peak_mb']:.0f} MB, per worker {r['worker_peak_mb']:.0f} MB")
+        if "speedup" in row:
+            log(f"  speed-up 2 workers / 1: {row['speedup']:.2f}x")
     return out
 
 
@@ -154,10 +163,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--articles", default="2,20,100")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--workers", default="1,2", help="Worker counts to compare.")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = parser.parse_args(argv)
     sizes = [int(x) for x in re.split(r"[,\s]+", args.articles) if x]
-    results = bench_builds(sizes, args.data, args.repeats)
+    results = bench_builds(sizes, args.data, args.repeats,
+                           workers=tuple(int(w) for w in args.workers.split(",")))
     from kg.atomic import write_text_atomic
 
     args.out.mkdir(parents=True, exist_ok=True)

@@ -164,7 +164,9 @@ def bench_size(nquads: Path, repeats: int, workdir: Path, log: Any = print,
             log(f"  {name}: embedded {row['embedded_ms']:.1f} ms (bare {row['bare_ms']:.1f}), "
                 f"oxigraph {row.get('oxigraph_ms', float('nan')):.1f}, virtuoso "
                 f"{row.get('virtuoso_ms', float('nan')):.1f} ms; same: "
-                f"{row.get('oxigraph_same')}/{row.get('virtuoso_same')}")
+                f"{row.get('oxigraph_same')}/{row.get('virtuoso_same')}"
+                + "".join(f"; {e} error: {row[e + '_error'][:120]}" for e in remote
+                          if f"{e}_error" in row))
     return out
 
 
