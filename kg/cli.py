@@ -40,6 +40,7 @@ class LazyGroup(click.Group):
 
 
 COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("kg.project:init_command", "Start a corpus of your own: sources.yaml, curation/."),
     "build": ("kg.pipeline:build_command", "Build the graph from the articles, validate, dump."),
     "explain": ("kg.explain:explain_command", "Print every fact about an entity with its quote."),
     "ontology": ("kg.cli:ontology_group", "Inspect the ontology: stats, changelog, docs."),
@@ -60,7 +61,7 @@ ONTOLOGY_COMMANDS: dict[str, tuple[str, str]] = {
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="clusterkg")
+@click.version_option(package_name="clusterkg", prog_name="clusterkg")
 def cli() -> None:
     """clusterkg: a knowledge graph of industrial and innovation clusters.
 

@@ -11,13 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kg.errors import InputError
 from kg.namespace import PREFIXES
+from kg.namespace import compact_iri as compact
 from kg.options import build_dir_option
 from kg.paths import BUILD_DIR
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 ID = PREFIXES["id"]
 
@@ -100,22 +105,17 @@ def resolve(name: str) -> str:
     raise InputError(f"not an IRI or prefixed name: {name}", hint="e.g. id:cluster/silicon-valley")
 
 
-def compact(iri: str) -> str:
-    """The shortest prefixed name of an IRI (or the IRI in angle brackets)."""
-    best = None
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and (best is None or len(ns) > len(PREFIXES[best])):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else f"<{iri}>"
-
-
-def explain(entity: str, build_dir: Path = BUILD_DIR) -> tuple[dict[str, list[str]], list[Fact]]:
-    """Labels/types, mention counts and every fact about ``entity`` in the built graph."""
+def explain(
+    entity: str, build_dir: Path = BUILD_DIR, *, store: ox.Store | None = None
+) -> tuple[dict[str, list[str]], list[Fact]]:
+    """Labels/types, mention counts and every fact about ``entity`` in the built graph
+    (``store``, else ``build_dir``'s loaded)."""
     import pyoxigraph as ox
 
     from kg.store import open_store
 
-    store = open_store(Path(build_dir))
+    if store is None:
+        store = open_store(Path(build_dir))
     iri = resolve(entity)
     ox.NamedNode(iri)  # raises ValueError on an invalid IRI
 
@@ -171,19 +171,18 @@ def _fact(row: object, statement: str) -> Fact:
 @build_dir_option
 def explain_command(entity: str, build_dir: Path) -> None:
     """Print every fact about ENTITY (IRI or prefixed name) with its quote and offsets."""
-    about, facts = explain(entity, build_dir)
-    iri = resolve(entity)
-    if not about["types"] and not about["labels"] and not facts:
-        raise InputError(f"{compact(iri)} is not in the built graph", where=str(build_dir))
-    click.echo(f"{compact(iri)}  <{iri}>")
-    if about["types"]:
-        click.echo("  types:    " + ", ".join(about["types"]))
-    if about["labels"]:
-        click.echo("  labels:   " + "; ".join(about["labels"]))
-    if about["mentions"]:
-        click.echo("  mentions: " + "; ".join(about["mentions"]))
-    click.echo(f"{len(facts)} fact(s):")
-    for fact in facts:
+    from kg.api import open_build
+
+    found = open_build(build_dir).entity(entity)
+    click.echo(f"{found.name}  <{found.iri}>")
+    if found.types:
+        click.echo("  types:    " + ", ".join(found.types))
+    if found.labels:
+        click.echo("  labels:   " + "; ".join(found.labels))
+    if found.mentions:
+        click.echo("  mentions: " + "; ".join(found.mentions))
+    click.echo(f"{len(found.facts)} fact(s):")
+    for fact in found.facts:
         raw = f", raw [{fact.raw_start}, {fact.raw_end})" if fact.raw_start is not None else ""
         click.echo(f"- {fact.statement}")
         click.echo(f"    “{fact.quote}”")

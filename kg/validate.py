@@ -577,16 +577,14 @@ def _term(text: str, from_n3: Any) -> Any:
 
 
 def compact(iri: str | None) -> str:
-    """``https://w3id.org/clusterkg/id/x`` -> ``id:x`` (known prefixes)."""
+    """``https://w3id.org/clusterkg/id/x`` -> ``id:x`` (known prefixes), ``""`` for none."""
+    from kg.namespace import compact_iri
+
     if iri is None:
         return ""
-    best = ""
-    for prefix, ns in _prefixes().items():
-        if iri.startswith(ns) and len(ns) > len(best):
-            best, name = ns, prefix
-    if best and re.fullmatch(r"[\w\-./#]*", iri[len(best):]):
-        return f"{name}:{iri[len(best):]}"
-    return iri if not iri.startswith(("http", "urn", "file")) else f"<{iri}>"
+    if not iri.startswith(("http", "urn", "file")):
+        return iri  # a path expression or a literal, shown as it is
+    return compact_iri(iri, _prefixes())
 
 
 def format_table(result: ValidationResult, width: int | None = None) -> str:
@@ -677,18 +675,17 @@ def validate_command(
     Exit 0 when there is no violation (warnings are shown), 1 on violations, 2 on unusable
     input (malformed shapes or data file, unreachable endpoint).
     """
-    t0 = time.perf_counter()
+    from kg.api import KnowledgeGraph, connect, validate_graph
+
+    if endpoint and files:
+        raise InputError("give FILES or --endpoint, not both")
+    data: list[Path] | KnowledgeGraph
     if endpoint:
-        if files:
-            raise InputError("give FILES or --endpoint, not both")
-        data = store_from_endpoint(endpoint, timeout=timeout)
+        data = connect(endpoint, timeout=timeout)
     else:
-        paths = list(files) or [BUILD_DIR / "clusterkg.nq"]
-        data = store_from_files(paths)
-    load_time = time.perf_counter() - t0
-    result = validate_store(data, list(shapes_files) or None, engine=engine,
-                            profiles=list(profiles))
-    result.timings["load"] = load_time
+        data = list(files) or [BUILD_DIR / "clusterkg.nq"]
+    result = validate_graph(data, shapes=shapes_files, profiles=profiles, engine=engine,
+                      timeout=timeout)
     text = render(result, fmt)
     if output:
         from kg.atomic import write_text_atomic
