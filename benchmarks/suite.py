@@ -411,7 +411,7 @@ _BUILD_CHILD = """
 import json, re, sys, time
 start = time.perf_counter()
 from kg.pipeline import run_build
-run_build(out_dir=__import__('pathlib').Path(sys.argv[1]), progress=False)
+run_build(out_dir=__import__('pathlib').Path(sys.argv[1]), progress=False, cache_dir=None)
 wall = time.perf_counter() - start
 hwm = re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read())
 print(json.dumps({"wall_s": wall, "peak_rss_mb": int(hwm.group(1)) / 1024}))
