@@ -20,6 +20,7 @@ import pickle
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -104,7 +105,7 @@ def map_article(task: ArticleTask) -> ArticleResult:
     from kg.corpus.catalogue import CatalogueEntry, read_article
     from kg.extract.article import extract_article
     from kg.namespace import graph_iri
-    from kg.publish.dumps import graph_nquads
+    from kg.publish.dumps import dataset_nquads
     from kg.rdf.dataset import article_dataset
 
     corpus_dir = Path(task.corpus_dir)
@@ -123,7 +124,7 @@ def map_article(task: ArticleTask) -> ArticleResult:
               "characters": article.characters, **graph_counts(graph)}
     return ArticleResult(
         index=task.index, source_id=doc.source_id, key=task.key, graph=name,
-        nquads=graph_nquads(graph, name), candidates=list(article.candidates),
+        nquads=dataset_nquads(ds), candidates=list(article.candidates),
         warnings=list(article.warnings),
         entities=set(article.entities), concepts=set(article.concepts),
         extractors=sorted({r.evidence.extractor for r in article.records}),
@@ -210,6 +211,7 @@ def _hash_tree(digest: Any, path: Path) -> None:
                 _hash_tree(digest, child)
 
 
+@lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A hash of the code and data every article's extraction depends on (``kg/``, the
     lexicon, the ontology, ``data/nlp``) and of the versions of Python and the libraries."""
