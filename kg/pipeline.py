@@ -115,6 +115,13 @@ def run_build(
         from kg.rdf.dataset import build_dataset
 
         ds = build_dataset(docs, records, lexicon)
+        from kg.rdf.links import add_links
+
+        add_links(ds)  # skos:*Match links from ontology/mappings/*.sssom.tsv
+        stage("infer")
+        from kg.rdf.inferred import add_inferred_graph
+
+        add_inferred_graph(ds)  # id:graph/inferred (queries/inference/*.rq)
         _count_graph(ds, summary)
         if validate:
             stage("validate")
@@ -206,7 +213,9 @@ def evidence_coverage(ds: Dataset) -> tuple[int, int]:
     total = covered = 0
     for graph in ds.graphs():
         name = str(graph.identifier)
-        if not name.startswith(ID + "graph/") or name.endswith(("/ontology", "/lexicon")):
+        if not name.startswith(ID + "graph/") or name.endswith(
+            ("/ontology", "/lexicon", "/inferred")
+        ):
             continue
         reified: set[tuple[Any, Any, Any]] = set()
         for node in graph.subjects(rdf_type, statement):
@@ -272,7 +281,7 @@ def _validate(ds: Dataset, summary: BuildSummary) -> None:
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[[str | None], None]]:
     """A step reporter: a rich progress bar over the pipeline stages when enabled."""
-    steps = ["lexicon", "corpus", "extract", "rdf", "validate", "write", "docs"]
+    steps = ["lexicon", "corpus", "extract", "rdf", "infer", "validate", "write", "docs"]
     if not enabled:
         yield lambda name: None
         return
