@@ -45,7 +45,8 @@ from kg.ontology import (
 from kg.paths import ONTOLOGY_FILE, ROOT, VOCAB_DIR
 
 VOCAB_COPIES = Path(__file__).parent / "data" / "vocab"
-OWN_SCHEMES = ("triple-helix-sector", "actor-role", "sector", "policy-instrument")
+OWN_SCHEMES = ("triple-helix-sector", "actor-role", "sector", "policy-instrument", "target-group",
+               "stip-instrument-type", "industrial-ecosystem")  # fmt: skip
 OWN_FILES = (
     ONTOLOGY_FILE,
     *(VOCAB_DIR / f"{name}.ttl" for name in (*OWN_SCHEMES, "statistics-structure")),
@@ -98,9 +99,9 @@ def test_exact_term_counts(onto: Graph) -> None:
         for kind in ("class", "object property", "datatype property", "annotation property")
     }
     assert counts == {
-        "class": 73,
-        "object property": 51,
-        "datatype property": 14,
+        "class": 77,
+        "object property": 59,
+        "datatype property": 19,
         "annotation property": 1,
     }
 
@@ -122,20 +123,26 @@ def test_terms_the_issue_asks_for(onto: Graph) -> None:
     InnovationEcosystem TraditionalProductionEnterprise ClusterTypeEnterprise EnterpriseModel
     ComparisonTable ComparisonCell Company TransnationalCorporation SME StartUp University
     ResearchInstitute GovernmentBody RegionalAuthority VentureCapitalFirm Bank
-    FinancialInstitution IndustryAssociation ConsultingCompany Supplier Consumer RegulatoryBody
+    FinancialInstitution IndustryAssociation ConsultingCompany RegulatoryBody ClusterOrganisation
     InternationalOrganisation Technopark Person Place Country Region City Policy ClusterPolicy
     SmartSpecialisationStrategy RegionalInnovationStrategy StateSupportMeasure Programme Project
     Platform Report Theory Mechanism Benefit Challenge Problem ClusterCharacteristic
     SourceDocument Fact Enumeration EnumerationItem dimension hasMember memberOf
     tripleHelixSector locatedIn partOfPlace specialisesIn funds supports carriedOutBy
     cooperatesWith exchangesKnowledgeWith conductsJointRnDWith competesWith proposedBy exampleOf
-    partOf mentions cites hasProblem hasCharacteristic abstractLanguage""",
+    partOf mentions cites hasProblem hasCharacteristic abstractLanguage UnionOfStates hasTerritory
+    manages responsibleBody targetGroup budget startDate endDate iso3166Code TargetGroup
+    StipInstrumentType IndustrialEcosystem InferenceRule""",
     )
     assert sorted(set(wanted) - declared) == []
 
 
 def test_key_axioms(onto: Graph) -> None:
-    assert (CK.Cluster, RDFS.subClassOf, ORG.Organization) in onto
+    assert (CK.Cluster, RDFS.subClassOf, ORG.OrganizationalCollaboration) in onto
+    assert (ORG.OrganizationalCollaboration, RDFS.subClassOf, ORG.Organization) in onto
+    # roles are SKOS concepts used through org:role, never classes (issue 13)
+    assert (CK.Supplier, RDF.type, OWL.Class) not in onto
+    assert (CK.Consumer, RDF.type, OWL.Class) not in onto
     assert (CK.Person, RDFS.subClassOf, FOAF.Person) in onto
     assert (CK.hasMember, RDFS.subPropertyOf, ORG.hasMember) in onto
     assert (CK.memberOf, OWL.inverseOf, CK.hasMember) in onto
@@ -151,8 +158,9 @@ def test_key_axioms(onto: Graph) -> None:
     assert (CK.refArea, RDFS.subPropertyOf, SDMX_DIMENSION.refArea) in onto
     assert (CK.value, RDFS.subPropertyOf, SDMX_MEASURE.obsValue) in onto
     assert (CK.unit, RDFS.subPropertyOf, SDMX_ATTRIBUTE.unitMeasure) in onto
-    for prop in (CK.indicator, CK.refArea, CK.statSubject, CK.refPeriod):
+    for prop in (CK.indicator, CK.refArea, CK.statSubject, SDMX_DIMENSION.refPeriod):
         assert (prop, RDF.type, QB.DimensionProperty) in onto, prop
+    assert (CK.refPeriod, RDF.type, QB.AttributeProperty) in onto
     assert (CK.value, RDF.type, QB.MeasureProperty) in onto
     assert (CK.unit, RDF.type, QB.AttributeProperty) in onto
     assert (CK.valueQualifier, RDF.type, QB.AttributeProperty) in onto
@@ -175,9 +183,9 @@ def test_statistics_structure(own: Graph) -> None:
         for role in parts:
             parts[role].update(own.objects(spec, QB[role]))
     assert parts == {
-        "dimension": {CK.indicator, CK.refArea, CK.statSubject, CK.refPeriod},
+        "dimension": {CK.indicator, CK.refArea, CK.statSubject, SDMX_DIMENSION.refPeriod},
         "measure": {CK.value},
-        "attribute": {CK.unit, CK.valueQualifier},
+        "attribute": {CK.unit, CK.valueQualifier, CK.refPeriod},
     }
 
 
@@ -531,22 +539,22 @@ def test_stats_command_on_the_ontology_and_its_own_schemes(tmp_path: Path) -> No
         m.group(1).strip(): m.group(2).strip()
         for m in re.finditer(r"^│ ([^│]+?)\s*│\s*([^│]+?)\s*│", result.output, re.M)
     }
-    assert rows["files"] == "6"
-    assert rows["ck: classes"] == "73"
-    assert rows["ck: object properties"] == "51"
-    assert rows["ck: datatype properties"] == "14"
+    assert rows["files"] == "9"
+    assert rows["ck: classes"] == "77"
+    assert rows["ck: object properties"] == "59"
+    assert rows["ck: datatype properties"] == "19"
     assert rows["ck: annotation properties"] == "1"
-    assert rows["SKOS concept schemes"] == "19"  # 4 vocab files + 15 named by concept classes
-    assert rows["SKOS concepts"] == "38"
+    assert rows["SKOS concept schemes"] == "22"  # 7 vocab files + 15 named by concept classes
+    assert rows["SKOS concepts"] == "67"
     for lang in LANGUAGES:
         line = next(line for line in result.output.splitlines() if line.startswith(f"│ {lang} "))
-        assert "139/139 (100.0%)" in line
-        assert "38/38 (100.0%)" in line
+        assert "156/156 (100.0%)" in line
+        assert "67/67 (100.0%)" in line
 
 
 def test_compute_stats_on_the_full_ontology_graph(full: Graph) -> None:
     stats = compute_stats(full)
-    assert stats.terms["class"] == 73
+    assert stats.terms["class"] == 77
     for lang in LANGUAGES:
         assert stats.term_labels.percent(lang) == 100.0
         assert stats.concept_labels.percent(lang) == 100.0
