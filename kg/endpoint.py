@@ -55,8 +55,10 @@ class Endpoint:
     def graphs(self) -> list[str]:
         """The project's named graphs held by the endpoint (asked once, then cached)."""
         if self._graphs is None:
-            probe = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                     f'FILTER(STRSTARTS(STR(?g), "{self.graph_base}")) }} ORDER BY ?g')
+            probe = (
+                "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                f'FILTER(STRSTARTS(STR(?g), "{self.graph_base}")) }} ORDER BY ?g'
+            )
             data = self._query(probe, "SELECT", [])
             import json
 
@@ -90,8 +92,9 @@ class Endpoint:
 
     # -- Graph Store Protocol -------------------------------------------------------------
 
-    def put_graph(self, gsp_url: str, graph: str | None, data: bytes,
-                  content_type: str = "text/turtle") -> int:
+    def put_graph(
+        self, gsp_url: str, graph: str | None, data: bytes, content_type: str = "text/turtle"
+    ) -> int:
         """HTTP PUT ``data`` as the content of ``graph`` (None = default graph); status code."""
         import httpx
 
@@ -99,17 +102,25 @@ class Endpoint:
         auth: Any = None
         if self.user is not None:
             auth = (httpx.DigestAuth if self.auth == "digest" else httpx.BasicAuth)(
-                self.user, self.password or "")
+                self.user, self.password or ""
+            )
 
         def attempt() -> int:
-            response = httpx.put(gsp_url, params=params, content=data, auth=auth,
-                                 headers={"Content-Type": f"{content_type}; charset=utf-8"},
-                                 timeout=self.timeout)
+            response = httpx.put(
+                gsp_url,
+                params=params,
+                content=data,
+                auth=auth,
+                headers={"Content-Type": f"{content_type}; charset=utf-8"},
+                timeout=self.timeout,
+            )
             if response.status_code in TRANSIENT_HTTP:
                 raise TransientError(f"HTTP {response.status_code}")
             if response.status_code >= 400:
-                raise InputError(f"{gsp_url}: HTTP {response.status_code} "
-                                 f"{response.reason_phrase}: {_first_line(response.text)}")
+                raise InputError(
+                    f"{gsp_url}: HTTP {response.status_code} "
+                    f"{response.reason_phrase}: {_first_line(response.text)}"
+                )
             return response.status_code
 
         return with_retries(attempt, self, url=gsp_url)
@@ -144,8 +155,9 @@ def with_retries(call: Callable[[], T], endpoint: Endpoint, *, url: str | None =
         except urllib.error.HTTPError as err:
             if err.code not in TRANSIENT_HTTP:
                 body = err.read().decode("utf-8", "replace") if err.fp else ""
-                raise InputError(f"{url}: HTTP {err.code} {err.reason}: {_first_line(body)}"
-                                 ) from err
+                raise InputError(
+                    f"{url}: HTTP {err.code} {err.reason}: {_first_line(body)}"
+                ) from err
             header = err.headers.get("Retry-After") if err.headers else None
             retry_after = float(header) if header and header.isdigit() else None
             problem = f"HTTP {err.code} {err.reason}"
@@ -183,17 +195,21 @@ def with_retries(call: Callable[[], T], endpoint: Endpoint, *, url: str | None =
 
 # --- loading a build into a store --------------------------------------------------------
 
+
 def graphs_of_build(nquads: Path) -> dict[str | None, bytes]:
     """The canonical N-Quads split into N-Triples documents, one per graph (None = default)."""
     import pyoxigraph
 
     by_graph: dict[str | None, list[Any]] = {}
     for quad in pyoxigraph.parse(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS):
-        name = None if isinstance(quad.graph_name, pyoxigraph.DefaultGraph) else \
-            quad.graph_name.value
+        name = (
+            None if isinstance(quad.graph_name, pyoxigraph.DefaultGraph) else quad.graph_name.value
+        )
         by_graph.setdefault(name, []).append(quad.triple)
-    return {name: pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
-            for name, triples in sorted(by_graph.items(), key=lambda kv: kv[0] or "")}
+    return {
+        name: pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+        for name, triples in sorted(by_graph.items(), key=lambda kv: kv[0] or "")
+    }
 
 
 def default_gsp_url(query_url: str, authenticated: bool) -> str:
@@ -204,8 +220,9 @@ def default_gsp_url(query_url: str, authenticated: bool) -> str:
         return base[: -len("query")] + "store"
     if base.endswith("/sparql"):
         return base + ("-graph-crud-auth" if authenticated else "-graph-crud")
-    raise InputError(f"cannot guess the Graph Store Protocol URL of {query_url}",
-                     hint="pass --gsp URL")
+    raise InputError(
+        f"cannot guess the Graph Store Protocol URL of {query_url}", hint="pass --gsp URL"
+    )
 
 
 def count_triples(endpoint: Endpoint, graphs: list[str]) -> dict[str, int]:
@@ -215,8 +232,10 @@ def count_triples(endpoint: Endpoint, graphs: list[str]) -> dict[str, int]:
     if not graphs:
         return {}
     values = " ".join(f"<{g}>" for g in graphs)
-    text = (f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
-            "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    text = (
+        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+        "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    )
     doc = json.loads(endpoint._query(text, "SELECT", []))
     return {b["g"]["value"]: int(b["n"]["value"]) for b in doc["results"]["bindings"]}
 
@@ -237,15 +256,28 @@ def load_build(endpoint: Endpoint, gsp_url: str, nquads: Path) -> list[tuple[str
 
 
 @click.command("load")
-@click.option("--endpoint", "url", required=True, metavar="URL",
-              help="SPARQL query endpoint (used to count what was stored).")
+@click.option(
+    "--endpoint",
+    "url",
+    required=True,
+    metavar="URL",
+    help="SPARQL query endpoint (used to count what was stored).",
+)
 @click.option("--gsp", metavar="URL", help="Graph Store Protocol URL (guessed if omitted).")
 @build_dir_option
 @http_auth_options
-@click.option("--timeout", type=float, default=60.0, show_default=True,
-              help="Seconds per HTTP request.")
-def load_command(url: str, gsp: str | None, build_dir: Path, user: str | None,
-                 password: str | None, auth: str, timeout: float) -> None:
+@click.option(
+    "--timeout", type=float, default=60.0, show_default=True, help="Seconds per HTTP request."
+)
+def load_command(
+    url: str,
+    gsp: str | None,
+    build_dir: Path,
+    user: str | None,
+    password: str | None,
+    auth: str,
+    timeout: float,
+) -> None:
     """Push the built graph to a store: one HTTP PUT per named graph (articles, ontology,
     lexicon), replacing what the store held in that graph; report triples per graph."""
     from rich.console import Console

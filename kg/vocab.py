@@ -106,8 +106,8 @@ class CK(DefinedNamespace):
     containsPlace: URIRef  # contains place
     cooperatesWith: URIRef  # cooperates with
     denotes: URIRef  # denotes
-    dimension: URIRef  # comparison dimension
-    enterpriseModel: URIRef  # enterprise model
+    dimension: URIRef  # compared along
+    enterpriseModel: URIRef  # for enterprise model
     evidence: URIRef  # evidence
     exampleOf: URIRef  # example of
     exchangesKnowledgeWith: URIRef  # exchanges knowledge with
@@ -136,7 +136,7 @@ class CK(DefinedNamespace):
     mentions: URIRef  # mentions
     partOf: URIRef  # part of
     partOfPlace: URIRef  # part of place
-    policyInstrument: URIRef  # policy instrument
+    policyInstrument: URIRef  # uses policy instrument
     producedBy: URIRef  # produced by
     produces: URIRef  # produces
     proposedBy: URIRef  # proposed by
@@ -148,12 +148,12 @@ class CK(DefinedNamespace):
     statSubject: URIRef  # statistical subject
     supportedBy: URIRef  # supported by
     supports: URIRef  # supports
-    targetGroup: URIRef  # target group
+    targetGroup: URIRef  # addresses target group
     territoryOf: URIRef  # territory of
-    tripleHelixSector: URIRef  # triple helix sector
-    unit: URIRef  # unit of measure
+    tripleHelixSector: URIRef  # in triple helix sector
+    unit: URIRef  # has unit of measure
     usesMechanism: URIRef  # uses mechanism
-    valueQualifier: URIRef  # value qualifier
+    valueQualifier: URIRef  # has value qualifier
 
     # Datatype properties
     abstractLanguage: URIRef  # abstract language

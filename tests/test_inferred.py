@@ -14,11 +14,20 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
 from kg.namespace import CK, ID
 from kg.paths import LEXICON_DIR, ONTOLOGY_FILE, VOCAB_DIR
-from kg.rdf.inferred import INFERRED_GRAPH, Rule, infer_store, load_rules, trace
+from kg.rdf.inferred import INFERRED_GRAPH, infer_store, load_rules, trace
 
 UNION = {"use_default_graph_as_union": True}
-ENTITY_KINDS = ("cluster", "org", "person", "place", "theory", "policy", "project", "platform",
-                "document")  # fmt: skip
+ENTITY_KINDS = (
+    "cluster",
+    "org",
+    "person",
+    "place",
+    "theory",
+    "policy",
+    "project",
+    "platform",
+    "document",
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +38,25 @@ def store(build_dir: Path) -> ox.Store:
 
 
 def ask(store: ox.Store, query: str):
-    result = store.query("PREFIX ck: <https://w3id.org/clusterkg/ontology#>\n"
-                         "PREFIX org: <http://www.w3.org/ns/org#>\n" + query, **UNION)  # fmt: skip
+    result = store.query(
+        "PREFIX ck: <https://w3id.org/clusterkg/ontology#>\n"
+        "PREFIX org: <http://www.w3.org/ns/org#>\n" + query,
+        **UNION,
+    )
     return bool(result) if isinstance(result, ox.QueryBoolean) else list(result)
 
 
 def test_rules_are_data_with_a_justification() -> None:
     rules = load_rules()
     assert [r.name for r in rules] == [
-        "concept-classes", "subclass-closure", "subproperty-closure", "inverse-properties",
-        "symmetric-properties", "transitive-place-hierarchy", "membership-chain",
-    ]  # fmt: skip
+        "concept-classes",
+        "subclass-closure",
+        "subproperty-closure",
+        "inverse-properties",
+        "symmetric-properties",
+        "transitive-place-hierarchy",
+        "membership-chain",
+    ]
     assert all(r.query.lstrip().startswith("#") and "CONSTRUCT" in r.query for r in rules)
     assert all(len(r.justification) > 40 for r in rules)
 
@@ -54,7 +71,8 @@ def test_fixpoint_on_a_small_graph() -> None:
     """Two rounds are needed: the chain gives memberOf, the subproperty rule then org:memberOf."""
     s = ox.Store()
     data = """@prefix ck: <https://w3id.org/clusterkg/ontology#> .
-    @prefix org: <http://www.w3.org/ns/org#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    @prefix org: <http://www.w3.org/ns/org#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
     ck:memberOf rdfs:subPropertyOf org:memberOf .
     <https://w3id.org/clusterkg/id/membership/m> org:member <https://w3id.org/clusterkg/id/org/a> ;
         org:organization <https://w3id.org/clusterkg/id/cluster/c> ."""
@@ -71,14 +89,21 @@ def test_fixpoint_on_a_small_graph() -> None:
 
 def test_the_build_writes_the_inferred_graph_with_its_rule_table(store: ox.Store) -> None:
     g = ox.NamedNode(INFERRED_GRAPH)
-    assert next(store.quads_for_pattern(g, ox.NamedNode("http://www.w3.org/ns/prov#wasGeneratedBy"),
-                                        None, g), None) is not None  # fmt: skip
+    assert (
+        next(
+            store.quads_for_pattern(
+                g, ox.NamedNode("http://www.w3.org/ns/prov#wasGeneratedBy"), None, g
+            ),
+            None,
+        )
+        is not None
+    )
     counts = {
         r[0].value.rsplit("/", 1)[1]: int(r[1].value)
-        for r in store.query(f"SELECT ?r ?n {{ GRAPH <{INFERRED_GRAPH}> {{ ?r ck:inferredTriples ?n }} }}"
-                             .replace("ck:", str(CK)).replace(str(CK) + "inferredTriples",
-                                                               f"<{CK}inferredTriples>"))
-    }  # fmt: skip
+        for r in store.query(
+            f"SELECT ?r ?n {{ GRAPH <{INFERRED_GRAPH}> {{ ?r <{CK}inferredTriples> ?n }} }}"
+        )
+    }
     assert set(counts) == {r.name for r in load_rules()}
     total = len(list(store.quads_for_pattern(None, None, None, g)))
     described = len(load_rules()) * 7 + 3  # the activity and the rule table
@@ -92,8 +117,10 @@ def test_every_inferred_triple_is_traceable_to_its_rule(store: ox.Store) -> None
     asserted = ox.Store()
     asserted.extend(q for q in store if q.graph_name != ox.NamedNode(INFERRED_GRAPH))
     result = infer_store(asserted)
-    built = {(q.subject, q.predicate, q.object) for q in
-             store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH))}  # fmt: skip
+    built = {
+        (q.subject, q.predicate, q.object)
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH))
+    }
     assert set(result.triples) <= built
     assert len(built) - len(result.triples) == len(load_rules()) * 7 + 3
     sample = result.triples[:: max(1, len(result.triples) // 12)]
@@ -102,27 +129,37 @@ def test_every_inferred_triple_is_traceable_to_its_rule(store: ox.Store) -> None
 
 
 def test_ck_member_of_returns_every_membership(store: ox.Store) -> None:
-    memberships = ask(store, "SELECT DISTINCT ?m ?c { ?x a org:Membership ; org:member ?m ; "
-                             "org:organization ?c }")  # fmt: skip
+    memberships = ask(
+        store, "SELECT DISTINCT ?m ?c { ?x a org:Membership ; org:member ?m ; org:organization ?c }"
+    )
     member_of = ask(store, "SELECT DISTINCT ?m ?c { ?m ck:memberOf ?c }")
     assert len(memberships) == 14
     assert {(r[0], r[1]) for r in memberships} <= {(r[0], r[1]) for r in member_of}
 
 
 def test_every_concept_class_has_its_instances(store: ox.Store) -> None:
-    rows = ask(store, "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) { GRAPH <"
-               + str(ID["graph/ontology"]) + "> { ?class ck:conceptScheme ?scheme } "
-               "OPTIONAL { ?x a ?class } } GROUP BY ?class")  # fmt: skip
+    rows = ask(
+        store,
+        "SELECT ?class (COUNT(DISTINCT ?x) AS ?n) { GRAPH <"
+        + str(ID["graph/ontology"])
+        + "> { ?class ck:conceptScheme ?scheme } "
+        "OPTIONAL { ?x a ?class } } GROUP BY ?class",
+    )
     empty = [r[0].value for r in rows if int(r[1].value) == 0]
     assert len(rows) == 22 and empty == []
 
 
 def test_place_hierarchy_and_policy_classes(store: ox.Store) -> None:
     seattle, usa = str(ID["place/seattle"]), str(ID["place/usa"])
-    assert ask(store, f"ASK {{ <{seattle}> ck:partOfPlace <{usa}> . <{usa}> ck:containsPlace <{seattle}> }}")
+    assert ask(
+        store,
+        f"ASK {{ <{seattle}> ck:partOfPlace <{usa}> . <{usa}> ck:containsPlace <{seattle}> }}",
+    )
     policy = str(ID["policy/smart-specialisation"])
     assert ask(store, f"ASK {{ <{policy}> a ck:SmartSpecialisationStrategy }}")
-    assert ask(store, f"ASK {{ <{ID['cluster/silicon-valley']}> a org:OrganizationalCollaboration }}")
+    assert ask(
+        store, f"ASK {{ <{ID['cluster/silicon-valley']}> a org:OrganizationalCollaboration }}"
+    )
 
 
 # ----------------------------------------------------------------------------- HermiT
@@ -180,8 +217,13 @@ def test_hermit_agrees_with_the_inferred_graph(store: ox.Store, tmp_path: Path) 
     assert [c.iri for c in world.inconsistent_classes() if c is not owlready2.Nothing] == []
 
     named = (str(CK), "http://www.w3.org/ns/org#", "http://www.w3.org/2004/02/skos/core#")
-    subjects = [s for s in set(graph.subjects(RDF.type, None)) if isinstance(s, URIRef)
-                and str(s).startswith(str(ID)) and (s, RDF.type, OWL.Class) not in graph]  # fmt: skip
+    subjects = [
+        s
+        for s in set(graph.subjects(RDF.type, None))
+        if isinstance(s, URIRef)
+        and str(s).startswith(str(ID))
+        and (s, RDF.type, OWL.Class) not in graph
+    ]
     hermit, ours = set(), set()
     for s in subjects:
         individual = world[str(s)]
@@ -200,10 +242,15 @@ def test_hermit_agrees_with_the_inferred_graph(store: ox.Store, tmp_path: Path) 
 
     properties = [CK.memberOf, CK.hasMember, CK.partOfPlace, CK.containsPlace, CK.territoryOf]
     for prop in properties:
-        entailed = {(a.iri, b.iri) for a, b in world.sparql(f"SELECT ?a ?b {{ ?a <{prop}> ?b }}")
-                    if hasattr(a, "iri") and hasattr(b, "iri")}  # fmt: skip
-        mine = {(r[0].value, r[1].value)
-                for r in store.query(f"SELECT ?a ?b {{ ?a <{prop}> ?b }}", **UNION)}  # fmt: skip
+        entailed = {
+            (a.iri, b.iri)
+            for a, b in world.sparql(f"SELECT ?a ?b {{ ?a <{prop}> ?b }}")
+            if hasattr(a, "iri") and hasattr(b, "iri")
+        }
+        mine = {
+            (r[0].value, r[1].value)
+            for r in store.query(f"SELECT ?a ?b {{ ?a <{prop}> ?b }}", **UNION)
+        }
         # owlready2 hands back only part of HermiT's property entailments (not every chain or
         # inverse on a graph this size), so the check is one way: nothing HermiT derives is missing
         assert entailed <= mine, prop

@@ -623,3 +623,107 @@ def test_vocab_module_lists_every_term_and_rejects_unknown_ones(onto: Graph) -> 
         assert getattr(DefinedCK, str(term)[len(str(CK)) :]) == term
     with pytest.raises(AttributeError):
         _ = DefinedCK.Clustr
+
+
+# ----------------------------------------------------------------------------- quality (issue 13)
+
+LABEL_FILES = sorted(VOCAB_DIR.glob("*.ttl")) + sorted((ROOT / "data" / "lexicon").glob("*.ttl"))
+
+
+def test_no_duplicate_label_per_language_within_the_ontology(onto: Graph) -> None:
+    """A class and a property (PolicyInstrument / policyInstrument) never share a label."""
+    seen: dict[tuple[str, str], set[URIRef]] = {}
+    for term in all_ck_terms(onto):
+        for value in onto.objects(term, RDFS.label):
+            seen.setdefault((value.language, str(value).casefold()), set()).add(term)
+    assert {k: sorted(v) for k, v in seen.items() if len(v) > 1} == {}
+
+
+def test_no_preferred_label_is_also_an_alternative_or_hidden_label() -> None:
+    """SKOS S13/S14 for every concept and named entity, ignoring case (the matcher does)."""
+    graph = Graph()
+    for path in LABEL_FILES:
+        parse_turtle(path, graph)
+    clashes = []
+    for subject in set(graph.subjects(SKOS.prefLabel)):
+
+        def keys(prop: URIRef, s: URIRef = subject) -> set[tuple[str, str]]:
+            return {(v.language, str(v).casefold()) for v in graph.objects(s, prop)}
+
+        pref, alt, hidden = keys(SKOS.prefLabel), keys(SKOS.altLabel), keys(SKOS.hiddenLabel)
+        if pref & alt or pref & hidden or alt & hidden:
+            clashes.append(str(subject))
+    assert clashes == []
+
+
+def test_uzbek_latin_apostrophe_variants_are_hidden_labels() -> None:
+    """Every Uzbek Latin label with o‘/g‘ or the tutuq belgisi is also findable typed with
+    U+02BB, U+2018, U+2019 or ASCII '; the generated files are in sync with the labels."""
+    from kg.ontology import APOSTROPHE_FORMS, variant_targets
+
+    for target, text in variant_targets().items():
+        assert target.read_text(encoding="utf-8") == text, (
+            f"{target} is out of date: run python -m kg.ontology --write-variants"
+        )
+    graph = Graph()
+    for path in LABEL_FILES:
+        parse_turtle(path, graph)
+    bare = "O‘zbekiston"
+    usa_forms = {str(v) for v in graph.objects(URIRef(ID + "place/uzbekistan"), SKOS.hiddenLabel)}
+    assert {bare.replace("‘", form) for form in APOSTROPHE_FORMS} - {bare} <= usa_forms
+    missing = []
+    for subject, value in graph.subject_objects(SKOS.prefLabel):
+        if value.language != "uz-Latn" or not re.search("[ʻ‘’'ʼ]", str(value)):
+            continue
+        labels = {str(v) for p in LABEL_PROPS for v in graph.objects(subject, p)}
+        for form in APOSTROPHE_FORMS:
+            if re.sub("[ʻ‘’'ʼ]", form, str(value)) not in labels:
+                missing.append((str(subject), form))
+    assert missing == []
+
+
+LABEL_PROPS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+
+
+def test_labels_as_a_fluent_speaker_writes_them(onto: Graph) -> None:
+    """The labels issue 13 found wrong, as Russian and Uzbek write them."""
+    graph = Graph()
+    for path in LABEL_FILES:
+        parse_turtle(path, graph)
+
+    def pref(iri: str, lang: str) -> str:
+        return next(str(v) for v in graph.objects(URIRef(ID + iri), SKOS.prefLabel)
+                    if v.language == lang)  # fmt: skip
+
+    def label(term: URIRef, lang: str) -> str:
+        return next(str(v) for v in onto.objects(term, RDFS.label) if v.language == lang)
+
+    assert label(CK.Person, "ru") == "Человек"  # not the calque "Персона"
+    assert pref("cluster/silicon-valley", "ru") == "Кремниевая долина"  # the standard name
+    assert pref("org/research-triangle-park", "ru") == "Исследовательский треугольный парк"
+    assert label(CK.statSubject, "uz-Latn") == "statistik obyekt"  # not "ob’yekt"
+    # uz-Latn and uz-Cyrl say the same (transliteration), for the triple helix too
+    from kg.corpus.uzbek import cyrl_to_latn
+
+    helix_cyrl, helix_latn = (
+        pref("theory/triple-helix", "uz-Cyrl"),
+        pref("theory/triple-helix", "uz-Latn"),
+    )
+    assert cyrl_to_latn(helix_cyrl.lower()) == helix_latn.lower()
+
+
+def test_domains_and_ranges_where_they_hold(onto: Graph) -> None:
+    """Object properties have a domain and a range unless any kind of thing fits (named)."""
+    open_domain = {"about", "mentions"}  # documents and facts are about anything
+    open_range = {"about", "mentions", "statSubject"}
+    missing = []
+    for prop in ck_terms(onto, "object property"):
+        name = str(prop)[len(str(CK)) :]
+        inverse = onto.value(prop, OWL.inverseOf) or onto.value(None, OWL.inverseOf, prop)
+        if (prop, RDFS.domain, None) not in onto and name not in open_domain:
+            if inverse is None or (inverse, RDFS.range, None) not in onto:
+                missing.append(f"{name} domain")
+        if (prop, RDFS.range, None) not in onto and name not in open_range:
+            if inverse is None or (inverse, RDFS.domain, None) not in onto:
+                missing.append(f"{name} range")
+    assert missing == []
