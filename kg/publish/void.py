@@ -14,7 +14,10 @@ Counting conventions (the tests recompute each one with SPARQL over ``clusterkg.
 - property partition: ``void:triples`` = distinct triples with the predicate;
 - linksets: ``skos:exactMatch`` triples whose object is a Wikidata / DBpedia IRI;
 - subsets: one per named graph, ``void:triples`` = triples of that graph;
-- ``dcterms:spatial``: every ``id:place/...`` IRI an article graph refers to;
+- ``dcterms:spatial``: every ``id:place/...`` IRI an article graph refers to, as the EU
+  country-table IRI or the GeoNames feature it is matched to (``skos:exactMatch``) when it has
+  one (the controlled vocabularies DCAT-AP asks for), else the place itself; each a
+  ``dcterms:Location``;
 - ``dcterms:temporal``: first and last year of the statistics' ``ck:refPeriod`` or, when no
   statistic gives a period, of the articles' publication (``dcterms:bibliographicCitation``).
 """
@@ -58,6 +61,24 @@ LINK_TARGETS: dict[str, tuple[str, str, str]] = {
     "dbpedia": ("http://dbpedia.org/", str(DBR), "DBpedia"),
 }
 MEDIA_TYPE_BASE = "https://www.iana.org/assignments/media-types/"
+#: files of the release that are not data (not listed as dumps or distributions)
+NOT_DATA = frozenset({"context.jsonld"})
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+EU_COUNTRY = EU_AUTHORITY + "country/"
+GEONAMES = "http://sws.geonames.org/"
+#: dcat:theme: the EU data theme (DCAT-AP's mandatory vocabulary) and the EuroVoc descriptor
+THEMES: dict[str, tuple[str, str, str]] = {
+    EU_AUTHORITY + "data-theme/ECON": (
+        "Economy and finance",
+        EU_AUTHORITY + "data-theme",
+        "Data theme (EU Vocabularies)",
+    ),
+    "http://eurovoc.europa.eu/c_de4d6f2f": (
+        "business cluster",
+        "http://eurovoc.europa.eu/100141",
+        "EuroVoc",
+    ),
+}
 
 
 def build_date() -> date:
@@ -201,7 +222,15 @@ def void_graph(ds: Dataset, dumps: dict[str, tuple[str, int, str]] | None = None
     g.add((service, DCTERMS.title, Literal("clusterkg SPARQL 1.1 endpoint (read-only)", lang="en")))
     g.add((service, DCAT.endpointURL, SPARQL_ENDPOINT))
     g.add((service, DCAT.servesDataset, ds_))
-    g.add((ds_, DCAT.theme, URIRef(BASE + "ontology#Cluster")))
+    for theme, (label, scheme, title) in THEMES.items():
+        g.add((ds_, DCAT.theme, URIRef(theme)))
+        g.add((URIRef(theme), RDF.type, SKOS.Concept))
+        g.add((URIRef(theme), SKOS.prefLabel, Literal(label, lang="en")))
+        g.add((URIRef(theme), SKOS.inScheme, URIRef(scheme)))
+        g.add((ds_, DCAT.themeTaxonomy, URIRef(scheme)))
+        g.add((URIRef(scheme), RDF.type, SKOS.ConceptScheme))
+        g.add((URIRef(scheme), DCTERMS.title, Literal(title, lang="en")))
+    g.add((LICENSE, RDF.type, DCTERMS.LicenseDocument))
 
     for cls, count in sorted(stats["class_partitions"].items()):  # type: ignore[union-attr]
         node = _V[f"class-{short_hash(cls)}"]
@@ -245,8 +274,11 @@ def void_graph(ds: Dataset, dumps: dict[str, tuple[str, int, str]] | None = None
         if graph_iri in titles:
             g.add((node, DCTERMS.title, titles[graph_iri]))
 
-    for place in sorted(stats["places"]):  # type: ignore[union-attr]
-        g.add((ds_, DCTERMS.spatial, place))
+    for location in sorted({_location(ds, place) for place in stats["places"]}):  # type: ignore[union-attr]
+        g.add((ds_, DCTERMS.spatial, location))
+        g.add((location, RDF.type, DCTERMS.Location))
+        if str(location).startswith(EU_COUNTRY):
+            g.add((location, SKOS.inScheme, URIRef(EU_COUNTRY.rstrip("/"))))
     years = sorted(stats["years"])  # type: ignore[arg-type]
     if years:
         period = _V["temporal-coverage"]
@@ -256,6 +288,8 @@ def void_graph(ds: Dataset, dumps: dict[str, tuple[str, int, str]] | None = None
         g.add((period, DCAT.endDate, Literal(str(years[-1]), datatype=XSD.gYear)))
 
     for name, (media_type, size, sha) in sorted((dumps or {}).items()):
+        if name in NOT_DATA:
+            continue
         url = URIRef(DUMPS_BASE + name)
         dist = _V[f"dump-{name}"]
         g.add((ds_, VOID.dataDump, url))
@@ -265,6 +299,7 @@ def void_graph(ds: Dataset, dumps: dict[str, tuple[str, int, str]] | None = None
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.mediaType, URIRef(MEDIA_TYPE_BASE + media_type)))
+        g.add((URIRef(MEDIA_TYPE_BASE + media_type), RDF.type, DCTERMS.MediaType))
         g.add((dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
         g.add((dist, DCTERMS.license, LICENSE))
         checksum = _V[f"checksum-{name}"]
@@ -274,6 +309,19 @@ def void_graph(ds: Dataset, dumps: dict[str, tuple[str, int, str]] | None = None
         g.add((checksum, SPDX.checksumValue, Literal(sha, datatype=XSD.hexBinary)))
     assert not any(isinstance(t, BNode) for tr in g for t in tr)
     return g
+
+
+def _location(ds: Dataset, place: URIRef) -> URIRef:
+    """The controlled IRI of a place for ``dcterms:spatial``: its EU country-table match, else
+    its GeoNames feature (https, as DCAT-AP's GeoNames pattern expects), else the place."""
+    matches = sorted(str(o) for g in ds.graphs() for o in g.objects(place, SKOS.exactMatch))
+    for match in matches:
+        if match.startswith(EU_COUNTRY):
+            return URIRef(match)
+    for match in matches:
+        if match.startswith(GEONAMES):
+            return URIRef("https://" + match[len("http://") :])
+    return place
 
 
 def write_void(ds: Dataset, out_dir: Path) -> Path:
