@@ -104,6 +104,7 @@ def _is_article_graph(iri: URIRef) -> bool:
     return str(iri).startswith(str(ID["graph/"])) and str(iri).rsplit("/", 1)[1] not in {
         "ontology",
         "lexicon",
+        "inferred",
     }
 
 
