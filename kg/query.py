@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kg.errors import InputError
-from kg.namespace import PREFIXES
+from kg.namespace import PREFIXES, compact_iri
 from kg.options import build_dir_option, http_auth_options
 from kg.paths import QUERIES_DIR
 
@@ -120,21 +120,16 @@ def parse_params(spec: str, path: Path) -> tuple[Param, ...]:
     for match in _PARAM_RE.finditer(spec):
         name, ptype, default = match.group(1), match.group(2), match.group(3)
         if ptype not in PARAM_TYPES:
-            raise InputError(
-                f"parameter {name}: unknown type {ptype!r} (one of {', '.join(PARAM_TYPES)})",
-                where=f"{path}:1",
-            )
+            raise InputError(f"parameter {name}: unknown type {ptype!r} "
+                             f"(one of {', '.join(PARAM_TYPES)})", where=f"{path}:1")
         if default is not None:
             default = default.strip()
             if default.lower() == "required" or not default:
                 default = None
         params.append(Param(name, ptype, default))
     if not params:
-        raise InputError(
-            f"cannot read '# Params: {spec}'",
-            where=f"{path}:1",
-            hint="write name (type, default) ...",
-        )
+        raise InputError(f"cannot read '# Params: {spec}'", where=f"{path}:1",
+                         hint="write name (type, default) ...")
     return tuple(params)
 
 
@@ -142,15 +137,9 @@ def load_query(path: Path, kind: str) -> StoredQuery:
     """Read one ``.rq`` file and its header."""
     text = path.read_text(encoding="utf-8")
     header = parse_header(text, path)
-    return StoredQuery(
-        name=path.stem,
-        path=path,
-        kind=kind,
-        title=header.get("CQ") or header.get("Check", ""),
-        text=text,
-        header=header,
-        params=parse_params(header.get("Params", ""), path),
-    )
+    return StoredQuery(name=path.stem, path=path, kind=kind,
+                       title=header.get("CQ") or header.get("Check", ""), text=text,
+                       header=header, params=parse_params(header.get("Params", ""), path))
 
 
 def load_queries(queries_dir: Path = QUERIES_DIR) -> dict[str, StoredQuery]:
@@ -171,14 +160,11 @@ def find_query(name: str, queries: dict[str, StoredQuery]) -> StoredQuery:
         return hits[0]
     available = ", ".join(queries) or "(none)"
     reason = "ambiguous" if hits else "unknown"
-    raise InputError(
-        f"{reason} query {name!r}; available: {available}",
-        hint="clusterkg queries lists them with titles",
-    )
+    raise InputError(f"{reason} query {name!r}; available: {available}",
+                     hint="clusterkg queries lists them with titles")
 
 
 # --- parameters as RDF terms ---------------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class Term:
@@ -229,6 +215,15 @@ def expand_iri(value: str) -> str:
 
 def to_term(param: Param, raw: str) -> Term:
     """Convert a command-line value to the RDF term the header's type declares."""
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError as err:  # undecodable argv bytes arrive as lone surrogates
+        code = ord(raw[err.start])
+        what = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else \
+            f"lone surrogate U+{code:04X}"
+        raise InputError(f"parameter {param.name} ({param.type}): not valid UTF-8 text "
+                         f"({what} at character {err.start})",
+                         hint="pass the value as UTF-8") from None
     text = raw
     if param.type in ("string", "lang") and len(text) >= 2 and text[0] == text[-1] == '"':
         text = text[1:-1]
@@ -258,10 +253,8 @@ def to_term(param: Param, raw: str) -> Term:
 
             return Term(date.fromisoformat(text.strip()).isoformat(), XSD + "date")
     except (ValueError, InvalidOperation) as err:
-        raise InputError(
-            f"parameter {param.name} ({param.type}): invalid value {raw!r}: {err}",
-            hint=f"declared as {param.describe()}",
-        ) from err
+        raise InputError(f"parameter {param.name} ({param.type}): invalid value {raw!r}: {err}",
+                         hint=f"declared as {param.describe()}") from err
     raise InputError(f"parameter {param.name}: unsupported type {param.type}")
 
 
@@ -271,17 +264,14 @@ def bind_params(query: StoredQuery, given: dict[str, str]) -> dict[str, Term]:
     unknown = sorted(set(given) - set(declared))
     if unknown:
         names = ", ".join(p.describe() for p in query.params) or "none"
-        raise InputError(
-            f"{query.name}: unknown parameter {', '.join(unknown)}", hint=f"parameters: {names}"
-        )
+        raise InputError(f"{query.name}: unknown parameter {', '.join(unknown)}",
+                         hint=f"parameters: {names}")
     bound: dict[str, Term] = {}
     for param in query.params:
         raw = given.get(param.name, param.default)
         if raw is None:
-            raise InputError(
-                f"{query.name}: missing parameter {param.name} ({param.type})",
-                hint=f"pass --param {param.name}=VALUE",
-            )
+            raise InputError(f"{query.name}: missing parameter {param.name} ({param.type})",
+                             hint=f"pass --param {param.name}=VALUE")
         bound[param.name] = to_term(param, raw)
     return bound
 
@@ -300,13 +290,13 @@ def parse_param_options(values: tuple[str, ...]) -> dict[str, str]:
 # --- VALUES injection for remote endpoints -------------------------------------------------
 
 _TOKEN_RE = re.compile(
-    r"(?P<comment>#[^\n]*)"
+    r'(?P<comment>#[^\n]*)'
     r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
     r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
-    r"|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)"
-    r"|(?P<word>[A-Za-z_][\w-]*)"
-    r"|(?P<brace>[{}])",
+    r'|(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)'
+    r'|(?P<word>[A-Za-z_][\w-]*)'
+    r'|(?P<brace>[{}])',
     re.DOTALL,
 )
 
@@ -361,12 +351,8 @@ def scan_groups(text: str) -> list[_Group]:
                 pending_values = False
             elif last_word == "EXISTS":
                 group_kind = "exists"
-            elif (
-                not stack
-                and form == "CONSTRUCT"
-                and not after_where
-                and not any(g.depth == 0 for g in groups)
-            ):
+            elif not stack and form == "CONSTRUCT" and not after_where and not any(
+                    g.depth == 0 for g in groups):
                 group_kind = "template"
             else:
                 group_kind = "group"
@@ -428,7 +414,6 @@ def inject_values(text: str, terms: dict[str, Term]) -> str:
 
 # --- execution -----------------------------------------------------------------------------
 
-
 @dataclass
 class Result:
     """A query result: ``boolean`` for ASK, ``variables`` + ``rows`` for SELECT,
@@ -469,9 +454,8 @@ def run_embedded(query: StoredQuery, terms: dict[str, Term], store: pyoxigraph.S
 
     substitutions = {pyoxigraph.Variable(k): t.to_oxigraph() for k, t in terms.items()}
     try:
-        answer = store.query(
-            query.text, use_default_graph_as_union=True, substitutions=substitutions or None
-        )
+        answer = store.query(query.text, use_default_graph_as_union=True,
+                             substitutions=substitutions or None)
     except SyntaxError as err:
         raise syntax_error(query, err) from err
     except RuntimeError as err:  # e.g. a parameter missing from the SELECT projection
@@ -486,9 +470,8 @@ def _result(form: str, answer: Any) -> Result:
         return Result("ASK", boolean=bool(answer))
     if isinstance(answer, pyoxigraph.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        rows = [
-            {v: t for v, t in zip(variables, sol, strict=True) if t is not None} for sol in answer
-        ]
+        rows = [{v: t for v, t in zip(variables, sol, strict=True) if t is not None}
+                for sol in answer]
         return Result("SELECT", variables=variables, rows=rows)
     return Result(form, triples=list(answer))
 
@@ -507,18 +490,12 @@ def run_remote(query: StoredQuery, terms: dict[str, Term], endpoint: Endpoint) -
     if form in ("CONSTRUCT", "DESCRIBE"):
         quads = pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.TURTLE)
         return Result(form, triples=[q.triple for q in quads])
-    return _result(
-        form, pyoxigraph.parse_query_results(data, format=pyoxigraph.QueryResultsFormat.JSON)
-    )
+    return _result(form, pyoxigraph.parse_query_results(
+        data, format=pyoxigraph.QueryResultsFormat.JSON))
 
 
-def execute(
-    query: StoredQuery,
-    given: dict[str, str] | None = None,
-    *,
-    store: pyoxigraph.Store | None = None,
-    endpoint: Endpoint | None = None,
-) -> Result:
+def execute(query: StoredQuery, given: dict[str, str] | None = None, *,
+            store: pyoxigraph.Store | None = None, endpoint: Endpoint | None = None) -> Result:
     """Bind the parameters and run the query on the embedded store or an endpoint."""
     terms = bind_params(query, given or {})
     if endpoint is not None:
@@ -532,7 +509,6 @@ def execute(
 
 # --- output --------------------------------------------------------------------------------
 
-
 def serialize(result: Result, fmt: str) -> bytes:
     """SPARQL 1.1 result formats (json, xml, csv, tsv) or RDF (ttl, nt) for graphs."""
     import pyoxigraph
@@ -543,26 +519,19 @@ def serialize(result: Result, fmt: str) -> bytes:
             raise InputError(f"a {result.form} query returns a graph: use --format ttl or nt")
         prefixes = PREFIXES if fmt == "ttl" else None
         return pyoxigraph.serialize(result.triples, format=rdf[fmt], prefixes=prefixes) or b""
-    formats = {
-        "json": pyoxigraph.QueryResultsFormat.JSON,
-        "xml": pyoxigraph.QueryResultsFormat.XML,
-        "csv": pyoxigraph.QueryResultsFormat.CSV,
-        "tsv": pyoxigraph.QueryResultsFormat.TSV,
-    }
+    formats = {"json": pyoxigraph.QueryResultsFormat.JSON,
+               "xml": pyoxigraph.QueryResultsFormat.XML,
+               "csv": pyoxigraph.QueryResultsFormat.CSV,
+               "tsv": pyoxigraph.QueryResultsFormat.TSV}
     if fmt not in formats:
-        raise InputError(
-            f"a {result.form} query returns results: use --format table, json, xml, csv or tsv"
-        )
+        raise InputError(f"a {result.form} query returns results: use --format "
+                         "table, json, xml, csv or tsv")
     if result.form == "ASK":
         if fmt in ("csv", "tsv"):  # no standard CSV/TSV for booleans: one cell
             return f"boolean\n{'true' if result.boolean else 'false'}\n".encode()
         store = pyoxigraph.Store()
-        return (
-            store.query("ASK { }" if result.boolean else "ASK { FILTER(false) }").serialize(
-                format=formats[fmt]
-            )
-            or b""
-        )
+        return store.query("ASK { }" if result.boolean else "ASK { FILTER(false) }"
+                           ).serialize(format=formats[fmt]) or b""
     return _solutions(result).serialize(format=formats[fmt]) or b""
 
 
@@ -584,13 +553,11 @@ def _solutions(result: Result) -> pyoxigraph.QuerySolutions:
             out["datatype"] = term.datatype.value
         return out
 
-    doc = {
-        "head": {"vars": result.variables},
-        "results": {"bindings": [{k: term_json(v) for k, v in row.items()} for row in result.rows]},
-    }
-    return pyoxigraph.parse_query_results(
-        json.dumps(doc).encode(), format=pyoxigraph.QueryResultsFormat.JSON
-    )
+    doc = {"head": {"vars": result.variables},
+           "results": {"bindings": [{k: term_json(v) for k, v in row.items()}
+                                    for row in result.rows]}}
+    return pyoxigraph.parse_query_results(json.dumps(doc).encode(),
+                                          format=pyoxigraph.QueryResultsFormat.JSON)
 
 
 def short(term: Any) -> str:
@@ -600,10 +567,7 @@ def short(term: Any) -> str:
     if term is None:
         return ""
     if isinstance(term, pyoxigraph.NamedNode):
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if term.value.startswith(ns):
-                return f"{prefix}:{term.value[len(ns) :]}"
-        return f"<{term.value}>"
+        return compact_iri(term.value)
     if isinstance(term, pyoxigraph.Literal):
         return f"{term.value}@{term.language}" if term.language else term.value
     return str(term)
@@ -633,15 +597,9 @@ def render_table(result: Result, title: str) -> None:
 
 # --- commands ------------------------------------------------------------------------------
 
-
 @click.command("queries")
-@click.option(
-    "--queries-dir",
-    type=click.Path(path_type=Path),
-    default=QUERIES_DIR,
-    show_default=True,
-    help="Directory with cq/ and checks/.",
-)
+@click.option("--queries-dir", type=click.Path(path_type=Path), default=QUERIES_DIR,
+              show_default=True, help="Directory with cq/ and checks/.")
 def queries_command(queries_dir: Path) -> None:
     """List the stored competency questions and integrity checks with their parameters."""
     from rich.console import Console
@@ -653,75 +611,38 @@ def queries_command(queries_dir: Path) -> None:
     table.add_column("title")
     table.add_column("params")
     for query in load_queries(queries_dir).values():
-        table.add_row(
-            query.name, query.form, query.title, " ".join(p.describe() for p in query.params)
-        )
+        table.add_row(query.name, query.form, query.title,
+                      " ".join(p.describe() for p in query.params))
     Console().print(table)
 
 
 @click.command("query")
 @click.argument("name")
-@click.option(
-    "--param",
-    "-p",
-    "params",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Bind a declared parameter (repeatable).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(RESULT_FORMATS),
-    default="table",
-    show_default=True,
-    help="table for people; SPARQL results or RDF for machines.",
-)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a declared parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table",
+              show_default=True, help="table for people; SPARQL results or RDF for machines.")
 @click.option("--endpoint", metavar="URL", help="Query a SPARQL 1.1 endpoint instead.")
 @build_dir_option
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE.")
-@click.option(
-    "--queries-dir",
-    type=click.Path(path_type=Path),
-    default=QUERIES_DIR,
-    show_default=True,
-    help="Directory with cq/ and checks/.",
-)
+@click.option("--queries-dir", type=click.Path(path_type=Path), default=QUERIES_DIR,
+              show_default=True, help="Directory with cq/ and checks/.")
 @http_auth_options
-@click.option(
-    "--timeout", type=float, default=30.0, show_default=True, help="Seconds per HTTP request."
-)
-def query_command(
-    name: str,
-    params: tuple[str, ...],
-    fmt: str,
-    endpoint: str | None,
-    build_dir: Path,
-    output: Path | None,
-    queries_dir: Path,
-    user: str | None,
-    password: str | None,
-    auth: str,
-    timeout: float,
-) -> None:
+@click.option("--timeout", type=float, default=30.0, show_default=True,
+              help="Seconds per HTTP request.")
+def query_command(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None,
+                  build_dir: Path, output: Path | None, queries_dir: Path, user: str | None,
+                  password: str | None, auth: str, timeout: float) -> None:
     """Run the stored query NAME (e.g. CQ03 or CQ03-statistics-by-area) with parameters.
 
     An integrity check (queries/checks) that returns rows exits with code 1."""
-    query = find_query(name, load_queries(queries_dir))
-    given = parse_param_options(params)
-    if endpoint:
-        from kg.endpoint import Endpoint
+    from kg.api import connect, open_build
 
-        result = execute(
-            query,
-            given,
-            endpoint=Endpoint(endpoint, user=user, password=password, auth=auth, timeout=timeout),
-        )
-    else:
-        from kg.store import open_store
-
-        bind_params(query, given)  # fail on bad parameters before loading the store
-        result = execute(query, given, store=open_store(build_dir))
+    graph = (connect(endpoint, user=user, password=password, auth=auth, timeout=timeout,
+                     queries_dir=queries_dir) if endpoint
+             else open_build(build_dir, queries_dir=queries_dir))
+    answer = graph.query(name, parse_param_options(params))  # parameters checked first
+    query, result = answer.query, answer.result
     if fmt == "table" and output is None:
         render_table(result, f"{query.name}: {query.title}")
     else:
@@ -738,4 +659,5 @@ def query_command(
     if query.kind == "check" and result.rows:  # ODK style: any row is a failure
         from kg.errors import CheckFailed
 
-        raise CheckFailed(f"{query.name}: {len(result.rows)} violation(s)", where=str(query.path))
+        raise CheckFailed(f"{query.name}: {len(result.rows)} violation(s)",
+                          where=str(query.path))

@@ -51,17 +51,8 @@ PROFILES: dict[str, Path] = {
 }
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 RDF_FORMATS = {
-    ".nq": "nq",
-    ".nquads": "nq",
-    ".trig": "trig",
-    ".ttl": "ttl",
-    ".turtle": "ttl",
-    ".nt": "nt",
-    ".ntriples": "nt",
-    ".rdf": "rdf",
-    ".xml": "rdf",
-    ".owl": "rdf",
-    ".n3": "n3",
+    ".nq": "nq", ".nquads": "nq", ".trig": "trig", ".ttl": "ttl", ".turtle": "ttl",
+    ".nt": "nt", ".ntriples": "nt", ".rdf": "rdf", ".xml": "rdf", ".owl": "rdf", ".n3": "n3",
 }
 
 
@@ -156,7 +147,7 @@ def load_shapes(files: list[Path]) -> ShapesSet:
         scope = SCOPE_UNION
         for o in g.objects(None, cksh.dataGraph):
             if isinstance(o, URIRef) and str(o).startswith(CKSH):
-                scope = str(o)[len(CKSH) :]
+                scope = str(o)[len(CKSH):]
         if scope not in SCOPES:
             raise InputError(f"unknown cksh:dataGraph {scope!r}", where=str(path))
         target = by_scope.setdefault(scope, Graph())
@@ -211,24 +202,10 @@ def _prefixes() -> dict[str, str]:
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 XSD_INTEGER = XSD_NS + "integer"
 # pyoxigraph stores these as canonical xsd:integer: the original datatype is kept in the ledger
-INTEGER_FAMILY = {
-    XSD_NS + n
-    for n in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "unsignedInt",
-        "unsignedLong",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
+INTEGER_FAMILY = {XSD_NS + n for n in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort",
+    "unsignedByte")}
 
 
 @dataclass
@@ -265,9 +242,8 @@ class LoadedData:
         o = q.object
         if isinstance(o, ox.Literal) and o.datatype.value in INTEGER_FAMILY:
             canonical = _canonical_integer(o)
-            if canonical is not None and (
-                canonical.value != o.value or o.datatype.value != XSD_INTEGER
-            ):
+            if canonical is not None and (canonical.value != o.value
+                                          or o.datatype.value != XSD_INTEGER):
                 self.originals.setdefault((q.subject, q.predicate, canonical), []).append(o)
                 self.by_subject.setdefault((q.subject, canonical), []).append(o)
 
@@ -328,8 +304,7 @@ def _bulk_load_lines(data: LoadedData, payload: bytes, fmt: Any, to_graph: Any) 
 _INTEGER_LINE = re.compile(
     rb'"\^\^<http://www\.w3\.org/2001/XMLSchema#(integer|int|long|short|byte|nonNegativeInteger|'
     rb"positiveInteger|negativeInteger|nonPositiveInteger|unsignedInt|unsignedLong|unsignedShort|"
-    rb"unsignedByte)>"
-)
+    rb"unsignedByte)>")
 
 
 def store_from_files(files: list[Path]) -> LoadedData:
@@ -399,9 +374,8 @@ def store_from_endpoint(url: str, timeout: float = 30.0) -> LoadedData:
             body = response.response.read()
             name = ox.NamedNode(g or url)
             fmt = formats.get(ctype, ox.RdfFormat.TURTLE)
-            data.add_quads(
-                ox.Quad(t.subject, t.predicate, t.object, name) for t in ox.parse(body, format=fmt)
-            )
+            data.add_quads(ox.Quad(t.subject, t.predicate, t.object, name)
+                           for t in ox.parse(body, format=fmt))
     except Exception as err:
         reason = getattr(err, "reason", None) or err
         raise InputError(f"cannot read SPARQL endpoint {url}: {_one_line(reason)}") from None  # type: ignore[arg-type]
@@ -487,23 +461,13 @@ def validate_store(
     t = time.perf_counter()
     rows = _dedupe(rows)
     rows = annotate(store, rows)
-    rows.sort(
-        key=lambda r: (
-            SEVERITY_ORDER.get(r.severity, 9),
-            r.shape_label,
-            r.focus,
-            r.path or "",
-            r.value or "",
-            r.component,
-            r.graph or "",
-        )
-    )
+    rows.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 9), r.shape_label, r.focus,
+                             r.path or "", r.value or "", r.component, r.graph or ""))
     conforms = not any(r.severity == "Violation" for r in rows)
     report = report_graph(rows, conforms)
     timings["report"] = time.perf_counter() - t
-    return ValidationResult(
-        conforms=conforms, results=rows, report_graph=report, timings=timings, engine=engine
-    )
+    return ValidationResult(conforms=conforms, results=rows, report_graph=report,
+                            timings=timings, engine=engine)
 
 
 def _with_graph(row: ResultRow, name: str) -> ResultRow:
@@ -535,7 +499,7 @@ def annotate(store: ox.Store, rows: list[ResultRow]) -> list[ResultRow]:
     labels: dict[str, str] = {}
     quotes: dict[str, str] = {}
     for i in range(0, len(iris), 500):
-        chunk = " ".join(f"<{iri}>" for iri in iris[i : i + 500])
+        chunk = " ".join(f"<{iri}>" for iri in iris[i:i + 500])
         q_label = f"""
         SELECT ?f (MIN(STR(?l)) AS ?label) WHERE {{
           VALUES ?f {{ {chunk} }}
@@ -563,14 +527,8 @@ def annotate(store: ox.Store, rows: list[ResultRow]) -> list[ResultRow]:
         }} GROUP BY ?f ?rank ORDER BY ?f ?rank"""
         for sol in store.query(q_quote, use_default_graph_as_union=True):  # type: ignore[union-attr]
             quotes.setdefault(sol["f"].value, sol["exact"].value)
-    return [
-        replace(
-            r,
-            focus_label=r.focus_label or labels.get(r.focus),
-            quote=r.quote or quotes.get(r.focus),
-        )
-        for r in rows
-    ]
+    return [replace(r, focus_label=r.focus_label or labels.get(r.focus),
+                    quote=r.quote or quotes.get(r.focus)) for r in rows]
 
 
 # --------------------------------------------------------------------------------------------
@@ -619,16 +577,14 @@ def _term(text: str, from_n3: Any) -> Any:
 
 
 def compact(iri: str | None) -> str:
-    """``https://w3id.org/clusterkg/id/x`` -> ``id:x`` (known prefixes)."""
+    """``https://w3id.org/clusterkg/id/x`` -> ``id:x`` (known prefixes), ``""`` for none."""
+    from kg.namespace import compact_iri
+
     if iri is None:
         return ""
-    best = ""
-    for prefix, ns in _prefixes().items():
-        if iri.startswith(ns) and len(ns) > len(best):
-            best, name = ns, prefix
-    if best and re.fullmatch(r"[\w\-./#]*", iri[len(best) :]):
-        return f"{name}:{iri[len(best) :]}"
-    return iri if not iri.startswith(("http", "urn", "file")) else f"<{iri}>"
+    if not iri.startswith(("http", "urn", "file")):
+        return iri  # a path expression or a literal, shown as it is
+    return compact_iri(iri, _prefixes())
 
 
 def format_table(result: ValidationResult, width: int | None = None) -> str:
@@ -642,10 +598,8 @@ def format_table(result: ValidationResult, width: int | None = None) -> str:
     console = Console(file=buf, width=width or 160, force_terminal=False, color_system=None)
     counts = result.counts()
     status = "CONFORMS" if result.conforms else "DOES NOT CONFORM"
-    console.print(
-        f"SHACL validation ({result.engine}): {status} - "
-        + ", ".join(f"{n} {s.lower()}{'s' if n != 1 else ''}" for s, n in counts.items())
-    )
+    console.print(f"SHACL validation ({result.engine}): {status} - "
+                  + ", ".join(f"{n} {s.lower()}{'s' if n != 1 else ''}" for s, n in counts.items()))
     if not result.results:
         return buf.getvalue()
     summary = Table(title="Results by shape and severity", show_lines=False)
@@ -695,42 +649,17 @@ def render(result: ValidationResult, fmt: str) -> str:
 @click.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--endpoint", metavar="URL", help="Validate the graphs of a SPARQL endpoint instead.")
-@click.option(
-    "--shapes",
-    "shapes_files",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Shapes file(s) to use instead of shapes/*.shacl.ttl (repeatable).",
-)
-@click.option(
-    "--profile",
-    "profiles",
-    multiple=True,
-    type=click.Choice(sorted(PROFILES)),
-    help="Add a profile, e.g. eccp (ECCP cluster labelling criteria, warnings only).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "turtle", "json"]),
-    default="table",
-    show_default=True,
-)
+@click.option("--shapes", "shapes_files", multiple=True, type=click.Path(path_type=Path),
+              help="Shapes file(s) to use instead of shapes/*.shacl.ttl (repeatable).")
+@click.option("--profile", "profiles", multiple=True, type=click.Choice(sorted(PROFILES)),
+              help="Add a profile, e.g. eccp (ECCP cluster labelling criteria, warnings only).")
+@click.option("--format", "fmt", type=click.Choice(["table", "turtle", "json"]), default="table",
+              show_default=True)
 @click.option("--output", type=click.Path(path_type=Path), help="Write the report to FILE.")
-@click.option(
-    "--engine",
-    type=click.Choice(["fast", "pyshacl"]),
-    default="fast",
-    show_default=True,
-    help="fast: shapes compiled to SPARQL on pyoxigraph; pyshacl: the reference.",
-)
-@click.option(
-    "--timeout",
-    type=float,
-    default=30.0,
-    show_default=True,
-    help="Seconds to wait for the SPARQL endpoint.",
-)
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="fast: shapes compiled to SPARQL on pyoxigraph; pyshacl: the reference.")
+@click.option("--timeout", type=float, default=30.0, show_default=True,
+              help="Seconds to wait for the SPARQL endpoint.")
 def validate_command(
     files: tuple[Path, ...],
     endpoint: str | None,
@@ -746,19 +675,17 @@ def validate_command(
     Exit 0 when there is no violation (warnings are shown), 1 on violations, 2 on unusable
     input (malformed shapes or data file, unreachable endpoint).
     """
-    t0 = time.perf_counter()
+    from kg.api import KnowledgeGraph, connect, validate_graph
+
+    if endpoint and files:
+        raise InputError("give FILES or --endpoint, not both")
+    data: list[Path] | KnowledgeGraph
     if endpoint:
-        if files:
-            raise InputError("give FILES or --endpoint, not both")
-        data = store_from_endpoint(endpoint, timeout=timeout)
+        data = connect(endpoint, timeout=timeout)
     else:
-        paths = list(files) or [BUILD_DIR / "clusterkg.nq"]
-        data = store_from_files(paths)
-    load_time = time.perf_counter() - t0
-    result = validate_store(
-        data, list(shapes_files) or None, engine=engine, profiles=list(profiles)
-    )
-    result.timings["load"] = load_time
+        data = list(files) or [BUILD_DIR / "clusterkg.nq"]
+    result = validate_graph(data, shapes=shapes_files, profiles=profiles, engine=engine,
+                      timeout=timeout)
     text = render(result, fmt)
     if output:
         from kg.atomic import write_text_atomic

@@ -49,6 +49,7 @@ class CK(DefinedNamespace):
     IndustrialCluster: URIRef  # Industrial cluster
     IndustrialDistrict: URIRef  # Industrial district
     IndustrialEcosystem: URIRef  # Industrial ecosystem
+    IndustrialPark: URIRef  # Industrial park
     IndustryAssociation: URIRef  # Industry association
     InferenceRule: URIRef  # Inference rule
     InnovationEcosystem: URIRef  # Innovation ecosystem
@@ -77,6 +78,7 @@ class CK(DefinedNamespace):
     SmartCluster: URIRef  # Smart cluster
     SmartSpecialisationStrategy: URIRef  # Smart specialisation strategy
     SourceDocument: URIRef  # Source document
+    SpecialEconomicZone: URIRef  # Special economic zone
     StartUp: URIRef  # Start-up
     StateSupportMeasure: URIRef  # State support measure
     StipInstrumentType: URIRef  # STIP Compass instrument type
@@ -112,6 +114,7 @@ class CK(DefinedNamespace):
     exampleOf: URIRef  # example of
     exchangesKnowledgeWith: URIRef  # exchanges knowledge with
     extractedBy: URIRef  # extracted by
+    foundedBy: URIRef  # founded by
     fundedBy: URIRef  # funded by
     funds: URIRef  # funds
     hasBenefit: URIRef  # has benefit
@@ -145,6 +148,7 @@ class CK(DefinedNamespace):
     responsibleBody: URIRef  # responsible body
     responsibleFor: URIRef  # is responsible for
     specialisesIn: URIRef  # specialises in
+    spinOffOf: URIRef  # spin-off of
     statSubject: URIRef  # statistical subject
     supportedBy: URIRef  # supported by
     supports: URIRef  # supports

@@ -29,6 +29,7 @@ import re
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -36,6 +37,9 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, VOID
 
 from kg.atomic import atomic_path
 from kg.namespace import BASE, CK, DBR, ID, PREFIXES, WD, short_hash
+
+if TYPE_CHECKING:
+    from kg.publish.dumps import GraphFile
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -148,6 +152,7 @@ def compute_stats(ds: Dataset) -> dict[str, object]:
         "linksets": links,
         "subsets": {g.identifier: len(g) for g in _named_graphs(ds)},
         "places": places,
+        "place_matches": _place_matches(ds, places),
         # the periods the statistics refer to; without any, the articles' publication years
         "years": years or published,
         "vocabularies": _vocabularies(set(typed) | set(predicates)),
@@ -173,12 +178,99 @@ def _source_titles(ds: Dataset) -> dict[URIRef, Literal]:
     return titles
 
 
-def void_graph(ds: Dataset, dumps: dict[str, tuple[str, int, str]] | None = None) -> Graph:
-    """The VoID + DCAT graph of ``ds``.
+def stats_from_files(files: list[GraphFile], union_nt: Path
+                     ) -> tuple[dict[str, object], dict[URIRef, Literal]]:
+    """:func:`compute_stats` and the source titles, streamed from the build's graph files and
+    its union N-Triples (``clusterkg.nt``: distinct triples), not from an rdflib Dataset.
+
+    Distinct subjects and objects are counted by the hash of their N-Triples form."""
+    import pyoxigraph as ox
+
+    rdf_type, exact_match = str(RDF.type), str(SKOS.exactMatch)
+    place_prefix = str(ID["place/"])
+    place_matches: dict[URIRef, list[str]] = defaultdict(list)
+    subjects: set[int] = set()
+    objects: set[int] = set()
+    entities: set[int] = set()
+    typed: dict[str, set[int]] = defaultdict(set)
+    predicates: Counter[str] = Counter()
+    links: Counter[str] = Counter()
+    triples = 0
+    for quad in ox.parse(path=str(union_nt), format=ox.RdfFormat.N_TRIPLES):
+        triples += 1
+        s, p, o = quad.subject, quad.predicate.value, quad.object
+        skey = hash(str(s))
+        subjects.add(skey)
+        objects.add(hash(str(o)))
+        if isinstance(s, ox.NamedNode) and s.value.startswith(URI_SPACE):
+            entities.add(skey)
+        predicates[p] += 1
+        if p == rdf_type:
+            typed[str(o.value)].add(skey)
+        elif p == exact_match:
+            for name, (_, space, _) in LINK_TARGETS.items():
+                if o.value.startswith(space):
+                    links[name] += 1
+            if isinstance(s, ox.NamedNode) and s.value.startswith(place_prefix):
+                place_matches[URIRef(s.value)].append(o.value)
+    place_ns, period = str(ID["place/"]), str(CK.refPeriod)
+    published_by = {str(DCTERMS.bibliographicCitation), str(DCTERMS.date), str(DCTERMS.issued)}
+    places: set[URIRef] = set()
+    years: set[int] = set()
+    published: set[int] = set()
+    subsets: dict[URIRef, int] = {}
+    titles: dict[URIRef, Literal] = {}
+    for graph in sorted((f for f in files if f.name), key=lambda f: str(f.name)):
+        iri = URIRef(str(graph.name))
+        quads = list(ox.parse(path=str(graph.path), format=ox.RdfFormat.N_QUADS)) \
+            if _is_article_graph(iri) else None
+        if quads is None:
+            with graph.path.open("rb") as handle:
+                subsets[iri] = sum(1 for _ in handle)
+            continue
+        subsets[iri] = len(quads)
+        sources = {str(q.subject) for q in quads
+                   if q.predicate.value == rdf_type and q.object.value == str(CK.SourceDocument)}
+        for q in quads:
+            p, o = q.predicate.value, q.object
+            if isinstance(o, ox.NamedNode) and o.value.startswith(place_ns):
+                places.add(URIRef(o.value))
+            if p == period:
+                years.update(_years(o.value))
+            elif p in published_by:
+                published.update(_years(o.value))
+            elif p == str(DCTERMS.title) and str(q.subject) in sources:
+                titles[iri] = Literal(o.value, lang=o.language or None)
+    stats: dict[str, object] = {
+        "triples": triples,
+        "entities": len(entities),
+        "distinctSubjects": len(subjects),
+        "distinctObjects": len(objects),
+        "classes": len(typed),
+        "properties": len(predicates),
+        "class_partitions": {URIRef(c): len(members) for c, members in typed.items()},
+        "property_partitions": {URIRef(p): n for p, n in predicates.items()},
+        "linksets": {name: links[name] for name in LINK_TARGETS},
+        "subsets": {g: n for g, n in subsets.items() if n},
+        "places": places,
+        "place_matches": {p: place_matches.get(p, []) for p in places},
+        "years": years or published,
+        "vocabularies": _vocabularies(set(typed) | set(predicates)),
+    }
+    return stats, titles
+
+
+def void_graph(source: Dataset | tuple[dict[str, object], dict[URIRef, Literal]],
+               dumps: dict[str, tuple[str, int, str]] | None = None) -> Graph:
+    """The VoID + DCAT graph of a Dataset (or of precomputed ``(stats, titles)``, see
+    :func:`stats_from_files`).
 
     ``dumps`` maps a dump file name to ``(media type, byte size, sha256 hex)``.
     """
-    stats = compute_stats(ds)
+    if isinstance(source, Dataset):
+        stats, titles = compute_stats(source), _source_titles(source)
+    else:
+        stats, titles = source
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True)
@@ -262,7 +354,6 @@ def void_graph(ds: Dataset, dumps: dict[str, tuple[str, int, str]] | None = None
         g.add((linkset, VOID.linkPredicate, SKOS.exactMatch))
         g.add((linkset, VOID.triples, nni(count)))
 
-    titles = _source_titles(ds)
     for graph_iri, count in sorted(stats["subsets"].items()):  # type: ignore[union-attr]
         node = _V[f"graph-{str(graph_iri).rsplit('/', 1)[1]}"]
         g.add((ds_, VOID.subset, node))
@@ -275,7 +366,8 @@ def void_graph(ds: Dataset, dumps: dict[str, tuple[str, int, str]] | None = None
         if graph_iri in titles:
             g.add((node, DCTERMS.title, titles[graph_iri]))
 
-    for location in sorted({_location(ds, place) for place in stats["places"]}):  # type: ignore[union-attr]
+    matches: dict[URIRef, list[str]] = stats["place_matches"]  # type: ignore[assignment]
+    for location in sorted({_location(matches.get(p, []), p) for p in stats["places"]}):  # type: ignore[union-attr]
         g.add((ds_, DCTERMS.spatial, location))
         g.add((location, RDF.type, DCTERMS.Location))
         if str(location).startswith(EU_COUNTRY):
@@ -312,21 +404,29 @@ def void_graph(ds: Dataset, dumps: dict[str, tuple[str, int, str]] | None = None
     return g
 
 
-def _location(ds: Dataset, place: URIRef) -> URIRef:
-    """The controlled IRI of a place for ``dcterms:spatial``: its EU country-table match, else
-    its GeoNames feature (https, as DCAT-AP's GeoNames pattern expects), else the place."""
-    matches = sorted(str(o) for g in ds.graphs() for o in g.objects(place, SKOS.exactMatch))
-    for match in matches:
+def _location(matches: list[str], place: URIRef) -> URIRef:
+    """The controlled IRI of a place for ``dcterms:spatial`` from its ``skos:exactMatch``es: its
+    EU country-table match, else its GeoNames feature (https, as DCAT-AP's GeoNames pattern
+    expects), else the place."""
+    for match in sorted(matches):
         if match.startswith(EU_COUNTRY):
             return URIRef(match)
-    for match in matches:
+    for match in sorted(matches):
         if match.startswith(GEONAMES):
             return URIRef("https://" + match[len("http://") :])
     return place
 
 
-def write_void(ds: Dataset, out_dir: Path) -> Path:
-    """Write ``out_dir/void.ttl`` (VoID + DCAT) describing ``ds`` and the dumps in ``out_dir``."""
+def _place_matches(ds: Dataset, places: set[URIRef]) -> dict[URIRef, list[str]]:
+    return {
+        place: [str(o) for g in ds.graphs() for o in g.objects(place, SKOS.exactMatch)]
+        for place in places
+    }
+
+
+def write_void(source: Dataset | list[GraphFile], out_dir: Path) -> Path:
+    """Write ``out_dir/void.ttl`` (VoID + DCAT) describing a Dataset, or the build's graph
+    files (with ``clusterkg.nt`` already written in ``out_dir``), and the dumps there."""
     from kg.publish.dumps import DUMPS, sha256_file
 
     dumps = {
@@ -334,7 +434,10 @@ def write_void(ds: Dataset, out_dir: Path) -> Path:
         for name, (media, _) in DUMPS.items()
         if (out_dir / name).exists()
     }
-    graph = void_graph(ds, dumps)
+    if isinstance(source, Dataset):
+        graph = void_graph(source, dumps)
+    else:
+        graph = void_graph(stats_from_files(source, Path(out_dir) / "clusterkg.nt"), dumps)
     target = Path(out_dir) / "void.ttl"
     with atomic_path(target) as tmp:
         graph.serialize(destination=str(tmp), format="turtle", encoding="utf-8")

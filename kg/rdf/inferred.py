@@ -15,8 +15,9 @@ membership property chain. Not covered on purpose: ``rdfs:domain``/``rdfs:range`
 types places and concepts as agents wherever a property is used loosely; see
 shapes/README.md). ``tests/test_inferred.py`` checks the rules against HermiT's entailments.
 
-Entry points: :func:`infer_store` (a pyoxigraph store, adds the graph in place: the build's
-reduce when it runs on pyoxigraph) and :func:`add_inferred_graph` (an rdflib Dataset).
+Entry points: :func:`infer_store` (a pyoxigraph store, adds the graph in place),
+:func:`infer_graph_file` (the build's reduce: the merged store, plus the graph as a sorted
+N-Quads file) and :func:`add_inferred_graph` (an rdflib Dataset).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ from kg.paths import QUERIES_DIR
 
 if TYPE_CHECKING:
     from rdflib import Dataset
+
+    from kg.publish.dumps import GraphFile
+    from kg.validate import LoadedData
 
 RULES_DIR = QUERIES_DIR / "inference"
 INFERRED_GRAPH = str(ID["graph/inferred"])
@@ -69,6 +73,7 @@ class Inference:
     """The outcome of a run: the new triples, the rule of each, counts and rounds."""
 
     triples: list[tuple[ox.NamedNode, ox.NamedNode, ox.Term]] = field(default_factory=list)
+    quads: list[ox.Quad] = field(default_factory=list)  # everything added, as written
     rule_of: dict[tuple[ox.NamedNode, ox.NamedNode, ox.Term], str] = field(default_factory=dict)
     rounds: int = 0
 
@@ -120,7 +125,9 @@ def infer_store(
     rules = load_rules() if rules is None else list(rules)
     target = ox.NamedNode(graph)
     result = Inference()
-    store.extend(_description(rules, target))
+    description = _description(rules, target)
+    store.extend(description)
+    result.quads += description
     for round_ in range(1, MAX_ROUNDS + 1):
         added = 0
         for rule in rules:
@@ -133,17 +140,38 @@ def infer_store(
                 result.triples.append(key)  # type: ignore[arg-type]
                 fresh.append(ox.Quad(key[0], key[1], key[2], target))
             store.extend(fresh)
+            result.quads += fresh
             added += len(fresh)
         result.rounds = round_
         if not added:
             break
     counts = result.counts()
-    store.extend(
+    totals = [
         ox.Quad(ox.NamedNode(rule.iri), ox.NamedNode(str(CK.inferredTriples)),
                 ox.Literal(str(counts.get(rule.name, 0)), datatype=_NNI), target)
         for rule in rules
-    )  # fmt: skip
+    ]  # fmt: skip
+    store.extend(totals)
+    result.quads += totals
     return result
+
+
+def infer_graph_file(data: LoadedData, path: Path) -> GraphFile:
+    """The build's call: infer on the merged store of ``data`` (``kg.validate.LoadedData``),
+    which then holds the inferred graph too, and write the graph as a sorted N-Quads file."""
+    from rdflib import Graph
+
+    from kg.publish.dumps import write_graph_file
+    from kg.terms import to_rdflib
+
+    result = infer_store(data.store)
+    for quad in result.quads:  # the ledger of literals the store canonicalises
+        data.record(quad)
+    data.dedupe()
+    graph = Graph()
+    for q in result.quads:
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    return write_graph_file(graph, INFERRED_GRAPH, path)
 
 
 def _present(store: ox.Store, triple: tuple[ox.Term, ox.Term, ox.Term]) -> bool:

@@ -132,3 +132,19 @@ def add_links(ds: Dataset, mappings_dir: Path = MAPPINGS_DIR) -> int:
             target.add(triple)
         total += len(graph)
     return total
+
+
+def add_link_triples(
+    ontology: Graph, lexicon: Graph, mappings_dir: Path = MAPPINGS_DIR
+) -> int:
+    """Add the links of the mapping sets to an ontology graph and a lexicon graph (rdflib), each
+    link only where its subject is described there (a test lexicon gets only its own links)."""
+    targets = {"ontology": ontology, "lexicon": lexicon}
+    total = 0
+    for name, graph in link_graphs(data_links(mappings_dir)).items():
+        target = targets[name]
+        for s, p, o in graph:
+            if (s, None, None) in target:
+                target.add((s, p, o))
+                total += 1
+    return total
