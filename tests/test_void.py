@@ -17,7 +17,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from kg.publish.dumps import DUMPS, sha256_file, write_dumps
-from kg.publish.void import DATASET, NOT_DATA, SPDX, _location
+from kg.publish.void import DATASET, NOT_DATA, SPDX, _location, _place_matches
 
 FIXTURE = Path(__file__).parent / "fixtures" / "publish" / "mini.trig"
 
@@ -125,10 +125,12 @@ def check_void_against_sparql(out: Path) -> Graph:
     q = (
         "SELECT DISTINCT ?o { GRAPH ?g { ?s ?p ?o } "
         'FILTER(STRSTARTS(STR(?o), "https://w3id.org/clusterkg/id/place/")'
-        ' && !STRENDS(STR(?g), "/ontology") && !STRENDS(STR(?g), "/lexicon")) }'
+        ' && !STRENDS(STR(?g), "/ontology") && !STRENDS(STR(?g), "/lexicon")'
+        ' && !STRENDS(STR(?g), "/inferred")) }'
     )
-    places = {r[0].value for r in ox_store.query(q)}
-    locations = {str(_location(store, URIRef(p))) for p in places}
+    places = {URIRef(r[0].value) for r in ox_store.query(q)}
+    matches = _place_matches(store, places)
+    locations = {str(_location(matches[p], p)) for p in places}
     assert {str(p) for p in void.objects(DATASET, DCTERMS.spatial)} == locations
 
     q = (
