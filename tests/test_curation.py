@@ -92,6 +92,9 @@ def test_sample_facts() -> None:
         "ck:specialisesIn",
         "id:sector/semiconductors",
     ) in t000
+    # the EU as an agent (issue 13): the supporter is id:org/european-union, not the place
+    assert ("id:org/european-union", "ck:supports", "id:org/cluster-innovation-platform") in t000
+    assert not any(s == "id:place/european-union" and p == "ck:supports" for s, p, o in t000)
     assert ("id:theory/triple-helix", "ck:proposedBy", "id:person/henry-etzkowitz") in t000
     assert ("id:source/000_294bae6919eed714", "ck:cites", "id:theory/triple-helix") in t000
     assert ("id:theory/open-innovation", "ck:proposedBy", "id:person/henry-chesbrough") in t003

@@ -190,3 +190,43 @@ def test_malformed_lexicon_file_names_the_file(tmp_path: Path) -> None:
     bad.write_text("<a> <b> .\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad\.ttl:1: malformed Turtle: objectList expected"):
         Lexicon.load([bad], [])
+
+
+def test_us_clusters_are_one_per_city_as_the_article_lists_them(lexicon: Lexicon) -> None:
+    """Issue 13: the two multi-state groupings existed only in the lexicon; article 000 lists
+    cities with their sectors, so each city has its own cluster located in it."""
+    graph = lexicon.graph
+    for gone in (
+        "cluster/akron-cleveland-pittsburgh-alternative-energy-cluster",
+        "cluster/jacksonville-minneapolis-medical-devices-cluster",
+    ):
+        assert (iri(gone), None, None) not in graph
+    cities = {
+        "olympia": "olympia-aerospace-it-cluster",
+        "seattle": "seattle-aerospace-it-cluster",
+        "tacoma": "tacoma-aerospace-it-cluster",
+        "jacksonville": "jacksonville-medical-devices-cluster",
+        "minneapolis": "minneapolis-medical-devices-cluster",
+        "akron": "akron-alternative-energy-cluster",
+        "cleveland": "cleveland-alternative-energy-cluster",
+        "pittsburgh": "pittsburgh-alternative-energy-cluster",
+        "kansas-city": "kansas-city-chemistry-biotechnology-cluster",
+        "boston": "boston-biotechnology-cluster",
+        "austin": "austin-semiconductor-cluster",
+    }
+    for city, cluster in cities.items():
+        c = iri(f"cluster/{cluster}")
+        assert (c, RDF.type, CK.RegionalInnovationCluster) in graph, cluster
+        assert list(graph.objects(c, CK.locatedIn)) == [iri(f"place/{city}")], cluster
+
+
+def test_the_eu_is_an_agent_and_a_place(lexicon: Lexicon) -> None:
+    """Issue 13: two linked resources, so that agents and places stay disjoint (OWL 2 DL)."""
+    graph = lexicon.graph
+    agent, place = iri("org/european-union"), iri("place/european-union")
+    assert (agent, RDF.type, CK.UnionOfStates) in graph
+    assert (agent, CK.hasTerritory, place) in graph
+    assert (place, RDF.type, CK.Region) in graph
+    assert (place, RDF.type, CK.UnionOfStates) not in graph
+    agent_labels = set(graph.objects(agent, SKOS.prefLabel))
+    assert agent_labels.isdisjoint(set(graph.objects(place, SKOS.prefLabel)))
