@@ -140,10 +140,15 @@ def run_build(
                                lambda done: stage("extract", f"{done}/{len(tasks)}"))
         stage("merge")
         files = corpus_graph_files(results, cache, Path(work)) + [r.file for r in results]
-        _add_up(results, files, summary)
         store = load_store(files)
-        # model: derived graphs (the inferred graph, generated links) are computed from the
-        # merged store here, one call each, appended to ``files`` and loaded into the store.
+        # derived graphs (the inferred graph) are computed from the merged store, one call
+        # each, appended to ``files`` (the links from ontology/mappings are in the ontology
+        # and lexicon graphs, written by kg.rdf.dataset.corpus_graphs).
+        stage("infer")
+        from kg.rdf.inferred import infer_graph_file
+
+        files.append(infer_graph_file(store, Path(work) / "inferred.nq"))
+        _add_up(results, files, summary)
         with atomic_directory(out_dir) as tmp, _writer(summary.workers) as write:
             stage("validate" if validate else "write")
             pending = write(write_outputs, files, results, tmp)  # beside validation
@@ -336,7 +341,9 @@ def evidence_coverage(ds: Dataset) -> tuple[int, int]:
     total = covered = 0
     for graph in ds.graphs():
         name = str(graph.identifier)
-        if not name.startswith(str(ID) + "graph/") or name.endswith(("/ontology", "/lexicon")):
+        if not name.startswith(str(ID) + "graph/") or name.endswith(
+            ("/ontology", "/lexicon", "/inferred")
+        ):
             continue
         t, c = graph_coverage(graph)
         total, covered = total + t, covered + c
@@ -362,7 +369,7 @@ def _validate(data: LoadedData, summary: BuildSummary) -> None:
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[[str | None, str], None]]:
     """A step reporter: a rich progress bar over the pipeline stages when enabled."""
-    steps = ["plan", "extract", "merge", "validate", "write", "docs"]
+    steps = ["plan", "extract", "merge", "infer", "validate", "write", "docs"]
     if not enabled:
         yield lambda name, detail: None
         return

@@ -159,7 +159,11 @@ def reference_nquads(out: Path) -> bytes:
     context = load_context(CURATION_DIR)
     docs = load_corpus(CORPUS_DIR)
     records = [r for doc in docs for r in extract_article(doc, context).records]
-    write_dumps(build_dataset(docs, records, context.lexicon), out)
+    ds = build_dataset(docs, records, context.lexicon)
+    from kg.rdf.inferred import add_inferred_graph
+
+    add_inferred_graph(ds)  # the build's id:graph/inferred (model)
+    write_dumps(ds, out)
     return (out / "clusterkg.nq").read_bytes()
 
 

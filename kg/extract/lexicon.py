@@ -53,6 +53,9 @@ UNMATCHED_SCHEMES = (
     "comparison-dimension",
     "triple-helix-sector",
     "actor-role",
+    "target-group",
+    "stip-instrument-type",
+    "industrial-ecosystem",
 )
 ENTITY = "entity"  # pseudo-scheme of the named entities in ``match(schemes=...)``
 SCHEME_BASE = "https://w3id.org/clusterkg/id/scheme/"

@@ -261,7 +261,8 @@ def _context(
         if candidates:
             subject = min(candidates, key=lambda m: abs(m.evidence.start - number.start)).entity
             break
-    if subject is None and SUBJECT_ANAPHOR_RE.search(doc.text, sentence.start, number.start):
+    anaphor = SUBJECT_ANAPHOR_RE.search(doc.text, sentence.start, number.start)
+    if subject is None and anaphor and _anaphor_kind(doc.text, anaphor) is not False:
         found = _preceding(
             mentions, _paragraph_start(doc, sentence.start), sentence.start, ("cluster",)
         )
@@ -272,6 +273,55 @@ def _context(
         if sectors:
             subject = min(sectors, key=lambda m: abs(m.evidence.start - number.start)).entity
     return ref_area, subject, anaphora
+
+
+@lru_cache(maxsize=1)
+def _class_words() -> dict[str, bool]:
+    """Keys of the one-word class labels of the ontology (any language) -> "is a cluster class".
+
+    "Мазкур технопаркда" names a technopark, "Мазкур кластер ҳудудида" a cluster: the head
+    noun after a demonstrative tells which kind of antecedent it refers to.
+    """
+    from rdflib import RDFS, Graph
+
+    from kg.extract.lexicon import text_keys, tokenize
+    from kg.paths import ONTOLOGY_FILE
+
+    graph = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    clusters = set(graph.transitive_subjects(RDFS.subClassOf, CK.Cluster))
+    words: dict[str, bool] = {}
+    for cls, label in graph.subject_objects(RDFS.label):
+        tokens = tokenize(str(label))
+        if not str(cls).startswith(str(CK)) or len(tokens) != 1:
+            continue
+        for key in text_keys(tokens[0][2]):
+            words[key] = words.get(key, False) or cls in clusters
+    return words
+
+
+def _head_names_a_cluster(text: str, end: int) -> bool | None:
+    """Whether the word after a demonstrative (ending at ``end``) is a cluster word: True,
+    another class word (False: the anaphor is not about a cluster), or unknown (None)."""
+    from kg.extract.lexicon import text_keys
+
+    match = re.match(r"\s+([^\W\d_][\w‘’']*)", text[end : end + 40])
+    if not match:
+        return None
+    verdicts = {_class_words()[k] for k in text_keys(match.group(1)) if k in _class_words()}
+    return True if True in verdicts else (False if verdicts else None)
+
+
+def _anaphor_kind(text: str, anaphor: re.Match[str]) -> bool | None:
+    """A cluster anaphor ("кластер ҳудудида") or the head noun after the demonstrative."""
+    from kg.extract.lexicon import text_keys, tokenize
+
+    words = _class_words()
+    own = {
+        words[k] for _, _, tok in tokenize(anaphor.group()) for k in text_keys(tok) if k in words
+    }
+    if own:
+        return True in own
+    return _head_names_a_cluster(text, anaphor.end())
 
 
 def _location(lexicon: object | None, entity: URIRef) -> URIRef | None:

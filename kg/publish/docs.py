@@ -165,10 +165,15 @@ def diagram_dot(ontology_file: Path) -> str:
                 lines.append(
                     f'  "{name(cls)}" -> "{name(parent)}" [arrowhead=empty, color="#888888"];'
                 )
+    # one edge per (domain, range) pair, its properties in one label: parallel labelled edges
+    # make dot's spline router fail ("lost ... edge") once properties have union domains
+    labels: dict[tuple[URIRef, URIRef], list[str]] = {}
     for d, r, label in relations:
+        labels.setdefault((d, r), []).append(label)
+    for (d, r), names in labels.items():
         lines.append(
-            f'  "{name(d)}" -> "{name(r)}" [label="{label}", color="#1f5f9e",'
-            ' fontcolor="#1f5f9e", constraint=false];'
+            f'  "{name(d)}" -> "{name(r)}" [label="{", ".join(sorted(set(names)))}",'
+            ' color="#1f5f9e", fontcolor="#1f5f9e", constraint=false];'
         )
     lines.append("}")
     return "\n".join(lines) + "\n"

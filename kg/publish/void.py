@@ -14,7 +14,10 @@ Counting conventions (the tests recompute each one with SPARQL over ``clusterkg.
 - property partition: ``void:triples`` = distinct triples with the predicate;
 - linksets: ``skos:exactMatch`` triples whose object is a Wikidata / DBpedia IRI;
 - subsets: one per named graph, ``void:triples`` = triples of that graph;
-- ``dcterms:spatial``: every ``id:place/...`` IRI an article graph refers to;
+- ``dcterms:spatial``: every ``id:place/...`` IRI an article graph refers to, as the EU
+  country-table IRI or the GeoNames feature it is matched to (``skos:exactMatch``) when it has
+  one (the controlled vocabularies DCAT-AP asks for), else the place itself; each a
+  ``dcterms:Location``;
 - ``dcterms:temporal``: first and last year of the statistics' ``ck:refPeriod`` or, when no
   statistic gives a period, of the articles' publication (``dcterms:bibliographicCitation``).
 """
@@ -63,6 +66,24 @@ LINK_TARGETS: dict[str, tuple[str, str, str]] = {
     "dbpedia": ("http://dbpedia.org/", str(DBR), "DBpedia"),
 }
 MEDIA_TYPE_BASE = "https://www.iana.org/assignments/media-types/"
+#: files of the release that are not data (not listed as dumps or distributions)
+NOT_DATA = frozenset({"context.jsonld"})
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+EU_COUNTRY = EU_AUTHORITY + "country/"
+GEONAMES = "http://sws.geonames.org/"
+#: dcat:theme: the EU data theme (DCAT-AP's mandatory vocabulary) and the EuroVoc descriptor
+THEMES: dict[str, tuple[str, str, str]] = {
+    EU_AUTHORITY + "data-theme/ECON": (
+        "Economy and finance",
+        EU_AUTHORITY + "data-theme",
+        "Data theme (EU Vocabularies)",
+    ),
+    "http://eurovoc.europa.eu/c_de4d6f2f": (
+        "business cluster",
+        "http://eurovoc.europa.eu/100141",
+        "EuroVoc",
+    ),
+}
 
 
 def build_date() -> date:
@@ -88,6 +109,7 @@ def _is_article_graph(iri: Node) -> bool:
     return str(iri).startswith(str(ID["graph/"])) and str(iri).rsplit("/", 1)[1] not in {
         "ontology",
         "lexicon",
+        "inferred",
     }
 
 
@@ -131,6 +153,7 @@ def compute_stats(ds: Dataset) -> dict[str, Any]:
         "linksets": links,
         "subsets": {g.identifier: len(g) for g in _named_graphs(ds)},
         "places": places,
+        "place_matches": _place_matches(ds, places),
         # the periods the statistics refer to; without any, the articles' publication years
         "years": years or published,
         "vocabularies": _vocabularies(set(typed) | set(predicates)),
@@ -165,6 +188,8 @@ def stats_from_files(files: list[GraphFile], union_nt: Path
     import pyoxigraph as ox
 
     rdf_type, exact_match = str(RDF.type), str(SKOS.exactMatch)
+    place_prefix = str(ID["place/"])
+    place_matches: dict[URIRef, list[str]] = defaultdict(list)
     subjects: set[int] = set()
     objects: set[int] = set()
     entities: set[int] = set()
@@ -187,6 +212,8 @@ def stats_from_files(files: list[GraphFile], union_nt: Path
             for name, (_, space, _) in LINK_TARGETS.items():
                 if o.value.startswith(space):
                     links[name] += 1
+            if isinstance(s, ox.NamedNode) and s.value.startswith(place_prefix):
+                place_matches[URIRef(s.value)].append(o.value)
     place_ns, period = str(ID["place/"]), str(CK.refPeriod)
     published_by = {str(DCTERMS.bibliographicCitation), str(DCTERMS.date), str(DCTERMS.issued)}
     places: set[URIRef] = set()
@@ -227,6 +254,7 @@ def stats_from_files(files: list[GraphFile], union_nt: Path
         "linksets": {name: links[name] for name in LINK_TARGETS},
         "subsets": {g: n for g, n in subsets.items() if n},
         "places": places,
+        "place_matches": {p: place_matches.get(p, []) for p in places},
         "years": years or published,
         "vocabularies": _vocabularies({*typed, *predicates}),
     }
@@ -288,7 +316,15 @@ def void_graph(source: Dataset | tuple[dict[str, Any], dict[Node, Node]],
     g.add((service, DCTERMS.title, Literal("clusterkg SPARQL 1.1 endpoint (read-only)", lang="en")))
     g.add((service, DCAT.endpointURL, SPARQL_ENDPOINT))
     g.add((service, DCAT.servesDataset, ds_))
-    g.add((ds_, DCAT.theme, URIRef(BASE + "ontology#Cluster")))
+    for theme, (label, scheme, title) in THEMES.items():
+        g.add((ds_, DCAT.theme, URIRef(theme)))
+        g.add((URIRef(theme), RDF.type, SKOS.Concept))
+        g.add((URIRef(theme), SKOS.prefLabel, Literal(label, lang="en")))
+        g.add((URIRef(theme), SKOS.inScheme, URIRef(scheme)))
+        g.add((ds_, DCAT.themeTaxonomy, URIRef(scheme)))
+        g.add((URIRef(scheme), RDF.type, SKOS.ConceptScheme))
+        g.add((URIRef(scheme), DCTERMS.title, Literal(title, lang="en")))
+    g.add((LICENSE, RDF.type, DCTERMS.LicenseDocument))
 
     for cls, count in sorted(stats["class_partitions"].items()):
         node = _V[f"class-{short_hash(cls)}"]
@@ -331,8 +367,12 @@ def void_graph(source: Dataset | tuple[dict[str, Any], dict[Node, Node]],
         if graph_iri in titles:
             g.add((node, DCTERMS.title, titles[graph_iri]))
 
-    for place in sorted(stats["places"]):
-        g.add((ds_, DCTERMS.spatial, place))
+    matches: dict[URIRef, list[str]] = stats["place_matches"]
+    for location in sorted({_location(matches.get(p, []), p) for p in stats["places"]}):
+        g.add((ds_, DCTERMS.spatial, location))
+        g.add((location, RDF.type, DCTERMS.Location))
+        if str(location).startswith(EU_COUNTRY):
+            g.add((location, SKOS.inScheme, URIRef(EU_COUNTRY.rstrip("/"))))
     years = sorted(stats["years"])
     if years:
         period = _V["temporal-coverage"]
@@ -342,6 +382,8 @@ def void_graph(source: Dataset | tuple[dict[str, Any], dict[Node, Node]],
         g.add((period, DCAT.endDate, Literal(str(years[-1]), datatype=XSD.gYear)))
 
     for name, (media_type, size, sha) in sorted((dumps or {}).items()):
+        if name in NOT_DATA:
+            continue
         url = URIRef(DUMPS_BASE + name)
         dist = _V[f"dump-{name}"]
         g.add((ds_, VOID.dataDump, url))
@@ -351,6 +393,7 @@ def void_graph(source: Dataset | tuple[dict[str, Any], dict[Node, Node]],
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.mediaType, URIRef(MEDIA_TYPE_BASE + media_type)))
+        g.add((URIRef(MEDIA_TYPE_BASE + media_type), RDF.type, DCTERMS.MediaType))
         g.add((dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
         g.add((dist, DCTERMS.license, LICENSE))
         checksum = _V[f"checksum-{name}"]
@@ -360,6 +403,26 @@ def void_graph(source: Dataset | tuple[dict[str, Any], dict[Node, Node]],
         g.add((checksum, SPDX.checksumValue, Literal(sha, datatype=XSD.hexBinary)))
     assert not any(isinstance(t, BNode) for tr in g for t in tr)
     return g
+
+
+def _location(matches: list[str], place: URIRef) -> URIRef:
+    """The controlled IRI of a place for ``dcterms:spatial`` from its ``skos:exactMatch``es: its
+    EU country-table match, else its GeoNames feature (https, as DCAT-AP's GeoNames pattern
+    expects), else the place."""
+    for match in sorted(matches):
+        if match.startswith(EU_COUNTRY):
+            return URIRef(match)
+    for match in sorted(matches):
+        if match.startswith(GEONAMES):
+            return URIRef("https://" + match[len("http://") :])
+    return place
+
+
+def _place_matches(ds: Dataset, places: set[URIRef]) -> dict[URIRef, list[str]]:
+    return {
+        place: [str(o) for g in ds.graphs() for o in g.objects(place, SKOS.exactMatch)]
+        for place in places
+    }
 
 
 def write_void(source: Dataset | list[GraphFile], out_dir: Path) -> Path:

@@ -96,6 +96,10 @@ def corpus_graphs(
         lexicon_graph.add((agent, RDF.type, CK.Extractor))
         lexicon_graph.add((agent, RDF.type, PROV.SoftwareAgent))
         lexicon_graph.add((agent, RDFS.label, Literal(EXTRACTOR_LABELS.get(name, name), lang="en")))
+    from kg.rdf.links import add_link_triples
+
+    # model: the skos:*Match links, generated from ontology/mappings/*.sssom.tsv
+    add_link_triples(ontology, lexicon_graph)
     return ontology, lexicon_graph
 
 

@@ -18,6 +18,8 @@ A fact node (same IRI) produced twice keeps the first record (in evidence order)
 
 from __future__ import annotations
 
+import re
+
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import ORG, QB
 
@@ -37,6 +39,22 @@ from kg.namespace import CK, OA, SDMX_ATTRIBUTE, data_iri, graph_iri, short_hash
 from kg.rdf.evidence import add_annotation, add_fact_evidence
 
 STATISTICS_DATASET = data_iri("dataset", "statistics")
+#: reference calendar years (the intervals of Data Cube's own examples): .../id/year/2025
+YEAR_BASE = "http://reference.data.gov.uk/id/year/"
+SDMX_REF_PERIOD = URIRef("http://purl.org/linked-data/sdmx/2009/dimension#refPeriod")
+
+
+def article_year(doc: Document) -> str | None:
+    """The year of the article's date (``issued`` in sources.yaml), the default period of
+    what it states in the present."""
+    match = re.match(r"^(\d{4})", str(doc.meta.get("issued") or ""))
+    return match.group(1) if match else None
+
+
+def period_year(text: str | None) -> str | None:
+    """The (last) four-digit year of a period as written ("2025", "2010-2020")."""
+    years = re.findall(r"\b(1[5-9]\d\d|20\d\d)\b", text or "")
+    return years[-1] if years else None
 
 
 def relation_iri(source_id: str, subject: object, predicate: object, obj: object) -> URIRef:
@@ -148,6 +166,9 @@ class FactWriter:
             graph.add((node, ORG.role, record.role))
         if record.helix_sector is not None:
             graph.add((node, CK.tripleHelixSector, record.helix_sector))
+        year = article_year(self.doc)
+        if year is not None:  # memberships are stated in the present: the article's date
+            graph.add((node, ORG.memberDuring, URIRef(YEAR_BASE + year)))
         add_fact_evidence(graph, self.doc, node, record.evidence)
         self.relation(record.cluster, CK.hasMember, record.member, record.evidence)
         self._count("memberships")
@@ -168,6 +189,9 @@ class FactWriter:
             graph.add((node, CK.statSubject, record.subject))
         if record.ref_period:
             graph.add((node, CK.refPeriod, Literal(record.ref_period)))
+        year = period_year(record.ref_period) or article_year(self.doc)
+        if year is not None:  # the period as stated, else the article's date
+            graph.add((node, SDMX_REF_PERIOD, URIRef(YEAR_BASE + year)))
         graph.add((node, CK.value, Literal(record.value, datatype=XSD.decimal)))
         graph.add((node, CK.unit, record.unit))
         graph.add((node, CK.valueQualifier, record.qualifier))
