@@ -21,8 +21,11 @@ from rdflib import Graph
 from rdflib.namespace import SH
 from test_shapes import FIXTURES, MANIFEST
 
-from kg.validate import SHAPES_DIR, compact, load_shapes, scope_graphs, store_from_files
-from kg.validation.reference import data_graph
+from kg.paths import SHAPES_DIR
+from kg.validation.data import load_files as store_from_files
+from kg.validation.data import scope_graphs
+from kg.validation.reference import rdflib_graph
+from kg.validation.shapes import compact, load_shapes
 
 JAVA_DIR = Path("/usr/share/java")
 JARS = [
@@ -108,9 +111,9 @@ def jena_results(jena_classpath: str, tmp_path_factory: pytest.TempPathFactory
         for scope, shapes_graph in shapes.by_scope.items():
             shapes_file = work / f"{n}-{scope}.shapes.ttl"
             shapes_graph.serialize(shapes_file, format="turtle")
-            for i, (_name, graphs) in enumerate(scope_graphs(data.store, scope)):
+            for i, graph in enumerate(scope_graphs(data.store, scope)):
                 data_file = work / f"{n}-{scope}-{i}.nt"
-                data_graph(data, graphs).serialize(data_file, format="nt", encoding="utf-8")
+                rdflib_graph(data, graph).serialize(data_file, format="nt", encoding="utf-8")
                 report = work / f"{n}-{scope}-{i}.report.ttl"
                 lines.append(f"{shapes_file}\t{data_file}\t{report}")
                 jobs.append((entry["data"], report))
