@@ -18,7 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.validation.datatypes import CANONICALISED
+from kg.validation.datatypes import CANONICALISED, is_well_formed
 from kg.validation.shapes import (
     RDF_FORMATS,
     SCOPE_ARTICLES,
@@ -48,6 +48,15 @@ class Written:
     predicates: set[str] = field(default_factory=set)
     merged: set[str] = field(default_factory=set)
     also_as_stored: set[Any] = field(default_factory=set)  # stored forms also written so
+    plain_types: set[tuple[str, str]] = field(default_factory=set)  # (p, datatype) as written
+    changed_types: dict[str, set[tuple[str, bool]]] = field(default_factory=dict)
+    # predicate -> (written datatype, well-formed) of its changed literals
+
+    def all_changed_from(self, predicate: str, datatype: str, stored: str) -> bool:
+        """Whether every literal of ``predicate`` stored with datatype ``stored`` was written
+        as a well-formed ``datatype`` (then ``sh:datatype`` needs no look at each one)."""
+        return (predicate, stored) not in self.plain_types and \
+            self.changed_types.get(predicate, set()) <= {(datatype, True)}
 
     def written_form(self, stored: Any) -> Any | None:
         """The one written form of a stored literal (itself when never changed); None when
@@ -129,12 +138,16 @@ class Loader:
             stored = stored_forms({o for _s, _p, o in noted})
             by_triple: dict[tuple[Any, Any, Any], list[Any]] = {}
             plain: set[Any] = set()
+            well_formed = {o: is_well_formed(o.value, o.datatype.value) for o in stored}
             for s, p, o in noted:
                 c = stored[o]
                 if c == o:
                     plain.add(c)
+                    written.plain_types.add((p.value, c.datatype.value))
                     continue
                 by_triple.setdefault((s, p, c), []).append(o)
+                written.changed_types.setdefault(p.value, set()).add(
+                    (o.datatype.value, well_formed[o]))
             for key, values in by_triple.items():
                 unique = tuple(dict.fromkeys(values))
                 written.by_triple[key] = unique

@@ -132,6 +132,7 @@ class FastEngine:
         self._vars = itertools.count()
         self._shapes_graph: ox.NamedNode | None = None
         self.node_forms: dict[Any, Any] = {}  # stored literal -> written literal target node
+        self._subclasses: dict[Node, list[str]] = {}
 
     # -- queries --------------------------------------------------------------------------
 
@@ -149,6 +150,28 @@ class FastEngine:
         except (SyntaxError, OSError, RuntimeError, ValueError) as err:
             raise Unsupported(f"pyoxigraph cannot run a query: {' '.join(str(err).split())}"
                               ) from None
+
+    def subclasses(self, cls: Node) -> list[str] | None:
+        """``cls`` and its subclasses in the data graph as SPARQL terms (None: a blank node
+        among them, so they cannot be listed)."""
+        hit = self._subclasses.get(cls)
+        if hit is None:
+            q = f"SELECT DISTINCT ?c WHERE {{ ?c {SUBCLASS}* {term_text(cls)} }}"
+            found = [sol["c"] for sol in self.select(q)]
+            hit = self._subclasses[cls] = (
+                [] if any(type(c) is ox.BlankNode for c in found)
+                else sorted({str(c) for c in found} | {term_text(cls)}))
+        return hit or None
+
+    def instance_of(self, var: str, cls: Node) -> str:
+        """A pattern: ``var`` is a SHACL instance of ``cls`` (rdf:type/rdfs:subClassOf*)."""
+        classes = self.subclasses(cls)
+        if classes is None:
+            return f"{var} {TYPE}/{SUBCLASS}* {term_text(cls)} ."
+        t = self.fresh()
+        if len(classes) == 1:
+            return f"{var} {TYPE} {classes[0]} ."
+        return f"VALUES {t} {{ {' '.join(classes)} }} {var} {TYPE} {t} ."
 
     def fresh(self) -> str:
         """A variable name no user query uses."""
@@ -176,7 +199,7 @@ class FastEngine:
         parts: list[Callable[[str], str]] = []
         literals = False
         for c in shape.target_classes:
-            parts.append(lambda v, c=c: f"{v} {TYPE}/{SUBCLASS}* {term_text(c)} .")
+            parts.append(lambda v, c=c: self.instance_of(v, c))
         nodes = [n for n in shape.target_nodes]
         if nodes:
             literals = self._literal_targets(nodes)
@@ -333,7 +356,8 @@ class FastEngine:
     def value_checks(self, shape: Shape, focus: Focus, checks: list[ValueCheck]
                      ) -> list[Result]:
         """One query for all value-level constraints of a shape; exact checks in Python."""
-        changed = self.may_change(shape, focus) and any(k.mode != "none" for k in checks)
+        may_change = self.may_change(shape, focus)
+        changed = may_change and any(k.mode != "none" for k in checks)
         binds = " ".join(f"BIND (COALESCE({k.cond}, true) AS ?c{i})"
                          for i, k in enumerate(checks))
         cond = " || ".join(f"?c{i}" for i in range(len(checks)))
@@ -347,7 +371,7 @@ class FastEngine:
         for sol in self.select(q):
             this, v = sol["this"], sol["v"]
             verdicts = [sol[f"c{i}"].value == true for i in range(len(checks))]
-            forms = self.expand(this, shape.path, v) if changed else (v,)
+            forms = self.expand(this, shape.path, v) if may_change else (v,)
             for w in forms:
                 is_changed = w is not v and w != v
                 for k, verdict in zip(checks, verdicts, strict=True):
@@ -559,6 +583,16 @@ class FastEngine:
     def _qualified(self, c: Constraint, focus: Focus, violates: Callable[[int], bool]
                    ) -> list[Result]:
         shape, q = c.shape, c.shapes[0]
+        simple = self._simple_conditions(q, shape, focus) if not c.params.get("disjoint") \
+            else None
+        if simple is not None:
+            k = c.params.get("qualifiedMinCount", c.params.get("qualifiedMaxCount"))
+            op = "<" if "qualifiedMinCount" in c.params else ">"
+            p = path_text(shape.path)  # type: ignore[arg-type]
+            q_text = (f"SELECT ?this WHERE {{ {focus.group()} OPTIONAL {{ ?this {p} ?v "
+                      f"FILTER (!({simple})) }} }} GROUP BY ?this "
+                      f"HAVING (COUNT(DISTINCT ?v) {op} {k})")
+            return [self.result(c, sol["this"]) for sol in self.select(q_text)]
         values = self.values_focus(shape, focus)
         bad = self.failing(q, values)
         siblings = [self.failing(s, values) for s in self._siblings(c)] \
@@ -569,6 +603,24 @@ class FastEngine:
                 continue
             counts[this] = counts.get(this, 0) + len(self.expand(this, shape.path, v))
         return [self.result(c, n) for n, cnt in counts.items() if violates(cnt)]
+
+    def _simple_conditions(self, q: Shape, shape: Shape, focus: Focus) -> str | None:
+        """A SPARQL condition true when ``?v`` violates node shape ``q``, when ``q`` has only
+        value-level constraints decided in SPARQL (else None)."""
+        if q.path is not None or q.deactivated or not q.constraints or \
+                self.may_change(shape, focus) or self.merged(shape):
+            return None
+        conds = []
+        for c in q.constraints:
+            kind = c.component[len(SH):].removesuffix("ConstraintComponent")
+            make = VALUE_CHECKS.get(kind) if c.component.startswith(SH) else None
+            if make is None:
+                return None
+            check = make(self, c)
+            if check.mode == "all":
+                return None
+            conds.append(f"COALESCE({check.cond}, true)")
+        return " || ".join(conds)
 
     def _siblings(self, c: Constraint) -> list[Shape]:
         from rdflib.namespace import SH as SHNS
@@ -762,8 +814,7 @@ def default_message(c: Constraint, value: Any) -> str:
 
 
 def _class(engine: FastEngine, c: Constraint) -> ValueCheck:
-    cls = term_text(c.params["class"])
-    return ValueCheck(c, f"NOT EXISTS {{ ?v {TYPE}/{SUBCLASS}* {cls} }}")
+    return ValueCheck(c, f"NOT EXISTS {{ {engine.instance_of('?v', c.params['class'])} }}")
 
 
 def _datatype(engine: FastEngine, c: Constraint) -> ValueCheck:
@@ -779,6 +830,13 @@ def _datatype(engine: FastEngine, c: Constraint) -> ValueCheck:
         return not is_well_formed(w.value, dt)
 
     base = f"!isLiteral(?v) || DATATYPE(?v) != <{dt}>"
+    path = c.shape.path
+    stored = STORED_AS.get(dt, dt)
+    if dt in CANONICALISED and path is not None and path.is_predicate and \
+            engine.written.all_changed_from(path.iri, dt, stored):
+        # every literal stored as `stored` was written as a well-formed `dt`: only the others
+        # violate, whatever their written form
+        return ValueCheck(c, f"!isLiteral(?v) || DATATYPE(?v) != <{stored}>")
     if dt == RDF_LANG_STRING:
         return ValueCheck(c, '!isLiteral(?v) || LANG(?v) = ""')
     if dt in (XSD + "integer", XSD + "decimal", XSD + "double", XSD + "float"):

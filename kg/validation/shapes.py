@@ -275,10 +275,11 @@ class ShapesGraph:
     def __init__(self, graph: Graph):
         self.graph = graph
         self._shapes: dict[Node, Shape] = {}
-        self._building: set[Node] = set()
+        self._implicit: set[Node] = set()
         self.components = self._components()
         classes = self._instances(RDFS.Class)
         shape_nodes = self._instances(SH.NodeShape) | self._instances(SH.PropertyShape)
+        self._implicit = {n for n in shape_nodes & classes if isinstance(n, URIRef)}
         for node in shape_nodes & classes:
             if not isinstance(node, URIRef):
                 raise ShapeError(f"shape {node_name(node)}: a shape that is also a class "
@@ -342,10 +343,8 @@ class ShapesGraph:
         if path is not None:
             shape.path = parse_path(g, path, f"shape {name}")
         shape.target_classes = self._values(node, SH.targetClass)
-        if (node, RDF.type, None) in g and isinstance(node, URIRef):
-            types = self._instances(RDFS.Class)
-            if node in types and (self._is_shape_typed(node)):
-                shape.target_classes.append(node)
+        if node in self._implicit and node not in shape.target_classes:
+            shape.target_classes.append(node)  # implicit class target
         shape.target_nodes = self._values(node, SH.targetNode)
         shape.target_subjects_of = [self._iri(node, SH.targetSubjectsOf, v)
                                     for v in self._values(node, SH.targetSubjectsOf)]
@@ -364,10 +363,6 @@ class ShapesGraph:
         shape.deactivated = self._boolean(node, SH.deactivated, deactivated) is True
         self._constraints(shape)
         return shape
-
-    def _is_shape_typed(self, node: Node) -> bool:
-        return any((node, RDF.type, c) in self.graph for c in SHAPE_CLASSES) or bool(
-            {node} & (self._instances(SH.NodeShape) | self._instances(SH.PropertyShape)))
 
     def _iri(self, shape: Node, pred: URIRef, value: Node) -> URIRef:
         if not isinstance(value, URIRef):

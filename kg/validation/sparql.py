@@ -18,6 +18,7 @@ spec's definition, done on the query text).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -85,6 +86,12 @@ class Plan:
 
 
 def plan(text: str, prebound: set[str], required: set[str], where: str) -> Plan:
+    """See :func:`_plan` (memoised: every engine and scope asks again)."""
+    return _plan(text, frozenset(prebound), frozenset(required), where)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plan(text: str, prebound: frozenset[str], required: frozenset[str], where: str) -> Plan:
     """Check ``text`` against SHACL's restrictions and decide how it runs.
 
     ``prebound``: the potentially pre-bound variables; ``required``: those that sub-SELECTs
@@ -104,79 +111,113 @@ def plan(text: str, prebound: set[str], required: set[str], where: str) -> Plan:
         if kw == "AS" and i + 1 < len(toks) and var_name(toks[i + 1]) in prebound:
             raise ShapeError(f"{where}: 'AS {toks[i + 1].text}' binds a pre-bound variable")
     used = {n for t in toks if (n := var_name(t)) in prebound}
-    algebra = _algebra(text, where)
-    reasons: list[str] = []
-    _subselects(algebra["p"], required, where, reasons)
+    _syntax(text, where)
     root = _blocks(toks)
+    reasons: list[str] = []
     for block in root.walk():
-        if block.kind == "subselect" and block.star:
-            missing = sorted(required - block.in_scope())
-            if missing:
-                raise ShapeError(f"{where}: a sub-SELECT * does not return the pre-bound "
-                                 "variable" + ("s " if len(missing) > 1 else " ")
-                                 + ", ".join("$" + m for m in missing))
-    if algebra.name == "AskQuery":
-        return Plan(batch=False, reason="ASK query", used=used)
-    _top(algebra["p"], reasons)
+        if block.kind != "subselect":
+            continue
+        returned = block.in_scope() if block.star else block.projected
+        missing = sorted(required - returned)
+        if missing:
+            raise ShapeError(f"{where}: a sub-SELECT must return the pre-bound variable"
+                             + ("s " if len(missing) > 1 else " ")
+                             + ", ".join("$" + m for m in missing))
+    form = next((t.keyword for t in toks if t.keyword in ("SELECT", "ASK", "CONSTRUCT",
+                                                         "DESCRIBE")), "")
+    if form != "SELECT":
+        return Plan(batch=False, reason=f"{form or 'not a SELECT'} query", used=used)
+    projected, star, aggregates = _projection(toks, 0)
+    tail = _tail(toks)
+    if any(t.keyword in ("LIMIT", "OFFSET") for t in toks):
+        reasons.append("LIMIT/OFFSET")
+    if "GROUP" in tail:
+        if "this" not in tail["GROUP"]:
+            reasons.append("GROUP BY without $this")
+    elif aggregates:
+        reasons.append("aggregates without GROUP BY $this")
     for block in root.walk():
         for name in sorted(block.expression_uses() & prebound - {"shapesGraph",
                                                                  "currentShape"}):
             if not block.binds(name):
                 reasons.append(f"${name} used in an expression of a group that does not bind it")
-    projected = [str(v) for v in algebra.get("PV") or []]
     return Plan(batch=not reasons, reason="; ".join(dict.fromkeys(reasons)), used=used,
-                projected=projected)
+                projected=[] if star else sorted(projected))
 
 
-def _algebra(text: str, where: str) -> Any:
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
+_EMPTY: list[Any] = []
 
+
+def _syntax(text: str, where: str) -> None:
+    """Parse the query with pyoxigraph (on an empty store: nothing is read or sent)."""
+    import pyoxigraph as ox
+
+    if not _EMPTY:
+        _EMPTY.append(ox.Store())
     try:
-        return translateQuery(parseQuery(text)).algebra
-    except ParseException as err:
+        result = _EMPTY[0].query(text)
+        if hasattr(result, "__iter__"):
+            for _ in result:  # type: ignore[union-attr]
+                break
+    except SyntaxError as err:
         raise ShapeError(f"{where}: the query cannot be parsed: {one_line(str(err))}") from None
-    except Exception as err:  # rdflib raises plain exceptions for semantic errors
-        raise ShapeError(f"{where}: the query is not valid SPARQL 1.1: {one_line(err)}") from None
+    except (OSError, RuntimeError, ValueError) as err:
+        raise ShapeError(f"{where}: the query cannot run: {one_line(str(err))}") from None
 
 
-def _top(node: Any, reasons: list[str]) -> None:
-    """Solution modifiers of the query: LIMIT/OFFSET and GROUP BY must be per focus node."""
-    while getattr(node, "name", "") in ("Project", "Distinct", "Reduced", "OrderBy", "Slice",
-                                         "Extend", "Filter", "AggregateJoin"):
-        if node.name == "Slice":
-            reasons.append("LIMIT/OFFSET")
-        node = node["p"]
-    if getattr(node, "name", "") == "Group":
-        keys = [str(e) for e in node.get("expr") or [] if type(e).__name__ == "Variable"]
-        if "this" not in keys:
-            reasons.append("GROUP BY without $this")
+_AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
 
 
-def _subselects(node: Any, required: set[str], where: str, reasons: list[str]) -> None:
-    """Every sub-SELECT must return the pre-bound variables (SHACL's restriction)."""
-    from rdflib.plugins.sparql.parserutils import CompValue
+def _projection(toks: list[Token], start: int) -> tuple[set[str], bool, bool]:
+    """(variables, is ``*``, uses aggregates) of the SELECT clause at or after ``start``."""
+    i = next(j for j in range(start, len(toks)) if toks[j].keyword == "SELECT") + 1
+    names: set[str] = set()
+    star = aggregates = False
+    depth = 0
+    while i < len(toks) and not (depth == 0 and (toks[i].keyword == "WHERE"
+                                                or toks[i].text == "{")):
+        tok = toks[i]
+        if tok.text == "(":
+            depth += 1
+        elif tok.text == ")":
+            depth -= 1
+        elif tok.text == "*" and depth == 0:
+            star = True
+        elif tok.kind == "var" and (depth == 0 or toks[i - 1].keyword == "AS"):
+            names.add(tok.text[1:])
+        elif tok.keyword in _AGGREGATES:
+            aggregates = True
+        i += 1
+    return names, star, aggregates
 
-    if isinstance(node, CompValue):
-        if node.name == "ToMultiSet" and getattr(node["p"], "name", "") != "values":
-            body = node["p"]
-            while getattr(body, "name", "") in ("Distinct", "Reduced", "OrderBy", "Slice"):
-                if body.name == "Slice":
-                    reasons.append("LIMIT/OFFSET in a sub-SELECT")
-                body = body["p"]
-            projected = {str(v) for v in body.get("PV") or []}
-            missing = sorted(required - projected)
-            if missing:
-                raise ShapeError(f"{where}: a sub-SELECT must return the pre-bound variable"
-                                 + ("s " if len(missing) > 1 else " ")
-                                 + ", ".join("$" + m for m in missing))
-        for key, value in node.items():
-            if key != "_vars":
-                _subselects(value, required, where, reasons)
-    elif isinstance(node, list | tuple):
-        for item in node:
-            _subselects(item, required, where, reasons)
+
+def _tail(toks: list[Token]) -> dict[str, set[str]]:
+    """Solution modifiers after the top WHERE group: keyword -> variables (GROUP BY ...)."""
+    start = _where_brace(toks)
+    depth = 0
+    end = len(toks)
+    for i in range(start, len(toks)):
+        if toks[i].text == "{":
+            depth += 1
+        elif toks[i].text == "}":
+            depth -= 1
+            if depth == 0:
+                end = i
+                break
+    out: dict[str, set[str]] = {}
+    current = None
+    parens = 0
+    for tok in toks[end + 1:]:
+        if tok.keyword in ("GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET"):
+            current = tok.keyword
+            out.setdefault(current, set())
+        elif tok.text == "(":
+            parens += 1
+        elif tok.text == ")":
+            parens -= 1
+        elif current is not None and tok.kind == "var" and (current != "GROUP" or parens == 0):
+            out[current].add(tok.text[1:])
+    return out
 
 
 @dataclass
@@ -189,6 +230,7 @@ class _Block:
     uses: list[tuple[str, bool]] = field(default_factory=list)  # (variable, in an expression)
     bound_by_as: set[str] = field(default_factory=set)
     star: bool = False
+    projected: set[str] = field(default_factory=set)  # sub-SELECT: the variables it returns
 
     def walk(self) -> Iterator[_Block]:
         yield self
@@ -238,10 +280,7 @@ def _blocks(toks: list[Token]) -> _Block:
                     else "optional" if prev == "OPTIONAL" else "group")
             block = _Block(kind, current)
             if kind == "subselect":
-                j = i + 2
-                while j < len(toks) and toks[j].keyword in ("DISTINCT", "REDUCED"):
-                    j += 1
-                block.star = j < len(toks) and toks[j].text == "*"
+                block.projected, block.star, _agg = _projection(toks, i + 1)
             current.children.append(block)
             stack.append((current, parens))
             current, parens = block, 0
