@@ -26,6 +26,7 @@ from kg.validation.paths import path_text
 from kg.validation.report import annotate, report_graph, to_row
 from kg.validation.shapes import (
     Constraint,
+    sparql_where,
     ShapesGraph,
     load_shapes,
     shape_files,
@@ -112,10 +113,10 @@ def check_queries(sg: ShapesGraph) -> None:
                 continue
             seen.add(id(shape))
             for c in shape.constraints:
-                _check(c)
+                _check(sg, c)
 
 
-def _check(c: Constraint) -> None:
+def _check(sg: ShapesGraph, c: Constraint) -> None:
     query = c.query
     if query is None:
         return
@@ -126,14 +127,7 @@ def _check(c: Constraint) -> None:
     text = query.text
     if c.shape.path is not None:
         text = substitute_path(text, path_text(c.shape.path))
-    plan(text, prebound, prebound - OPTIONAL_PREBOUND,
-         f"shape {c.shape.name}: SPARQL {_name(query.node)}")
-
-
-def _name(node: Any) -> str:
-    from kg.validation.shapes import node_name
-
-    return node_name(node)
+    plan(text, prebound, prebound - OPTIONAL_PREBOUND, sparql_where(sg, c, query))
 
 
 # --------------------------------------------------------------------------------------------

@@ -48,15 +48,22 @@ class Written:
     predicates: set[str] = field(default_factory=set)
     merged: set[str] = field(default_factory=set)
     also_as_stored: set[Any] = field(default_factory=set)  # stored forms also written so
-    plain_types: set[tuple[str, str]] = field(default_factory=set)  # (p, datatype) as written
+    plain_types: dict[str, set[tuple[str, bool]]] = field(default_factory=dict)
     changed_types: dict[str, set[tuple[str, bool]]] = field(default_factory=dict)
-    # predicate -> (written datatype, well-formed) of its changed literals
+    # predicate -> (written datatype, well-formed) of its literals of canonicalised datatypes
+    # stored as written (plain) or in another form (changed)
 
-    def all_changed_from(self, predicate: str, datatype: str, stored: str) -> bool:
+    def all_written_as(self, predicate: str, datatype: str, stored: str) -> bool:
         """Whether every literal of ``predicate`` stored with datatype ``stored`` was written
         as a well-formed ``datatype`` (then ``sh:datatype`` needs no look at each one)."""
-        return (predicate, stored) not in self.plain_types and \
-            self.changed_types.get(predicate, set()) <= {(datatype, True)}
+        ok = {(datatype, True)}
+        plain = {t for t in self.plain_types.get(predicate, set()) if t[0] == stored}
+        return plain <= ok and self.changed_types.get(predicate, set()) <= ok
+
+    def well_formed(self, predicate: str) -> bool:
+        """Whether every literal of ``predicate`` the store changed was well-formed (then
+        comparisons of stored values are those of the written values)."""
+        return all(ok for _dt, ok in self.changed_types.get(predicate, set()))
 
     def written_form(self, stored: Any) -> Any | None:
         """The one written form of a stored literal (itself when never changed); None when
@@ -143,7 +150,8 @@ class Loader:
                 c = stored[o]
                 if c == o:
                     plain.add(c)
-                    written.plain_types.add((p.value, c.datatype.value))
+                    written.plain_types.setdefault(p.value, set()).add(
+                        (c.datatype.value, well_formed[o]))
                     continue
                 by_triple.setdefault((s, p, c), []).append(o)
                 written.changed_types.setdefault(p.value, set()).add(

@@ -47,6 +47,7 @@ from kg.validation.shapes import (
     ShapesGraph,
     SparqlQuery,
     node_name,
+    sparql_where,
 )
 from kg.validation.sparql import (
     OPTIONAL_PREBOUND,
@@ -496,8 +497,10 @@ class FastEngine:
 
     def _less(self, c: Constraint, focus: Focus, other: str, op: str) -> list[Result]:
         shape = c.shape
-        risky = self._other_risky(shape, focus, other)
-        keep = "" if risky else f"FILTER (!?ok)"
+        risky = self._other_risky(shape, focus, other) and not (
+            shape.path is not None and shape.path.is_predicate
+            and self.written.well_formed(shape.path.iri) and self.written.well_formed(other))
+        keep = "" if risky else "FILTER (!?ok)"
         q = (f"SELECT ?this ?v ?w ?ok WHERE {{ {focus.group()} "
              f"{self.value_pattern(shape, '?this', '?v')} ?this <{other}> ?w . "
              f"BIND (COALESCE(?v {op} ?w, false) AS ?ok) {keep} }}")
@@ -505,8 +508,8 @@ class FastEngine:
         other_path = Path("predicate", iri=other)
         for sol in self.select(q):
             this, ok = sol["this"], sol["ok"].value == "true"
-            forms_v = self.expand(this, shape.path, sol["v"]) if risky else (sol["v"],)
-            forms_w = self.expand(this, other_path, sol["w"]) if risky else (sol["w"],)
+            forms_v = self.expand(this, shape.path, sol["v"])
+            forms_w = self.expand(this, other_path, sol["w"])
             for v in forms_v:
                 for w in forms_w:
                     good = ok and _well_formed(v) and _well_formed(w)
@@ -675,7 +678,7 @@ class FastEngine:
         return self._select(c, focus, query)
 
     def _where(self, c: Constraint, query: SparqlQuery) -> str:
-        return f"shape {c.shape.name}: SPARQL {node_name(query.node)}"
+        return sparql_where(self.sg, c, query)
 
     def _prebound(self, c: Constraint, ask: bool) -> tuple[set[str], set[str]]:
         params = set(c.params) if c.custom is not None else set()
@@ -833,7 +836,7 @@ def _datatype(engine: FastEngine, c: Constraint) -> ValueCheck:
     path = c.shape.path
     stored = STORED_AS.get(dt, dt)
     if dt in CANONICALISED and path is not None and path.is_predicate and \
-            engine.written.all_changed_from(path.iri, dt, stored):
+            engine.written.all_written_as(path.iri, dt, stored):
         # every literal stored as `stored` was written as a well-formed `dt`: only the others
         # violate, whatever their written form
         return ValueCheck(c, f"!isLiteral(?v) || DATATYPE(?v) != <{stored}>")

@@ -85,6 +85,9 @@ def load_shapes(files: list[FilePath]) -> ShapesSet:
         target = by_scope.setdefault(scope, Graph())
         target += g
         all_shapes += g
+        for prefix, ns in g.namespaces():  # the files' own prefixes name shapes in messages
+            for graph in (target, all_shapes):
+                graph.bind(prefix, ns, override=False)
     for graph in [*by_scope.values(), all_shapes]:
         for prefix, ns in prefixes().items():
             graph.bind(prefix, ns)
@@ -155,10 +158,19 @@ def compact(iri: str | None) -> str:
     return iri if not iri.startswith(("http", "urn", "file")) else f"<{iri}>"
 
 
-def node_name(node: Node) -> str:
-    """A shape or term for messages: a compact IRI, ``_:label`` or N3."""
+def node_name(node: Node, graph: Graph | None = None) -> str:
+    """A shape or term for messages: a compact IRI (the project's prefixes, then those of
+    ``graph``), ``_:label`` or N3."""
     if isinstance(node, URIRef):
-        return compact(str(node))
+        name = compact(str(node))
+        if name.startswith("<") and graph is not None:
+            try:
+                prefix, ns, local = graph.namespace_manager.compute_qname(str(node),
+                                                                          generate=False)
+            except (KeyError, ValueError):
+                return name
+            return f"{prefix}:{local}" if prefix else name
+        return name
     if isinstance(node, BNode):
         return f"_:{node}"
     return node.n3()
@@ -218,11 +230,12 @@ class Shape:
     messages: list[Literal] = field(default_factory=list)
     deactivated: bool = False
     constraints: list[Constraint] = field(default_factory=list)
+    label: str = ""  # the shape for messages (compact IRI with the shapes file's prefixes)
 
     @property
     def name(self) -> str:
         """The shape for people: compact IRI or ``_:label``."""
-        return node_name(self.node)
+        return self.label or node_name(self.node)
 
     @property
     def has_targets(self) -> bool:
@@ -282,7 +295,7 @@ class ShapesGraph:
         self._implicit = {n for n in shape_nodes & classes if isinstance(n, URIRef)}
         for node in shape_nodes & classes:
             if not isinstance(node, URIRef):
-                raise ShapeError(f"shape {node_name(node)}: a shape that is also a class "
+                raise ShapeError(f"shape {self.name(node)}: a shape that is also a class "
                                  "must be an IRI (implicit class target)")
         candidates = set(shape_nodes)
         for pred in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
@@ -291,6 +304,13 @@ class ShapesGraph:
                          if s.has_targets and not s.deactivated]
 
     # -- helpers ------------------------------------------------------------------------
+
+    def name(self, node: Node) -> str:
+        """A node for messages, with the shapes graph's prefixes."""
+        return node_name(node, self.graph)
+
+    def _constraint_name(self, node: Node) -> str:
+        return self.name(node) if isinstance(node, URIRef) else "[...]"
 
     def _instances(self, cls: URIRef) -> set[Node]:
         """SHACL instances of ``cls`` in the shapes graph (rdf:type/rdfs:subClassOf*)."""
@@ -309,7 +329,7 @@ class ShapesGraph:
     def _one(self, shape: Node, pred: URIRef) -> Node | None:
         values = self._values(shape, pred)
         if len(values) > 1:
-            raise ShapeError(f"shape {node_name(shape)}: {len(values)} values of "
+            raise ShapeError(f"shape {self.name(shape)}: {len(values)} values of "
                              f"{_short(pred)} (at most one is allowed)")
         return values[0] if values else None
 
@@ -336,8 +356,8 @@ class ShapesGraph:
         if hit is not None:
             return hit
         g = self.graph
-        name = node_name(node)
-        shape = Shape(node=node)
+        name = self.name(node)
+        shape = Shape(node=node, label=name)
         self._shapes[node] = shape
         path = self._one(node, SH.path)
         if path is not None:
@@ -366,7 +386,7 @@ class ShapesGraph:
 
     def _iri(self, shape: Node, pred: URIRef, value: Node) -> URIRef:
         if not isinstance(value, URIRef):
-            raise ShapeError(f"shape {node_name(shape)}: {_short(pred)} {node_name(value)} "
+            raise ShapeError(f"shape {self.name(shape)}: {_short(pred)} {self.name(value)} "
                              "is not an IRI")
         return value
 
@@ -375,7 +395,7 @@ class ShapesGraph:
             return None
         if not (isinstance(value, Literal) and value.datatype == XSD.boolean
                 and str(value) in ("true", "false", "1", "0")):
-            raise ShapeError(f"shape {node_name(shape)}: {_short(pred)} {value.n3()} is not an "
+            raise ShapeError(f"shape {self.name(shape)}: {_short(pred)} {value.n3()} is not an "
                              "xsd:boolean")
         return str(value) in ("true", "1")
 
@@ -395,10 +415,10 @@ class ShapesGraph:
         patterns = self._values(node, SH.pattern)
         flags = self._one(node, SH.flags)
         if flags is not None and not isinstance(flags, Literal):
-            raise ShapeError(f"shape {name}: sh:flags {node_name(flags)} is not a literal")
+            raise ShapeError(f"shape {name}: sh:flags {self.name(flags)} is not a literal")
         for pat in patterns:
             if not isinstance(pat, Literal):
-                raise ShapeError(f"shape {name}: sh:pattern {node_name(pat)} is not a literal")
+                raise ShapeError(f"shape {name}: sh:pattern {self.name(pat)} is not a literal")
             _compile_regex(name, str(pat), str(flags) if flags is not None else "")
             out.append(Constraint(CORE + "PatternConstraintComponent", shape,
                                   {"pattern": str(pat),
@@ -435,9 +455,11 @@ class ShapesGraph:
         for sparql in self._values(node, SH.sparql):
             if self._boolean(sparql, SH.deactivated, self._one(sparql, SH.deactivated)):
                 continue
-            query = self.query(sparql, SH.select, f"shape {name}: sh:sparql {node_name(sparql)}")
+            query = self.query(sparql, SH.select,
+                               f"shape {name}: sh:sparql {self._constraint_name(sparql)}")
             if query is None:
-                raise ShapeError(f"shape {name}: sh:sparql {node_name(sparql)} has no sh:select")
+                raise ShapeError(f"shape {name}: sh:sparql {self._constraint_name(sparql)} has no "
+                             "sh:select")
             fast = self._one(sparql, FAST_SELECT)
             if fast is not None:
                 query.fast_text = self._with_prefixes(sparql, str(fast), f"shape {name}")
@@ -450,7 +472,7 @@ class ShapesGraph:
                 values = self._values(node, param)
                 if len(values) > 1:
                     raise ShapeError(f"shape {name}: {len(values)} values of parameter "
-                                     f"{node_name(param)} of {node_name(comp.node)}")
+                                     f"{self.name(param)} of {self.name(comp.node)}")
                 if values:
                     bound[_local(param)] = values[0]
                 elif not optional:
@@ -474,14 +496,14 @@ class ShapesGraph:
             c.params[param] = self._count(shape, param, value)
         elif param == "nodeKind":
             if value not in NODE_KINDS:
-                raise ShapeError(f"shape {name}: sh:nodeKind {node_name(value)} is not one of "
+                raise ShapeError(f"shape {name}: sh:nodeKind {self.name(value)} is not one of "
                                  "sh:IRI, sh:Literal, sh:BlankNode, sh:IRIOrLiteral, "
                                  "sh:BlankNodeOrIRI, sh:BlankNodeOrLiteral")
             c.params[param] = value
         elif param in ("class", "datatype", "equals", "disjoint", "lessThan",
                        "lessThanOrEquals"):
             if not isinstance(value, URIRef):
-                raise ShapeError(f"shape {name}: sh:{param} {node_name(value)} is not an IRI")
+                raise ShapeError(f"shape {name}: sh:{param} {self.name(value)} is not an IRI")
             c.params[param] = value
         elif param == "uniqueLang":  # only true activates it ("1"^^xsd:boolean does not)
             self._boolean(shape.node, SH.uniqueLang, value)
@@ -504,7 +526,7 @@ class ShapesGraph:
             c.shapes = [child]
         elif param in ("minExclusive", "minInclusive", "maxExclusive", "maxInclusive"):
             if not isinstance(value, Literal):
-                raise ShapeError(f"shape {name}: sh:{param} {node_name(value)} is not a literal")
+                raise ShapeError(f"shape {name}: sh:{param} {self.name(value)} is not a literal")
             c.params[param] = value
         else:  # hasValue
             c.params[param] = value
@@ -546,7 +568,7 @@ class ShapesGraph:
                 prefix = self._one(decl, SH.prefix)
                 namespace = self._one(decl, SH.namespace)
                 if not isinstance(prefix, Literal) or not isinstance(namespace, Literal):
-                    raise ShapeError(f"{where}: sh:declare {node_name(decl)} needs one literal "
+                    raise ShapeError(f"{where}: sh:declare {self.name(decl)} needs one literal "
                                      "sh:prefix and one literal sh:namespace")
                 if re.fullmatch(r"[A-Za-z][\w.-]*|", str(prefix)) is None:
                     raise ShapeError(f"{where}: sh:prefix {str(prefix)!r} is not a SPARQL prefix")
@@ -563,7 +585,7 @@ class ShapesGraph:
         for node in sorted(self._instances(SH.ConstraintComponent), key=_order):
             if not isinstance(node, URIRef) or str(node).startswith(CORE):
                 continue
-            where = f"constraint component {node_name(node)}"
+            where = f"constraint component {self.name(node)}"
             params: list[tuple[URIRef, bool]] = []
             for p in self._values(node, SH.parameter):
                 path = self._one(p, SH.path)
@@ -579,7 +601,7 @@ class ShapesGraph:
                 if value is None:
                     validators.append(None)
                     continue
-                vwhere = f"{where}: {_short(pred)} {node_name(value)}"
+                vwhere = f"{where}: {_short(pred)} {self.name(value)}"
                 q = self.query(value, SH.ask, vwhere) or self.query(value, SH.select, vwhere)
                 if q is None:
                     raise ShapeError(f"{vwhere} has neither sh:ask nor sh:select")
@@ -589,6 +611,13 @@ class ShapesGraph:
             messages = [m for m in self._values(node, SH.message) if isinstance(m, Literal)]
             out[node] = Component(node, params, messages, *validators)
         return out
+
+
+def sparql_where(sg: ShapesGraph, c: Constraint, query: SparqlQuery) -> str:
+    """Where a SHACL-SPARQL query is, for messages: the shape and the constraint."""
+    what = "constraint" if c.custom is None else f"component {sg.name(c.custom.node)}"
+    node = f" {sg.name(query.node)}" if isinstance(query.node, URIRef) else ""
+    return f"shape {c.shape.name}: SPARQL {what}{node}"
 
 
 def _compile_regex(name: str, pattern: str, flags: str) -> None:
