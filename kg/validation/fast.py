@@ -89,6 +89,11 @@ class Focus:
         """A group binding ``var`` to each focus node exactly once."""
         return f"{{ SELECT DISTINCT {var} WHERE {{ {self.body(var)} }} }}"
 
+    def raw(self, var: str = "?this") -> str:
+        """A group binding ``var`` to each focus node, maybe several times (cheaper: for
+        queries that are DISTINCT or count distinct values anyway)."""
+        return f"{{ {self.body(var)} }}"
+
 
 def term_text(term: Node | Any) -> str:
     """An rdflib or pyoxigraph term in SPARQL syntax (blank nodes: Unsupported)."""
@@ -134,6 +139,7 @@ class FastEngine:
         self._shapes_graph: ox.NamedNode | None = None
         self.node_forms: dict[Any, Any] = {}  # stored literal -> written literal target node
         self._subclasses: dict[Node, list[str]] = {}
+        self._qualified_counts: dict[tuple[int, int, int], tuple[Focus, list[Any]]] = {}
 
     # -- queries --------------------------------------------------------------------------
 
@@ -306,19 +312,20 @@ class FastEngine:
 
         def body(var: str) -> str:
             o = self.fresh()
-            return f"{focus.group(o)} {o} {path_text(path)} {var} ."
+            return f"{focus.raw(o)} {o} {path_text(path)} {var} ."
 
         return Focus(body, literals)
 
     def pairs(self, shape: Shape, focus: Focus) -> list[tuple[Any, Any]]:
         """Every (focus node, value node) pair, values as stored."""
-        q = (f"SELECT DISTINCT ?this ?v WHERE {{ {focus.group()} "
+        q = (f"SELECT DISTINCT ?this ?v WHERE {{ {focus.raw()} "
              f"{self.value_pattern(shape, '?this', '?v')} }}")
         return [(sol["this"], sol["v"]) for sol in self.select(q)]
 
     def focus_nodes(self, focus: Focus) -> list[Any]:
         """Every focus node."""
-        return [sol["this"] for sol in self.select(f"SELECT ?this WHERE {{ {focus.group()} }}")]
+        return [sol["this"] for sol in
+                self.select(f"SELECT DISTINCT ?this WHERE {{ {focus.raw()} }}")]
 
     def failing(self, shape: Shape, focus: Focus) -> dict[Any, list[Result]]:
         """The nodes of ``focus`` that do not conform to ``shape``, with their results."""
@@ -365,7 +372,7 @@ class FastEngine:
         if changed:
             cond += " || " + CHANGED
         names = " ".join(f"?c{i}" for i in range(len(checks)))
-        q = (f"SELECT DISTINCT ?this ?v {names} WHERE {{ {focus.group()} "
+        q = (f"SELECT DISTINCT ?this ?v {names} WHERE {{ {focus.raw()} "
              f"{self.value_pattern(shape, '?this', '?v')} {binds} FILTER ({cond}) }}")
         out: list[Result] = []
         true = "true"
@@ -409,12 +416,18 @@ class FastEngine:
                 counts[this] = counts.get(this, 0) + len(self.expand(this, shape.path, v))
             return [self.result(c, n) for n, cnt in counts.items() if violates(cnt, k)]
         if param == "minCount" and k == 1:
-            q = f"SELECT ?this WHERE {{ {focus.group()} FILTER NOT EXISTS {{ ?this {p} ?v }} }}"
+            q = (f"SELECT DISTINCT ?this WHERE {{ {focus.raw()} "
+                 f"FILTER NOT EXISTS {{ ?this {p} ?v }} }}")
         elif param == "minCount":
-            q = (f"SELECT ?this WHERE {{ {focus.group()} OPTIONAL {{ ?this {p} ?v }} }} "
+            q = (f"SELECT ?this WHERE {{ {focus.raw()} OPTIONAL {{ ?this {p} ?v }} }} "
                  f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {k})")
+        elif k == 0:
+            q = f"SELECT DISTINCT ?this WHERE {{ {focus.raw()} ?this {p} ?v }}"
+        elif k == 1:  # two distinct values: a self-join is cheaper than grouping
+            q = (f"SELECT DISTINCT ?this WHERE {{ {focus.raw()} ?this {p} ?v . "
+                 f"?this {p} ?w FILTER (!sameTerm(?v, ?w)) }}")
         else:
-            q = (f"SELECT ?this WHERE {{ {focus.group()} ?this {p} ?v }} "
+            q = (f"SELECT ?this WHERE {{ {focus.raw()} ?this {p} ?v }} "
                  f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {k})")
         return [self.result(c, sol["this"]) for sol in self.select(q)]
 
@@ -439,7 +452,7 @@ class FastEngine:
         if not c.params["uniqueLang"]:
             return []
         p = path_text(c.shape.path)  # type: ignore[arg-type]
-        q = (f"SELECT ?this ?lang WHERE {{ {focus.group()} ?this {p} ?a . "
+        q = (f"SELECT ?this ?lang WHERE {{ {focus.raw()} ?this {p} ?a . "
              f'FILTER (isLiteral(?a) && LANG(?a) != "") BIND (LCASE(LANG(?a)) AS ?lang) }} '
              "GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?a) > 1)")
         return [self.result(c, sol["this"]) for sol in self.select(q)]
@@ -501,7 +514,7 @@ class FastEngine:
             shape.path is not None and shape.path.is_predicate
             and self.written.well_formed(shape.path.iri) and self.written.well_formed(other))
         keep = "" if risky else "FILTER (!?ok)"
-        q = (f"SELECT ?this ?v ?w ?ok WHERE {{ {focus.group()} "
+        q = (f"SELECT DISTINCT ?this ?v ?w ?ok WHERE {{ {focus.raw()} "
              f"{self.value_pattern(shape, '?this', '?v')} ?this <{other}> ?w . "
              f"BIND (COALESCE(?v {op} ?w, false) AS ?ok) {keep} }}")
         out = []
@@ -521,7 +534,7 @@ class FastEngine:
         shape = c.shape
         allowed = ", ".join(f"<{p}>" for p in c.params["allowed"])
         cond = f"FILTER (?p NOT IN ({allowed}))" if allowed else ""
-        q = (f"SELECT ?this ?v ?p ?o WHERE {{ {focus.group()} "
+        q = (f"SELECT DISTINCT ?this ?v ?p ?o WHERE {{ {focus.raw()} "
              f"{self.value_pattern(shape, '?this', '?v')} ?v ?p ?o {cond} }}")
         out = []
         seen: set[tuple[Any, ...]] = set()
@@ -586,16 +599,37 @@ class FastEngine:
     def _qualified(self, c: Constraint, focus: Focus, violates: Callable[[int], bool]
                    ) -> list[Result]:
         shape, q = c.shape, c.shapes[0]
-        simple = self._simple_conditions(q, shape, focus) if not c.params.get("disjoint") \
-            else None
-        if simple is not None:
-            k = c.params.get("qualifiedMinCount", c.params.get("qualifiedMaxCount"))
-            op = "<" if "qualifiedMinCount" in c.params else ">"
-            p = path_text(shape.path)  # type: ignore[arg-type]
-            q_text = (f"SELECT ?this WHERE {{ {focus.group()} OPTIONAL {{ ?this {p} ?v "
-                      f"FILTER (!({simple})) }} }} GROUP BY ?this "
-                      f"HAVING (COUNT(DISTINCT ?v) {op} {k})")
-            return [self.result(c, sol["this"]) for sol in self.select(q_text)]
+        disjoint = c.params.get("disjoint")
+        k = c.params.get("qualifiedMinCount", c.params.get("qualifiedMaxCount"))
+        is_min = "qualifiedMinCount" in c.params
+        p = path_text(shape.path)  # type: ignore[arg-type]
+        classes = self._class_only(q, shape, focus) if not disjoint else None
+        simple = self._simple_conditions(q, shape, focus) if not disjoint else None
+        if classes is not None:  # conforming values by a join, not a test per value
+            good = f"?this {p} ?v . " + " ".join(self.instance_of("?v", cls) for cls in classes)
+        elif simple is not None:
+            good = f"?this {p} ?v FILTER (!({simple}))"
+        if classes is not None or simple is not None:
+            # one query counts for the sh:qualifiedMinCount and -MaxCount of the same shape
+            bounds = {sib.component: sib.params for sib in shape.constraints
+                      if sib.shapes and sib.shapes[0] is q and "disjoint" in sib.params}
+            low = bounds.get(SH + "QualifiedMinCountConstraintComponent", {}).get(
+                "qualifiedMinCount")
+            high = bounds.get(SH + "QualifiedMaxCountConstraintComponent", {}).get(
+                "qualifiedMaxCount")
+            key = (id(shape), id(q), id(focus))
+            cached = self._qualified_counts.get(key)
+            counts = cached[1] if cached is not None and cached[0] is focus else None
+            if counts is None:
+                having = " || ".join(
+                    ([f"COUNT(DISTINCT ?v) < {low}"] if low is not None else [])
+                    + ([f"COUNT(DISTINCT ?v) > {high}"] if high is not None else []))
+                q_text = (f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {focus.raw()} "
+                          f"OPTIONAL {{ {good} }} }} GROUP BY ?this HAVING ({having})")
+                counts = [(sol["this"], int(sol["n"].value)) for sol in self.select(q_text)]
+                self._qualified_counts[key] = (focus, counts)
+            return [self.result(c, this) for this, n in counts
+                    if (n < k if is_min else n > k)]
         values = self.values_focus(shape, focus)
         bad = self.failing(q, values)
         siblings = [self.failing(s, values) for s in self._siblings(c)] \
@@ -606,6 +640,14 @@ class FastEngine:
                 continue
             counts[this] = counts.get(this, 0) + len(self.expand(this, shape.path, v))
         return [self.result(c, n) for n, cnt in counts.items() if violates(cnt)]
+
+    def _class_only(self, q: Shape, shape: Shape, focus: Focus) -> list[Node] | None:
+        """The classes of ``q`` when it has only sh:class constraints (else None)."""
+        if q.path is not None or q.deactivated or not q.constraints or self.merged(shape):
+            return None
+        if any(c.component != SH + "ClassConstraintComponent" for c in q.constraints):
+            return None
+        return [c.params["class"] for c in q.constraints]
 
     def _simple_conditions(self, q: Shape, shape: Shape, focus: Focus) -> str | None:
         """A SPARQL condition true when ``?v`` violates node shape ``q``, when ``q`` has only
