@@ -159,7 +159,8 @@ WORKING = {
     "component": ("""ex:MaxLangComponent a sh:ConstraintComponent ;
         sh:parameter [ sh:path ex:lang ] ;
         sh:propertyValidator [ a sh:SPARQLSelectValidator ;
-            sh:select "SELECT $this ?value WHERE { $this $PATH ?value FILTER (isLiteral(?value) && LANG(?value) != $lang) }" ] .
+            sh:select "SELECT $this ?value WHERE { $this $PATH ?value """
+                  """FILTER (isLiteral(?value) && LANG(?value) != $lang) }" ] .
         ex:S a sh:NodeShape ; sh:targetClass ex:Thing ;
             sh:property [ sh:path ex:p ; ex:lang "en" ] .""", 1,
                   {("http://example.org/a", "Violation"), ("http://example.org/b", "Violation")}),

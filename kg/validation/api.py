@@ -19,17 +19,23 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.errors import InputError
-from kg.validation.data import DataGraph, LoadedData, Written, load_dataset, load_files, \
-    scope_graphs
+from kg.validation.data import (
+    DataGraph,
+    LoadedData,
+    Written,
+    load_dataset,
+    load_files,
+    scope_graphs,
+)
 from kg.validation.model import SEVERITY_ORDER, Result, ValidationResult
 from kg.validation.paths import path_text
 from kg.validation.report import annotate, report_graph, to_row
 from kg.validation.shapes import (
     Constraint,
-    sparql_where,
     ShapesGraph,
     load_shapes,
     shape_files,
+    sparql_where,
 )
 from kg.validation.sparql import OPTIONAL_PREBOUND, plan, substitute_path
 

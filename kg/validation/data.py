@@ -48,6 +48,7 @@ class Written:
     predicates: set[str] = field(default_factory=set)
     merged: set[str] = field(default_factory=set)
     also_as_stored: set[Any] = field(default_factory=set)  # stored forms also written so
+    complete: bool = False  # made by the Loader: every literal was seen as written
     plain_types: dict[str, set[tuple[str, bool]]] = field(default_factory=dict)
     changed_types: dict[str, set[tuple[str, bool]]] = field(default_factory=dict)
     # predicate -> (written datatype, well-formed) of its literals of canonicalised datatypes
@@ -56,6 +57,8 @@ class Written:
     def all_written_as(self, predicate: str, datatype: str, stored: str) -> bool:
         """Whether every literal of ``predicate`` stored with datatype ``stored`` was written
         as a well-formed ``datatype`` (then ``sh:datatype`` needs no look at each one)."""
+        if not self.complete:
+            return False
         ok = {(datatype, True)}
         plain = {t for t in self.plain_types.get(predicate, set()) if t[0] == stored}
         return plain <= ok and self.changed_types.get(predicate, set()) <= ok
@@ -139,7 +142,7 @@ class Loader:
 
     def finish(self) -> LoadedData:
         """The loaded data: keep only the noted literals whose stored form differs."""
-        written = Written()
+        written = Written(complete=True)
         noted, self._noted = self._noted, []
         if noted:
             stored = stored_forms({o for _s, _p, o in noted})
@@ -238,7 +241,7 @@ def load_endpoint(url: str, timeout: float = 30.0) -> LoadedData:
     }
     try:
         res = client("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", JSON).queryAndConvert()
-        graphs = [b["g"]["value"] for b in res["results"]["bindings"]]  # type: ignore[index]
+        graphs = [b["g"]["value"] for b in res["results"]["bindings"]]  # type: ignore[index,call-overload]
         for g in graphs or [""]:
             where = f"GRAPH <{g}> {{ ?s ?p ?o }}" if g else "?s ?p ?o"
             response = client(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", TURTLE).query()

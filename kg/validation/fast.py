@@ -42,8 +42,8 @@ from kg.validation.model import SH, Result
 from kg.validation.paths import Path, path_text
 from kg.validation.shapes import (
     Constraint,
-    ShapeError,
     Shape,
+    ShapeError,
     ShapesGraph,
     SparqlQuery,
     node_name,
@@ -205,18 +205,28 @@ class FastEngine:
         """The focus nodes of a shape's targets."""
         parts: list[Callable[[str], str]] = []
         literals = False
+        def class_target(c: Node) -> Callable[[str], str]:
+            return lambda v: self.instance_of(v, c)
+
         for c in shape.target_classes:
-            parts.append(lambda v, c=c: self.instance_of(v, c))
+            parts.append(class_target(c))
         nodes = [n for n in shape.target_nodes]
         if nodes:
             literals = self._literal_targets(nodes)
             texts = " ".join(term_text(n) for n in nodes)
-            parts.append(lambda v, texts=texts: f"VALUES {v} {{ {texts} }}")
+            parts.append(lambda v: f"VALUES {v} {{ {texts} }}")
+
+        def subjects_of(p: str) -> Callable[[str], str]:
+            return lambda v: f"{v} <{p}> {self.fresh()} ."
+
+        def objects_of(p: str) -> Callable[[str], str]:
+            return lambda v: f"{self.fresh()} <{p}> {v} ."
+
         for p in shape.target_subjects_of:
-            parts.append(lambda v, p=p: f"{v} <{p}> {self.fresh()} .")
+            parts.append(subjects_of(str(p)))
         for p in shape.target_objects_of:
             literals = literals or str(p) in self.written.predicates
-            parts.append(lambda v, p=p: f"{self.fresh()} <{p}> {v} .")
+            parts.append(objects_of(str(p)))
 
         def body(var: str) -> str:
             return " UNION ".join("{ " + part(var) + " }" for part in parts)
@@ -634,12 +644,12 @@ class FastEngine:
         bad = self.failing(q, values)
         siblings = [self.failing(s, values) for s in self._siblings(c)] \
             if c.params.get("disjoint") else []
-        counts = {n: 0 for n in self.focus_nodes(focus)}
+        conforming = {n: 0 for n in self.focus_nodes(focus)}
         for this, v in self.pairs(shape, focus):
             if v in bad or any(v not in s for s in siblings):
                 continue
-            counts[this] = counts.get(this, 0) + len(self.expand(this, shape.path, v))
-        return [self.result(c, n) for n, cnt in counts.items() if violates(cnt)]
+            conforming[this] = conforming.get(this, 0) + len(self.expand(this, shape.path, v))
+        return [self.result(c, n) for n, cnt in conforming.items() if violates(cnt)]
 
     def _class_only(self, q: Shape, shape: Shape, focus: Focus) -> list[Node] | None:
         """The classes of ``q`` when it has only sh:class constraints (else None)."""
@@ -846,10 +856,14 @@ def _substitute(message: str, bound: dict[str, Any]) -> str:
     return re.sub(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}", repl, message)
 
 
+def _n3(value: Any) -> str:
+    return value.n3() if hasattr(value, "n3") else str(value)
+
+
 def default_message(c: Constraint, value: Any) -> str:
     """A message for a result of a shape without ``sh:message``."""
     kind = c.component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
-    params = ", ".join(f"sh:{k} {getattr(v, 'n3', lambda: v)()}" for k, v in c.params.items()
+    params = ", ".join(f"sh:{k} {_n3(v)}" for k, v in c.params.items()
                        if k not in ("allowed", "disjoint", "flags"))
     return f"{kind} constraint not met" + (f" ({params})" if params else "")
 

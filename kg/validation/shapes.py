@@ -85,9 +85,9 @@ def load_shapes(files: list[FilePath]) -> ShapesSet:
         target = by_scope.setdefault(scope, Graph())
         target += g
         all_shapes += g
-        for prefix, ns in g.namespaces():  # the files' own prefixes name shapes in messages
+        for prefix, namespace in g.namespaces():  # the files' own prefixes name shapes
             for graph in (target, all_shapes):
-                graph.bind(prefix, ns, override=False)
+                graph.bind(prefix, namespace, override=False)
     for graph in [*by_scope.values(), all_shapes]:
         for prefix, ns in prefixes().items():
             graph.bind(prefix, ns)
@@ -165,7 +165,7 @@ def node_name(node: Node, graph: Graph | None = None) -> str:
         name = compact(str(node))
         if name.startswith("<") and graph is not None:
             try:
-                prefix, ns, local = graph.namespace_manager.compute_qname(str(node),
+                prefix, _ns, local = graph.namespace_manager.compute_qname(str(node),
                                                                           generate=False)
             except (KeyError, ValueError):
                 return name
@@ -314,8 +314,8 @@ class ShapesGraph:
 
     def _instances(self, cls: URIRef) -> set[Node]:
         """SHACL instances of ``cls`` in the shapes graph (rdf:type/rdfs:subClassOf*)."""
-        classes = {cls}
-        todo = [cls]
+        classes: set[Node] = {cls}
+        todo: list[Node] = [cls]
         while todo:
             for sub in self.graph.subjects(RDFS.subClassOf, todo.pop()):
                 if sub not in classes:
@@ -400,7 +400,7 @@ class ShapesGraph:
         return str(value) in ("true", "1")
 
     def _constraints(self, shape: Shape) -> None:
-        g, node, name = self.graph, shape.node, shape.name
+        node, name = shape.node, shape.name
         is_property = shape.path is not None
         out = shape.constraints
         for param, (component, property_only) in SIMPLE.items():
@@ -595,7 +595,7 @@ class ShapesGraph:
                 params.append((path, bool(optional)))
             if not params:
                 raise ShapeError(f"{where}: no sh:parameter")
-            validators = []
+            validators: list[SparqlQuery | None] = []
             for pred in (SH.validator, SH.nodeValidator, SH.propertyValidator):
                 value = self._one(node, pred)
                 if value is None:
