@@ -4,20 +4,26 @@ ENTITY is a full IRI, a prefixed name (``id:cluster/silicon-valley``) or a data 
 (``cluster/silicon-valley``). The built graph (``build/clusterkg.nq``) is loaded into an
 in-memory pyoxigraph store; the facts are the reified statements with the entity as subject or
 object, and the n-ary fact nodes (memberships, observations, list items, table cells) that
-point to it.
+point to it. The entity is bound to ``$ENTITY`` by pyoxigraph substitution, never pasted into
+the query text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kg.errors import InputError
 from kg.namespace import PREFIXES
+from kg.namespace import compact_iri as compact
 from kg.options import build_dir_option
 from kg.paths import BUILD_DIR
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 ID = PREFIXES["id"]
 
@@ -25,6 +31,7 @@ QUERY_PREFIXES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
 
 STATEMENTS = """
 SELECT ?g ?fact ?s ?p ?o ?exact ?start ?end ?rawStart ?rawEnd ?source ?extractor ?confidence
+       $ENTITY
 WHERE {
   GRAPH ?g {
     ?fact a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
@@ -40,6 +47,7 @@ ORDER BY ?source ?start ?p
 
 NARY = """
 SELECT ?g ?fact ?type ?p ?exact ?start ?end ?rawStart ?rawEnd ?source ?extractor ?confidence
+       $ENTITY
 WHERE {
   GRAPH ?g {
     ?fact a ck:Fact ; ?p $ENTITY ; ck:evidence ?ann ; ck:extractedBy ?extractor ;
@@ -55,17 +63,17 @@ ORDER BY ?source ?start ?fact
 """
 
 ABOUT = """
-SELECT ?type ?label WHERE {
+SELECT ?type ?label $ENTITY WHERE {
   GRAPH ?g { { $ENTITY a ?type } UNION { $ENTITY skos:prefLabel ?label } }
 }
 """
 
 MENTIONS = """
-SELECT ?source (COUNT(?ann) AS ?n) WHERE {
+SELECT ?source (COUNT(?ann) AS ?n) $ENTITY WHERE {
   GRAPH ?g {
     ?ann oa:hasBody $ENTITY ; oa:motivatedBy oa:identifying ; oa:hasTarget/oa:hasSource ?source .
   }
-} GROUP BY ?source ORDER BY ?source
+} GROUP BY ?source $ENTITY ORDER BY ?source
 """
 
 
@@ -87,7 +95,19 @@ class Fact:
 
 
 def resolve(name: str) -> str:
-    """Expand a prefixed name or data path into a full IRI."""
+    """Expand a prefixed name or data path into a full IRI; InputError unless it is valid."""
+    import pyoxigraph
+
+    iri = _expand(name)
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError as err:
+        raise InputError(f"not a valid IRI: {name!r} ({err})",
+                         hint="e.g. id:cluster/silicon-valley") from None
+    return iri
+
+
+def _expand(name: str) -> str:
     if name.startswith(("http://", "https://")):
         return name
     if name.startswith("<") and name.endswith(">"):
@@ -97,30 +117,28 @@ def resolve(name: str) -> str:
         return PREFIXES[prefix] + local
     if "/" in name and not sep:
         return ID + name.strip("/")
-    raise InputError(f"not an IRI or prefixed name: {name}", hint="e.g. id:cluster/silicon-valley")
+    raise InputError(f"not an IRI or prefixed name: {name!r}",
+                     hint="e.g. id:cluster/silicon-valley")
 
 
-def compact(iri: str) -> str:
-    """The shortest prefixed name of an IRI (or the IRI in angle brackets)."""
-    best = None
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and (best is None or len(ns) > len(PREFIXES[best])):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else f"<{iri}>"
-
-
-def explain(entity: str, build_dir: Path = BUILD_DIR) -> tuple[dict[str, list[str]], list[Fact]]:
-    """Labels/types, mention counts and every fact about ``entity`` in the built graph."""
+def explain(
+    entity: str, build_dir: Path = BUILD_DIR, *, store: ox.Store | None = None
+) -> tuple[dict[str, list[str]], list[Fact]]:
+    """Labels/types, mention counts and every fact about ``entity`` in the built graph
+    (``store``, else ``build_dir``'s loaded)."""
     import pyoxigraph as ox
 
     from kg.store import open_store
 
-    store = open_store(Path(build_dir))
     iri = resolve(entity)
-    ox.NamedNode(iri)  # raises ValueError on an invalid IRI
+    if store is None:
+        store = open_store(Path(build_dir))
+    bound: dict[ox.Variable, Any] = {ox.Variable("ENTITY"): ox.NamedNode(iri)}
 
     def run(query: str) -> list[ox.QuerySolution]:
-        return list(store.query(QUERY_PREFIXES + query.replace("$ENTITY", f"<{iri}>")))
+        answer = store.query(QUERY_PREFIXES + query, substitutions=bound)
+        assert isinstance(answer, ox.QuerySolutions)  # the queries above are SELECTs
+        return list(answer)
 
     about: dict[str, list[str]] = {"types": [], "labels": [], "mentions": []}
     for row in run(ABOUT):
@@ -171,19 +189,18 @@ def _fact(row: object, statement: str) -> Fact:
 @build_dir_option
 def explain_command(entity: str, build_dir: Path) -> None:
     """Print every fact about ENTITY (IRI or prefixed name) with its quote and offsets."""
-    about, facts = explain(entity, build_dir)
-    iri = resolve(entity)
-    if not about["types"] and not about["labels"] and not facts:
-        raise InputError(f"{compact(iri)} is not in the built graph", where=str(build_dir))
-    click.echo(f"{compact(iri)}  <{iri}>")
-    if about["types"]:
-        click.echo("  types:    " + ", ".join(about["types"]))
-    if about["labels"]:
-        click.echo("  labels:   " + "; ".join(about["labels"]))
-    if about["mentions"]:
-        click.echo("  mentions: " + "; ".join(about["mentions"]))
-    click.echo(f"{len(facts)} fact(s):")
-    for fact in facts:
+    from kg.api import open_build
+
+    found = open_build(build_dir).entity(entity)
+    click.echo(f"{found.name}  <{found.iri}>")
+    if found.types:
+        click.echo("  types:    " + ", ".join(found.types))
+    if found.labels:
+        click.echo("  labels:   " + "; ".join(found.labels))
+    if found.mentions:
+        click.echo("  mentions: " + "; ".join(found.mentions))
+    click.echo(f"{len(found.facts)} fact(s):")
+    for fact in found.facts:
         raw = f", raw [{fact.raw_start}, {fact.raw_end})" if fact.raw_start is not None else ""
         click.echo(f"- {fact.statement}")
         click.echo(f"    “{fact.quote}”")

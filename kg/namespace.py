@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
+from functools import cache
 
 from rdflib import Namespace, URIRef
 
@@ -49,6 +51,32 @@ PREFIXES: dict[str, str] = {
     "sdmx-attribute": str(SDMX_ATTRIBUTE),
     "vann": str(VANN),
 }
+
+
+#: local names shown as prefixed names; other IRIs are shown whole, in angle brackets
+_LOCAL_NAME = re.compile(r"[\w\-./#]+")
+
+
+@cache
+def _converter(prefixes: tuple[tuple[str, str], ...]) -> object:
+    import curies
+
+    return curies.Converter.from_prefix_map(dict(prefixes))
+
+
+def compact_iri(iri: str, prefixes: Mapping[str, str] | None = None) -> str:
+    """``ck:Cluster`` for an IRI in a known namespace (longest match), else ``<iri>``.
+
+    The one way the project shortens IRIs (pages, tables, messages); ``prefixes`` defaults to
+    :data:`PREFIXES`.
+    """
+    converter = _converter(tuple((prefixes or PREFIXES).items()))
+    curie = converter.compress(iri)  # type: ignore[attr-defined]
+    if curie:
+        local = curie.partition(":")[2]
+        if _LOCAL_NAME.fullmatch(local):
+            return curie
+    return f"<{iri}>"
 
 
 def slugify(text: str) -> str:

@@ -21,10 +21,10 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from kg.atomic import write_text_atomic
 from kg.errors import InputError
 from kg.namespace import CK
-from kg.paths import ONTOLOGY_FILE, ROOT, VOCAB_DIR
+from kg.paths import ONTOLOGY_FILE, PACKAGE_DIR, VOCAB_DIR
 
 LANGUAGES: tuple[str, ...] = ("en", "ru", "uz-Cyrl", "uz-Latn")
-VOCAB_MODULE = ROOT / "kg" / "vocab.py"
+VOCAB_MODULE = PACKAGE_DIR / "vocab.py"
 
 TERM_KINDS: dict[str, URIRef] = {
     "class": OWL.Class,

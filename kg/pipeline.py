@@ -1,15 +1,23 @@
 """``clusterkg build``: corpus -> mentions and facts -> RDF with evidence -> SHACL -> dumps.
 
+A map and a reduce. The map (:mod:`kg.build_map`) turns each article into its named graph,
+written as sorted N-Quads as soon as it is ready, in ``--workers`` local processes or on a
+Dask cluster (``--scheduler``, :mod:`kg.dask_map`); articles whose inputs did not change are
+taken from the article cache. The reduce writes the ontology and lexicon graphs, bulk-loads
+every graph into one pyoxigraph store for SHACL validation, and streams the dumps from the
+sorted graph files (:func:`kg.publish.dumps.write_release`). Memory grows with the largest
+article and the store, not with rdflib copies of the corpus.
+
 Everything is written into a temporary directory that replaces ``build/`` only when the whole
 build succeeded (:func:`kg.atomic.atomic_directory`): a failed build leaves the previous one
-untouched. The extractors run per article (:mod:`kg.extract.article`, the map); the records
-of all articles become one dataset (the reduce), validated by ``kg.validate`` and written by
-``kg.publish.dumps``.
+untouched.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,20 +28,18 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kg.errors import CheckFailed
+from kg.options import max_article_size_option
 from kg.paths import BUILD_DIR, CORPUS_DIR, CURATION_DIR
 
 if TYPE_CHECKING:
     from rdflib import Dataset
 
-    from kg.corpus.document import Document
-    from kg.extract.article import ExtractionContext
-    from kg.extract.mentions import Candidate
-    from kg.extract.records import Record
+    from kg.build_map import ArticleCache, ArticleResult, ArticleTask
+    from kg.publish.dumps import GraphFile
+    from kg.validate import LoadedData
 
-CK = "https://w3id.org/clusterkg/ontology#"
-OA = "http://www.w3.org/ns/oa#"
-RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 ID = "https://w3id.org/clusterkg/id/"
+CACHE_NAME = ".clusterkg-cache"
 
 
 @dataclass
@@ -63,13 +69,28 @@ class BuildSummary:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     out_dir: str = ""
+    workers: int = 1
+    extracted: int = 0  # articles mapped in this build (the others came from the cache)
 
     def to_json(self) -> dict[str, Any]:
-        """The summary as JSON (no timings or paths, so rebuilds give identical files)."""
+        """The summary as JSON (no timings, paths or run details: rebuilds give equal files)."""
         data = asdict(self)
-        for volatile in ("seconds", "timings", "out_dir"):
+        for volatile in ("seconds", "timings", "out_dir", "workers", "extracted"):
             data.pop(volatile)
         return data
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def default_cache_dir(out_dir: Path) -> Path:
+    """The article cache of a build directory: ``.clusterkg-cache`` beside it."""
+    return Path(out_dir).resolve().parent / CACHE_NAME
 
 
 def run_build(
@@ -79,67 +100,200 @@ def run_build(
     progress: bool = True,
     curation_dir: Path | None = None,
     with_docs: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    cache_dir: Path | bool | None = True,
 ) -> BuildSummary:
     """Run the whole pipeline; raise ``InputError`` (bad input) or ``CheckFailed`` (SHACL).
 
     Curated relations belong to a corpus: ``curation_dir`` defaults to ``data/curation`` for
     the project corpus, to ``{corpus_dir}/curation`` when that exists, else none.
     ``with_docs`` also writes the ontology's HTML documentation and diagram into ``docs/``.
+    ``workers``: local extraction processes (default: the cores); ``scheduler``: the address
+    of a Dask scheduler to map the articles on instead. ``cache_dir``: the article cache
+    (True: :func:`default_cache_dir`; None or False: no cache).
     """
     from kg.atomic import atomic_directory
+    from kg.build_map import ArticleCache
 
     started = time.perf_counter()
-    summary = BuildSummary(out_dir=str(out_dir))
-    with _progress(progress) as step:
+    summary = BuildSummary(out_dir=str(out_dir), workers=workers or default_workers())
+    if cache_dir is True:
+        cache = ArticleCache(default_cache_dir(out_dir))
+    else:
+        cache = ArticleCache(Path(cache_dir) if cache_dir else None)
+    corpus_dir = Path(corpus_dir)
+    with _progress(progress) as step, tempfile.TemporaryDirectory(prefix="clusterkg-") as work:
         clock: list[Any] = [None, started]
 
-        def stage(name: str | None) -> None:
-            now = time.perf_counter()
-            if clock[0] is not None:
-                summary.timings[clock[0]] = round(now - clock[1], 2)
-            clock[:] = [name, now]
-            step(name)
+        def stage(name: str | None, detail: str = "") -> None:
+            if name != clock[0]:
+                now = time.perf_counter()
+                if clock[0] is not None:
+                    summary.timings[clock[0]] = round(now - clock[1], 2)
+                clock[:] = [name, now]
+            step(name, detail)
 
-        stage("lexicon")
-        from kg.extract.article import load_context
-
-        context = load_context(resolve_curation_dir(Path(corpus_dir), curation_dir))
-        lexicon = context.lexicon
-        stage("corpus")
-        from kg.corpus import load_corpus
-
-        docs = load_corpus(Path(corpus_dir))
-        stage("extract")
-        records, cands = extract_all(docs, context, summary)
-        stage("rdf")
-        from kg.rdf.dataset import build_dataset
-
-        ds = build_dataset(docs, records, lexicon)
-        _count_graph(ds, summary)
+        stage("plan")
+        tasks = plan_articles(corpus_dir, resolve_curation_dir(corpus_dir, curation_dir))
+        stage("extract", f"0/{len(tasks)}")
+        results = map_articles(tasks, cache, Path(work), summary, scheduler,
+                               lambda done: stage("extract", f"{done}/{len(tasks)}"))
+        stage("merge")
+        files = corpus_graph_files(results, cache, Path(work)) + [r.file for r in results]
+        _add_up(results, files, summary)
+        store = load_store(files)
+        # model: derived graphs (the inferred graph, generated links) are computed from the
+        # merged store here, one call each, appended to ``files`` and loaded into the store.
         if validate:
             stage("validate")
-            _validate(ds, summary)
+            _validate(store, summary)
+        del store
         stage("write")
         with atomic_directory(out_dir) as tmp:
-            from kg.publish.dumps import write_dumps
-
-            write_dumps(ds, tmp)
+            write_outputs(files, results, tmp, summary)
             if with_docs:
                 stage("docs")
                 from kg.publish.docs import write_docs
 
                 write_docs(tmp / "docs")
-            from kg.extract.mentions import candidates_tsv
-
-            (tmp / "candidates.tsv").write_text(candidates_tsv(cands), encoding="utf-8")
             summary.seconds = round(time.perf_counter() - started, 2)
             text = json.dumps(summary.to_json(), ensure_ascii=False, indent=2, sort_keys=True)
             (tmp / "summary.json").write_text(text + "\n", encoding="utf-8")
+        cache.prune()
         stage(None)
     summary.seconds = round(time.perf_counter() - started, 2)
     if progress:
         print_summary(summary)
     return summary
+
+
+@dataclass
+class Mapped:
+    """A mapped article in the reduce: its counts and its graph file."""
+
+    result: ArticleResult
+    file: GraphFile
+
+
+def plan_articles(corpus_dir: Path, curation_dir: Path | None) -> list[ArticleTask]:
+    """The catalogue as keyed map tasks; curated facts citing unknown sources fail here."""
+    from kg.build_map import code_fingerprint, iter_tasks
+    from kg.corpus.catalogue import read_catalogue
+
+    entries = read_catalogue(corpus_dir)
+    if curation_dir is not None:
+        from kg.extract.curation import check_sources
+
+        check_sources({Path(e.file).stem for e in entries}, curation_dir)
+    return list(iter_tasks(corpus_dir, entries, curation_dir, code_fingerprint()))
+
+
+def map_articles(tasks: list[ArticleTask], cache: ArticleCache, workdir: Path,
+                 summary: BuildSummary, scheduler: str | None,
+                 progress: Callable[[int], None]) -> list[Mapped]:
+    """Every article's result, from the cache or mapped now (in catalogue order)."""
+    from kg.build_map import run_local
+    from kg.publish.dumps import GraphFile
+
+    found: dict[int, Mapped] = {}
+    todo = []
+    for task in tasks:
+        hit = cache.get(task.key)
+        if hit is None:
+            todo.append(task)
+        else:
+            found[task.index] = Mapped(hit, GraphFile(hit.graph, cache.nquads_path(task.key)))
+
+    def on_result(result: ArticleResult) -> None:
+        path = cache.put(result, workdir)
+        found[result.index] = Mapped(result, GraphFile(result.graph, path))
+        progress(len(found))
+
+    progress(len(found))
+    summary.extracted = len(todo)
+    if scheduler:
+        from kg.dask_map import run_dask
+
+        run_dask(scheduler, todo, on_result)
+    else:
+        run_local(todo, summary.workers, on_result)
+    return [found[i] for i in sorted(found)]
+
+
+def corpus_graph_files(mapped: list[Mapped], cache: ArticleCache,
+                       workdir: Path) -> list[GraphFile]:
+    """The ontology and lexicon graphs as graph files (cached by code and extractor set)."""
+    import hashlib
+
+    from kg.build_map import code_fingerprint
+    from kg.namespace import graph_iri
+    from kg.publish.dumps import GraphFile, write_graph_file
+
+    extractors = sorted({name for m in mapped for name in m.result.extractors})
+    key = hashlib.sha256(json.dumps([code_fingerprint(), extractors]).encode()).hexdigest()[:32]
+    names = {"ontology": str(graph_iri("ontology")), "lexicon": str(graph_iri("lexicon"))}
+    folder = cache.directory or workdir
+    paths = {part: Path(folder) / f"{key}-{part}.nq" for part in names}
+    if not all(p.is_file() for p in paths.values()):
+        from kg.extract.lexicon import Lexicon
+        from kg.rdf.dataset import corpus_graphs
+
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        ontology, lexicon_graph = corpus_graphs(Lexicon.load(), extractors)
+        write_graph_file(ontology, names["ontology"], paths["ontology"])
+        write_graph_file(lexicon_graph, names["lexicon"], paths["lexicon"])
+    cache.used.update(p.stem for p in paths.values())
+    return [GraphFile(names[part], paths[part]) for part in names]
+
+
+def _add_up(mapped: list[Mapped], files: list[GraphFile], summary: BuildSummary) -> None:
+    """The summary counts from the articles' counts (no graph is read again)."""
+    entities: set[str] = set()
+    concepts: set[str] = set()
+    for m in mapped:
+        result = m.result
+        summary.per_source[result.source_id] = dict(result.counts)
+        summary.sentences += result.counts["sentences"]
+        summary.mentions += result.counts["mentions"]
+        summary.facts += result.counts["facts"]
+        for key in ("statistics", "enumerations", "table_cells", "memberships"):
+            setattr(summary, key, getattr(summary, key) + result.counts[key])
+        summary.article_triples += result.article_triples
+        summary.evidenced_triples += result.evidenced_triples
+        summary.candidates += len(result.candidates)
+        entities |= result.entities
+        concepts |= result.concepts
+        summary.extractors = result.context_extractors
+    summary.sources = len(mapped)
+    summary.entities, summary.concepts = len(entities), len(concepts)
+    total, covered = summary.article_triples, summary.evidenced_triples
+    summary.evidence_share = round(covered / total, 6) if total else 1.0
+    summary.triples = 0
+    for graph in files:
+        with graph.path.open("rb") as handle:
+            summary.triples += sum(1 for _ in handle)
+
+
+def load_store(files: list[GraphFile]) -> LoadedData:
+    """Every graph file bulk-loaded into one pyoxigraph store (what SHACL validates)."""
+    from kg.validate import store_from_files
+
+    return store_from_files([f.path for f in files])
+
+
+def write_outputs(files: list[GraphFile], mapped: list[Mapped], out: Path,
+                  summary: BuildSummary) -> None:
+    """The dumps, VoID/DCAT, checksums and the unknown-name candidates into ``out``."""
+    from kg.extract.mentions import candidates_tsv
+    from kg.publish.dumps import write_checksums, write_release
+    from kg.publish.void import write_void
+
+    written = write_release(files, out)
+    written.append(write_void(files, out))
+    write_checksums(out, [p.name for p in written])
+    candidates = [c for m in mapped for c in m.result.candidates]
+    (out / "candidates.tsv").write_text(candidates_tsv(candidates), encoding="utf-8")
 
 
 def resolve_curation_dir(corpus_dir: Path, curation_dir: Path | None) -> Path | None:
@@ -152,111 +306,24 @@ def resolve_curation_dir(corpus_dir: Path, curation_dir: Path | None) -> Path | 
     return own if own.is_dir() else None
 
 
-def extract_all(
-    docs: list[Document], context: ExtractionContext, summary: BuildSummary
-) -> tuple[list[Record], list[Candidate]]:
-    """The records and unknown-name candidates of every article (the map), with counts."""
-    from kg.extract.article import extract_article
-
-    if context.curation_dir is not None:
-        from kg.extract.curation import check_sources
-
-        check_sources({doc.source_id for doc in docs}, context.curation_dir)
-    summary.extractors = context.extractors
-    summary.sources = len(docs)
-    records: list[Record] = []
-    all_candidates: list[Candidate] = []
-    entities: set[str] = set()
-    concepts: set[str] = set()
-    for doc in docs:
-        article = extract_article(doc, context)
-        records.extend(article.records)
-        all_candidates.extend(article.candidates)
-        entities |= article.entities
-        concepts |= article.concepts
-        summary.sentences += article.sentences
-        summary.mentions += article.mentions
-        summary.per_source[doc.source_id] = {
-            "sentences": article.sentences,
-            "mentions": article.mentions,
-            "characters": article.characters,
-        }
-    summary.entities = len(entities)
-    summary.concepts = len(concepts)
-    summary.candidates = len(all_candidates)
-    return records, all_candidates
-
-
 def evidence_coverage(ds: Dataset) -> tuple[int, int]:
-    """(article triples, evidenced triples) by the rule of docs/model.md section 4."""
-    from rdflib import URIRef
+    """(article triples, evidenced triples) of a Dataset by docs/model.md section 4."""
+    from kg.build_map import graph_coverage
 
-    rdf_type = URIRef(RDF_NS + "type")
-    statement = URIRef(RDF_NS + "Statement")
-    evidence = URIRef(CK + "evidence")
-    fact_class = URIRef(CK + "Fact")
-    machinery_classes = {
-        URIRef(CK + "SourceDocument"),
-        statement,
-        URIRef(OA + "Annotation"),
-        URIRef(OA + "SpecificResource"),
-        URIRef(OA + "TextQuoteSelector"),
-        URIRef(OA + "TextPositionSelector"),
-    }
     total = covered = 0
     for graph in ds.graphs():
         name = str(graph.identifier)
         if not name.startswith(ID + "graph/") or name.endswith(("/ontology", "/lexicon")):
             continue
-        reified: set[tuple[Any, Any, Any]] = set()
-        for node in graph.subjects(rdf_type, statement):
-            if (node, evidence, None) in graph:
-                s = graph.value(node, URIRef(RDF_NS + "subject"))
-                p = graph.value(node, URIRef(RDF_NS + "predicate"))
-                o = graph.value(node, URIRef(RDF_NS + "object"))
-                reified.add((s, p, o))
-        facts = {n for n in graph.subjects(rdf_type, fact_class) if (n, evidence, None) in graph}
-        machinery = {n for c in machinery_classes for n in graph.subjects(rdf_type, c)}
-        for triple in graph:
-            total += 1
-            if triple in reified or triple[0] in facts or triple[0] in machinery:
-                covered += 1
+        t, c = graph_coverage(graph)
+        total, covered = total + t, covered + c
     return total, covered
 
 
-def _count_graph(ds: Dataset, summary: BuildSummary) -> None:
-    from rdflib import URIRef
+def _validate(data: LoadedData, summary: BuildSummary) -> None:
+    from kg.validate import validate_store
 
-    rdf_type = URIRef(RDF_NS + "type")
-    summary.triples = sum(len(g) for g in ds.graphs())
-    total, covered = evidence_coverage(ds)
-    summary.article_triples, summary.evidenced_triples = total, covered
-    summary.evidence_share = round(covered / total, 6) if total else 1.0
-    for graph in ds.graphs():
-        name = str(graph.identifier)
-        stem = name.rsplit("/", 1)[-1]
-        if stem not in summary.per_source:
-            continue
-        facts = set(graph.subjects(rdf_type, URIRef(CK + "Fact")))
-        counts = summary.per_source[stem]
-        counts["facts"] = len(facts)
-        counts["triples"] = len(graph)
-        summary.facts += len(facts)
-        for key, cls in (
-            ("statistics", "http://purl.org/linked-data/cube#Observation"),
-            ("enumerations", CK + "Enumeration"),
-            ("table_cells", CK + "ComparisonCell"),
-            ("memberships", "http://www.w3.org/ns/org#Membership"),
-        ):
-            n = len(set(graph.subjects(rdf_type, URIRef(cls))))
-            counts[key] = n
-            setattr(summary, key, getattr(summary, key) + n)
-
-
-def _validate(ds: Dataset, summary: BuildSummary) -> None:
-    from kg.validate import validate_dataset
-
-    result = validate_dataset(ds)
+    result = validate_store(data)
     summary.validated = True
     summary.violations = len(result.violations)
     summary.warnings = len(result.warnings)
@@ -270,31 +337,28 @@ def _validate(ds: Dataset, summary: BuildSummary) -> None:
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str | None], None]]:
+def _progress(enabled: bool) -> Iterator[Callable[[str | None, str], None]]:
     """A step reporter: a rich progress bar over the pipeline stages when enabled."""
-    steps = ["lexicon", "corpus", "extract", "rdf", "validate", "write", "docs"]
+    steps = ["plan", "extract", "merge", "validate", "write", "docs"]
     if not enabled:
-        yield lambda name: None
+        yield lambda name, detail: None
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("[bold]build[/bold] {task.description:<10}"),
+        TextColumn("[bold]build[/bold] {task.description:<18}"),
         BarColumn(),
         TimeElapsedColumn(),
         transient=True,
     ) as bar:
         task = bar.add_task("start", total=len(steps))
-        seen: list[str] = []
 
-        def step(name: str | None) -> None:
-            if seen:
-                bar.advance(task)
+        def step(name: str | None, detail: str) -> None:
             if name is None:
                 bar.update(task, completed=len(steps), description="done")
                 return
-            seen.append(name)
-            bar.update(task, description=name, completed=steps.index(name))
+            bar.update(task, description=f"{name} {detail}".strip(),
+                       completed=steps.index(name))
 
         yield step
 
@@ -329,6 +393,8 @@ def print_summary(summary: BuildSummary) -> None:
             else f"{summary.violations} violations, {summary.warnings} warnings",
         ),
         ("extractors", ", ".join(summary.extractors)),
+        ("articles extracted (others from the cache)", f"{summary.extracted} of "
+         f"{summary.sources}, {summary.workers} worker(s)"),
         ("seconds", f"{summary.seconds:.2f}"),
         *((f"  {name}", f"{secs:.2f}") for name, secs in summary.timings.items()),
     ]
@@ -352,7 +418,8 @@ def print_summary(summary: BuildSummary) -> None:
     type=click.Path(path_type=Path),
     default=BUILD_DIR,
     show_default=True,
-    help="Build directory (replaced as a whole on success).",
+    help="Build folder: new, empty or a previous build, replaced as a whole on success "
+    "(any other folder is refused).",
 )
 @click.option(
     "--curation",
@@ -367,6 +434,29 @@ def print_summary(summary: BuildSummary) -> None:
 @click.option(
     "--docs", is_flag=True, help="Also write the ontology's HTML docs and diagram (OUT/docs)."
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes extracting articles in parallel (default: the cores).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Map the articles on a Dask cluster (e.g. tcp://10.0.0.5:8786) instead; its workers "
+    "need the checkout and the corpus at the same paths.",
+)
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=f"Article cache: unchanged articles are not extracted again (default: {CACHE_NAME} "
+    "beside OUT).",
+)
+@click.option("--no-cache", is_flag=True, help="Extract every article (and keep no cache).")
+@max_article_size_option
 def build_command(
     corpus_dir: Path,
     out_dir: Path,
@@ -374,13 +464,23 @@ def build_command(
     no_validate: bool,
     quiet: bool,
     docs: bool,
+    workers: int | None,
+    scheduler: str | None,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Build the graph from the articles: clean, extract, RDF, validate, dump."""
-    run_build(
-        corpus_dir=corpus_dir,
-        out_dir=out_dir,
-        validate=not no_validate,
-        progress=not quiet,
-        curation_dir=curation_dir,
-        with_docs=docs,
-    )
+    from kg.atomic import build_lock
+
+    with build_lock(out_dir):  # refuse a busy or non-build --out before the work starts
+        run_build(
+            corpus_dir=corpus_dir,
+            out_dir=out_dir,
+            validate=not no_validate,
+            progress=not quiet,
+            curation_dir=curation_dir,
+            with_docs=docs,
+            workers=workers,
+            scheduler=scheduler,
+            cache_dir=False if no_cache else (cache_dir or True),
+        )

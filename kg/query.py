@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kg.errors import InputError
-from kg.namespace import PREFIXES
+from kg.namespace import PREFIXES, compact_iri
 from kg.options import build_dir_option, http_auth_options
 from kg.paths import QUERIES_DIR
 
@@ -215,6 +215,15 @@ def expand_iri(value: str) -> str:
 
 def to_term(param: Param, raw: str) -> Term:
     """Convert a command-line value to the RDF term the header's type declares."""
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError as err:  # undecodable argv bytes arrive as lone surrogates
+        code = ord(raw[err.start])
+        what = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else \
+            f"lone surrogate U+{code:04X}"
+        raise InputError(f"parameter {param.name} ({param.type}): not valid UTF-8 text "
+                         f"({what} at character {err.start})",
+                         hint="pass the value as UTF-8") from None
     text = raw
     if param.type in ("string", "lang") and len(text) >= 2 and text[0] == text[-1] == '"':
         text = text[1:-1]
@@ -558,10 +567,7 @@ def short(term: Any) -> str:
     if term is None:
         return ""
     if isinstance(term, pyoxigraph.NamedNode):
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if term.value.startswith(ns):
-                return f"{prefix}:{term.value[len(ns):]}"
-        return f"<{term.value}>"
+        return compact_iri(term.value)
     if isinstance(term, pyoxigraph.Literal):
         return f"{term.value}@{term.language}" if term.language else term.value
     return str(term)
@@ -630,18 +636,13 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, endpoint: str | 
     """Run the stored query NAME (e.g. CQ03 or CQ03-statistics-by-area) with parameters.
 
     An integrity check (queries/checks) that returns rows exits with code 1."""
-    query = find_query(name, load_queries(queries_dir))
-    given = parse_param_options(params)
-    if endpoint:
-        from kg.endpoint import Endpoint
+    from kg.api import connect, open_build
 
-        result = execute(query, given, endpoint=Endpoint(
-            endpoint, user=user, password=password, auth=auth, timeout=timeout))
-    else:
-        from kg.store import open_store
-
-        bind_params(query, given)  # fail on bad parameters before loading the store
-        result = execute(query, given, store=open_store(build_dir))
+    graph = (connect(endpoint, user=user, password=password, auth=auth, timeout=timeout,
+                     queries_dir=queries_dir) if endpoint
+             else open_build(build_dir, queries_dir=queries_dir))
+    answer = graph.query(name, parse_param_options(params))  # parameters checked first
+    query, result = answer.query, answer.result
     if fmt == "table" and output is None:
         render_table(result, f"{query.name}: {query.title}")
     else:

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,8 @@ from kg.errors import CheckFailed, InputError
 from kg.paths import BUILD_DIR
 
 if TYPE_CHECKING:
-    from kg.validation.model import ValidationResult
+    from kg.validation.data import LoadedData as LoadedData
+    from kg.validation.model import ValidationResult as ValidationResult
 
 PROFILE_NAMES = ("eccp",)
 
@@ -35,6 +35,27 @@ def validate_store(store: Any, shapes: list[Path] | None = None, **options: Any
     from kg.validation.api import validate_store as run
 
     return run(store, shapes, **options)
+
+
+def store_from_files(files: list[Path]) -> LoadedData:
+    """RDF files in one store, literals as written; see :func:`kg.validation.data.load_files`."""
+    from kg.validation.data import load_files
+
+    return load_files(files)
+
+
+def store_from_dataset(ds: Any) -> LoadedData:
+    """An rdflib Dataset in a store; see :func:`kg.validation.data.load_dataset`."""
+    from kg.validation.data import load_dataset
+
+    return load_dataset(ds)
+
+
+def store_from_endpoint(url: str, timeout: float = 30.0) -> LoadedData:
+    """Every graph of a SPARQL endpoint; see :func:`kg.validation.data.load_endpoint`."""
+    from kg.validation.data import load_endpoint
+
+    return load_endpoint(url, timeout=timeout)
 
 
 @click.command("validate")
@@ -76,21 +97,18 @@ def validate_command(
     malformed or unsupported shape - e.g. SERVICE in a SPARQL constraint -, an unreachable
     endpoint).
     """
-    from kg.validation.api import validate_store as run
-    from kg.validation.data import load_endpoint, load_files
+    from kg.api import KnowledgeGraph, connect, validate_graph
     from kg.validation.report import render
 
-    t0 = time.perf_counter()
+    if endpoint and files:
+        raise InputError("give FILES or --endpoint, not both")
+    data: list[Path] | KnowledgeGraph
     if endpoint:
-        if files:
-            raise InputError("give FILES or --endpoint, not both")
-        data = load_endpoint(endpoint, timeout=timeout)
+        data = connect(endpoint, timeout=timeout)
     else:
-        data = load_files(list(files) or [BUILD_DIR / "clusterkg.nq"])
-    load_time = time.perf_counter() - t0
-    result = run(data, list(shapes_files) or None, engine=engine, profiles=list(profiles),
-                 workers=workers)
-    result.timings["load"] = load_time
+        data = list(files) or [BUILD_DIR / "clusterkg.nq"]
+    result = validate_graph(data, shapes=shapes_files, profiles=profiles, engine=engine,
+                            timeout=timeout, workers=workers)
     text = render(result, fmt)
     if output:
         from kg.atomic import write_text_atomic

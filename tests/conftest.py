@@ -1,4 +1,8 @@
-"""Shared fixtures: one build of the real corpus per test session."""
+"""Shared fixtures: one build of the real corpus per test session.
+
+Plugins: ``--update-golden`` (tests/plugins/golden.py) rewrites the stored queries' golden
+answers on purpose; under ``CI=true`` a skip is a failure (tests/plugins/ci.py).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-# --update-golden: rewrite the stored queries' golden answers on purpose (tests/plugins/golden.py).
-pytest_plugins = ["plugins.golden"]
+pytest_plugins = ["plugins.golden", "plugins.ci"]
 
 
 @pytest.fixture(scope="session")

@@ -3,15 +3,19 @@
 Each server runs in its own temporary directory on free ports, is waited for with a bounded
 poll, and is stopped (terminate, then kill) when the context ends. ``start_*`` raise
 :class:`ServerUnavailable` with the reason when a server truly cannot be started; the test
-fixtures turn that into a loud ``pytest.skip``.
+fixtures turn that into a loud ``pytest.skip`` (a failure under ``CI=true``, see conftest).
+Programs are looked for beside the running Python first (a virtual environment's ``bin/``,
+where ``pip install oxigraph`` puts its server, need not be on ``PATH``), then on ``PATH``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -26,6 +30,14 @@ VIRTUOSO_VSP = Path("/var/lib/virtuoso-opensource-7/vsp")
 
 class ServerUnavailable(RuntimeError):
     """The server binary is missing or the server did not come up in time."""
+
+
+def find_program(name: str) -> str | None:
+    """The executable ``name`` beside ``sys.executable`` (the venv's bin/), else on PATH."""
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which(name)
 
 
 @dataclass
@@ -86,9 +98,10 @@ def _wait_http(url: str, process: subprocess.Popen[bytes], timeout: float,
 @contextlib.contextmanager
 def oxigraph_server(workdir: Path, timeout: float = 20.0) -> Iterator[Server]:
     """``oxigraph serve`` (from the PyPI package ``oxigraph``) on a free loopback port."""
-    binary = shutil.which("oxigraph")
+    binary = find_program("oxigraph")
     if binary is None:
-        raise ServerUnavailable("the oxigraph binary is not on PATH (pip install oxigraph)")
+        raise ServerUnavailable("the oxigraph binary is neither beside the running Python nor "
+                                "on PATH (pip install oxigraph)")
     port = free_port()
     workdir.mkdir(parents=True, exist_ok=True)
     log = workdir / "oxigraph.log"
@@ -199,7 +212,7 @@ def virtuoso_server(workdir: Path, timeout: float = 60.0) -> Iterator[Server]:
     Data is loaded through ``/sparql-graph-crud-auth`` with digest authentication as
     dba/dba (the fresh database's default), so no grants are needed.
     """
-    binary = shutil.which(VIRTUOSO_BIN)
+    binary = find_program(VIRTUOSO_BIN)
     if binary is None:
         raise ServerUnavailable("virtuoso-t is not installed (apt install virtuoso-opensource)")
     workdir.mkdir(parents=True, exist_ok=True)

@@ -139,5 +139,31 @@ def test_build_writes_docs_only_when_asked(build_dir: Path, tmp_path: Path) -> N
     )
     assert result.exit_code == 0, result.output
     assert (out / "docs" / "index.html").is_file()
-    assert (out / "docs" / "diagram.svg").is_file()
+    # without Graphviz the diagram is left out (test_docs_without_graphviz_write_html_and_warn)
+    assert (out / "docs" / "diagram.svg").is_file() == (shutil.which("dot") is not None)
     assert (out / "clusterkg.nq").is_file()
+
+
+def test_docs_without_graphviz_write_html_and_warn(tmp_path: Path, monkeypatch) -> None:
+    """No ``dot`` on PATH: the HTML is written, the diagram skipped with one warning line."""
+    from kg.paths import VOCAB_DIR
+
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    monkeypatch.setenv("PATH", str(empty_bin))
+    assert shutil.which("dot") is None
+    vocab = tmp_path / "vocab"
+    vocab.mkdir()
+    shutil.copy(VOCAB_DIR / "sector.ttl", vocab / "sector.ttl")
+    out = tmp_path / "docs"
+    args = ["--out", str(out), "--ontology", str(V2), "--vocab-dir", str(vocab)]
+    result = CliRunner().invoke(docs_command, args)
+    assert result.exit_code == 0, result.output
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert names == ["diagram.dot", "index.html", "vocab/index.html", "vocab/sector.html"]
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        "warning: Graphviz 'dot' not found: documentation written without the class diagram "
+        "(apt-get install graphviz)"
+    ]
+    assert "pyLODE" in (out / "index.html").read_text(encoding="utf-8")

@@ -81,6 +81,7 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, corpus: str, messa
     previous = tmp_path / "previous"
     previous.mkdir()
     (previous / "clusterkg.nq").write_text("old build\n", encoding="utf-8")
+    (previous / ".clusterkg-build").write_text("a previous build\n", encoding="utf-8")
     for out in (fresh, previous):
         result = subprocess.run(
             [
@@ -128,3 +129,99 @@ def test_explain(build_dir: Path) -> None:
 def test_explain_resolves_names() -> None:
     iri = "https://w3id.org/clusterkg/id/org/oecd"
     assert resolve("id:org/oecd") == resolve("org/oecd") == resolve(f"<{iri}>") == iri
+
+
+# --- the map/reduce build: same bytes as one rdflib dataset, workers, cache, Dask -----------
+
+def reference_nquads(out: Path) -> bytes:
+    """``clusterkg.nq`` the way the build wrote it before the map/reduce: every article
+    extracted in this process, one rdflib Dataset, the canonical dump written from it."""
+    from kg.corpus import load_corpus
+    from kg.extract.article import extract_article, load_context
+    from kg.paths import CORPUS_DIR, CURATION_DIR
+    from kg.publish.dumps import write_dumps
+    from kg.rdf.dataset import build_dataset
+
+    context = load_context(CURATION_DIR)
+    docs = load_corpus(CORPUS_DIR)
+    records = [r for doc in docs for r in extract_article(doc, context).records]
+    write_dumps(build_dataset(docs, records, context.lexicon), out)
+    return (out / "clusterkg.nq").read_bytes()
+
+
+def test_map_reduce_gives_the_bytes_of_one_rdflib_dataset(build_dir: Path,
+                                                          tmp_path: Path) -> None:
+    summary = json.loads((build_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["triples"] == len((build_dir / "clusterkg.nq").read_bytes().splitlines())
+    assert reference_nquads(tmp_path / "ref") == (build_dir / "clusterkg.nq").read_bytes()
+
+
+def test_one_worker_and_two_give_the_same_build(build_dir: Path, tmp_path: Path) -> None:
+    one = run_build(out_dir=tmp_path / "one", validate=False, progress=False, workers=1,
+                    cache_dir=None)
+    two = run_build(out_dir=tmp_path / "two", validate=False, progress=False, workers=2,
+                    cache_dir=None)
+    assert one.extracted == two.extracted == 2 and two.workers == 2
+    for name in ("clusterkg.nq", "clusterkg.jsonld", "clusterkg.trig", "candidates.tsv"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    assert (tmp_path / "two" / "clusterkg.nq").read_bytes() == \
+        (build_dir / "clusterkg.nq").read_bytes()
+    assert not (tmp_path / ".clusterkg-cache").exists()
+
+
+def test_incremental_rebuild_extracts_only_what_changed(tmp_path: Path) -> None:
+    import shutil
+
+    from kg.paths import CORPUS_DIR, CURATION_DIR
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS_DIR, corpus)
+    shutil.copytree(CURATION_DIR, corpus / "curation")
+    cache = tmp_path / "cache"
+
+    def build(name: str) -> tuple[int, bytes]:
+        summary = run_build(corpus_dir=corpus, out_dir=tmp_path / name, validate=False,
+                            progress=False, workers=1, cache_dir=cache)
+        return summary.extracted, (tmp_path / name / "clusterkg.nq").read_bytes()
+
+    first_n, first = build("first")
+    again_n, again = build("again")
+    assert (first_n, again_n) == (2, 0) and again == first
+    article = corpus / "003_2c5d2ceac335d1da.txt"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("Кластеры", "Кластеры ", 1), encoding="utf-8")
+    changed_n, changed = build("changed")
+    assert changed_n == 1 and changed != first
+    fresh = run_build(corpus_dir=corpus, out_dir=tmp_path / "fresh", validate=False,
+                      progress=False, workers=1, cache_dir=None)
+    assert fresh.extracted == 2
+    assert (tmp_path / "fresh" / "clusterkg.nq").read_bytes() == changed
+    relations = corpus / "curation" / "relations" / "000_294bae6919eed714.yaml"
+    relations.write_text(relations.read_text(encoding="utf-8") + "\n# reviewed\n",
+                         encoding="utf-8")
+    assert build("curated")[0] == 1  # only the article that curation file is about
+    assert sorted(p.suffix for p in cache.iterdir()).count(".nq") == 4  # 2 articles + 2 corpus
+
+
+def test_dask_cluster_gives_the_local_build(build_dir: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, host="127.0.0.1") as cluster:
+        summary = run_build(out_dir=tmp_path / "dask", progress=False, validate=False,
+                            scheduler=cluster.scheduler_address, cache_dir=None)
+    assert summary.extracted == 2
+    assert (tmp_path / "dask" / "clusterkg.nq").read_bytes() == \
+        (build_dir / "clusterkg.nq").read_bytes()
+
+
+def test_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    from kg.build_map import ArticleTask
+    from kg.dask_map import run_dask
+    from kg.errors import InputError
+
+    task = ArticleTask(0, str(tmp_path), "x.txt", {}, 1, None, "k")
+    with pytest.raises(InputError) as err:
+        run_dask("tcp://127.0.0.1:9", [task], lambda result: None, timeout=2)
+    assert str(err.value).startswith("cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+    assert "\n" not in str(err.value)

@@ -195,7 +195,11 @@ def load_graph(paths: list[Path]) -> object:
 def ontology_at_revision(rev: str, tmp: Path) -> list[Path]:
     """Write the ontology and ``vocab/*.ttl`` as of git ``rev`` into ``tmp``; their paths."""
     from kg.errors import InputError
+    from kg.paths import CHECKOUT
 
+    if CHECKOUT is None:
+        raise InputError("--since reads git history: it needs a checkout of clusterkg",
+                         hint="compare two ontology files: clusterkg ontology changelog OLD NEW")
     rel_dir = ONTOLOGY_DIR.relative_to(ROOT).as_posix()
     try:
         listing = subprocess.run(

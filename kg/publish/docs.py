@@ -187,7 +187,10 @@ def write_docs(
     ontology_file: Path = ONTOLOGY_FILE,
     vocab_dir: Path | None = VOCAB_DIR,
 ) -> list[Path]:
-    """Write ``index.html`` (ontology), ``vocab/*.html``, ``diagram.{dot,svg,png}``."""
+    """Write ``index.html`` (ontology), ``vocab/*.html``, ``diagram.{dot,svg,png}``.
+
+    Without Graphviz the diagram is left out (``diagram.dot`` only) with a one-line warning.
+    """
     from kg.atomic import write_text_atomic
 
     out_dir = Path(out_dir)
@@ -197,9 +200,16 @@ def write_docs(
     dot_source = diagram_dot(ontology_file)
     write_text_atomic(out_dir / "diagram.dot", dot_source)
     written.append(out_dir / "diagram.dot")
-    for fmt in ("svg", "png"):
-        render_dot(dot_source, out_dir / f"diagram.{fmt}", fmt)
-        written.append(out_dir / f"diagram.{fmt}")
+    if shutil.which("dot") is None:
+        click.echo(
+            "warning: Graphviz 'dot' not found: documentation written without the class "
+            "diagram (apt-get install graphviz)",
+            err=True,
+        )
+    else:
+        for fmt in ("svg", "png"):
+            render_dot(dot_source, out_dir / f"diagram.{fmt}", fmt)
+            written.append(out_dir / f"diagram.{fmt}")
     if vocab_dir is not None and vocab_dir.is_dir():
         items = []
         for vocab in sorted(vocab_dir.glob("*.ttl")):

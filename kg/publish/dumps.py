@@ -1,25 +1,42 @@
 """Write the release dumps of the graph: canonical N-Quads, TriG, Turtle, N-Triples, RDF/XML,
 JSON-LD with a published ``@context``, VoID/DCAT and ``SHA256SUMS``.
 
-``clusterkg.nq`` is the canonical dump: blank nodes (only the OWL restrictions of the ontology
-graph have them) get content-derived labels (:func:`rdflib.compare.to_canonical_graph`), every
-line is serialised by rdflib and the lines are sorted, so an unchanged corpus gives a
-byte-identical file. Every file is written atomically.
+The input is one file per named graph holding that graph's sorted, unique N-Quads lines
+(:class:`GraphFile`; the build's map writes one per article). Every dump is streamed from
+those files, so memory does not grow with the corpus:
+
+- ``clusterkg.nq`` (canonical) is the sorted merge of the graph files' lines, which rdflib's
+  N-Quads serialiser wrote; blank nodes (only the OWL restrictions of the ontology graph have
+  them) carry content-derived labels (:func:`rdflib.compare.to_canonical_graph`). An
+  unchanged corpus gives a byte-identical file.
+- ``clusterkg.nt`` is the sorted merge of the lines with their graph removed (duplicates
+  across graphs dropped); ``.ttl`` and ``.rdf`` are pyoxigraph's serialisers over it,
+  ``.trig`` pyoxigraph's over the graph files in graph order. pyoxigraph keeps literals as
+  written (rdflib's Turtle writer turns ``"70"^^xsd:decimal`` into ``70.0``).
+- ``clusterkg.jsonld`` is written here, one node object per line, compacted with the
+  published ``@context`` (pyoxigraph 0.5 writes only expanded JSON-LD).
+
+Every file is written atomically.
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from kg.atomic import atomic_path, write_bytes_atomic, write_text_atomic
+from kg.atomic import atomic_path, write_text_atomic
 from kg.namespace import PREFIXES, graph_iri
-from kg.terms import to_ox
 
 #: file name -> (media type, short description); the order is the order of ``SHA256SUMS``.
 DUMPS: dict[str, tuple[str, str]] = {
@@ -36,33 +53,31 @@ DUMPS: dict[str, tuple[str, str]] = {
 }
 CHECKSUMS = "SHA256SUMS"
 ONTOLOGY_GRAPH = graph_iri("ontology")
+FAN_IN = 200  # at most this many files open in one merge (more are merged in rounds)
+
+
+@dataclass(frozen=True)
+class GraphFile:
+    """The sorted, unique N-Quads lines of one graph (``name`` None = the default graph)."""
+
+    name: str | None
+    path: Path
+
+    @property
+    def suffix(self) -> bytes:
+        """The end of each line: the graph term and the full stop."""
+        return b" .\n" if self.name is None else f" <{self.name}> .\n".encode()
+
+    def triple_lines(self) -> Iterator[bytes]:
+        """The lines as N-Triples (the graph term removed)."""
+        cut = len(self.suffix)
+        with self.path.open("rb") as handle:
+            for line in handle:
+                yield line[:-cut] + b" .\n"
 
 
 def _has_bnode(graph: Graph) -> bool:
     return any(isinstance(term, BNode) for triple in graph for term in triple)
-
-
-def canonical_dataset(ds: Dataset) -> Dataset:
-    """A copy of ``ds`` whose blank nodes carry deterministic, content-derived labels.
-
-    Graphs without blank nodes (all data graphs) are copied as they are. Empty graphs are
-    dropped. Triples of the default graph stay in the default graph.
-    """
-    out = Dataset()
-    for prefix, ns in PREFIXES.items():
-        out.bind(prefix, ns, override=True)
-    for graph in ds.graphs():
-        if len(graph) == 0:
-            continue
-        source = to_canonical_graph(graph) if _has_bnode(graph) else graph
-        target = (
-            out.default_graph
-            if graph.identifier == DATASET_DEFAULT_GRAPH_ID
-            else out.graph(graph.identifier)
-        )
-        for triple in source:
-            target.add(triple)
-    return out
 
 
 def _sorted_lines(chunks: list[bytes]) -> bytes:
@@ -70,46 +85,95 @@ def _sorted_lines(chunks: list[bytes]) -> bytes:
     return b"".join(line + b"\n" for line in sorted(lines))
 
 
-def canonical_nquads(ds: Dataset) -> bytes:
-    """The canonical N-Quads of ``ds`` (give it the output of :func:`canonical_dataset`)."""
-    chunks: list[bytes] = []
-    for graph in ds.graphs():
+def graph_nquads(graph: Graph, name: str | None) -> bytes:
+    """The canonical N-Quads lines of one graph (``name`` None = default graph): rdflib's
+    serialiser, blank nodes relabelled from content when there are any, lines sorted."""
+    source = to_canonical_graph(graph) if _has_bnode(graph) else graph
+    if name is None:
+        plain = Graph()
+        for triple in source:
+            plain.add(triple)
+        return _sorted_lines([plain.serialize(format="nt", encoding="utf-8")])
+    single = Dataset()
+    target = single.graph(name)
+    for triple in source:
+        target.add(triple)
+    return _sorted_lines([single.serialize(format="nquads", encoding="utf-8")])
+
+
+def write_graph_file(graph: Graph, name: str | None, path: Path) -> GraphFile:
+    """Write :func:`graph_nquads` of ``graph`` to ``path`` (atomically)."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(graph_nquads(graph, name))
+    return GraphFile(name, Path(path))
+
+
+def dataset_graph_files(ds: Dataset, workdir: Path) -> list[GraphFile]:
+    """One :class:`GraphFile` per non-empty graph of an rdflib Dataset, in ``workdir``."""
+    files = []
+    for index, graph in enumerate(sorted(ds.graphs(), key=lambda g: str(g.identifier))):
         if len(graph) == 0:
             continue
-        if graph.identifier == DATASET_DEFAULT_GRAPH_ID:
-            plain = Graph()
-            for triple in graph:
-                plain.add(triple)
-            chunks.append(plain.serialize(format="nt", encoding="utf-8"))
-        else:
-            single = Dataset()
-            target = single.graph(graph.identifier)
-            for triple in graph:
-                target.add(triple)
-            chunks.append(single.serialize(format="nquads", encoding="utf-8"))
-    return _sorted_lines(chunks)
+        name = None if graph.identifier == DATASET_DEFAULT_GRAPH_ID else str(graph.identifier)
+        files.append(write_graph_file(graph, name, Path(workdir) / f"graph-{index}.nq"))
+    return files
 
 
-def union_graph(ds: Dataset) -> Graph:
-    """All triples of all graphs of ``ds`` in one graph, with the project's prefixes bound."""
-    union = Graph()
-    for prefix, ns in PREFIXES.items():
-        union.bind(prefix, ns, override=True)
-    for graph in ds.graphs():
-        for triple in graph:
-            union.add(triple)
-    return union
+# --- merging sorted files ----------------------------------------------------------------
+
+def _unique(lines: Iterable[bytes]) -> Iterator[bytes]:
+    last = None
+    for line in lines:
+        if line != last:
+            yield line
+            last = line
 
 
-def ontology_graph(ds: Dataset) -> Graph:
-    """The ontology graph (``id:graph/ontology``) as a plain graph with the prefixes bound."""
-    onto = Graph()
-    for prefix, ns in PREFIXES.items():
-        onto.bind(prefix, ns, override=True)
-    for triple in ds.graph(ONTOLOGY_GRAPH):
-        onto.add(triple)
-    return onto
+def merge_sorted(sources: list[Callable[[], Iterator[bytes]]], out: IO[bytes],
+                 workdir: Path) -> int:
+    """Write the sorted union of sorted line streams to ``out``; return the line count.
 
+    At most :data:`FAN_IN` sources are open at once; more are merged in rounds through
+    temporary files in ``workdir``.
+    """
+    while len(sources) > FAN_IN:
+        rounds: list[Callable[[], Iterator[bytes]]] = []
+        for start in range(0, len(sources), FAN_IN):
+            part = Path(tempfile.mkstemp(dir=workdir, suffix=".merge")[1])
+            with part.open("wb") as handle:
+                merge_sorted(sources[start:start + FAN_IN], handle, workdir)
+            rounds.append(lambda p=part: _lines(p))
+        sources = rounds
+    count = 0
+    with ExitStack() as stack:
+        streams = [stack.enter_context(_closing(source())) for source in sources]
+        for line in _unique(heapq.merge(*streams)):
+            out.write(line)
+            count += 1
+    return count
+
+
+class _closing:
+    """Close a generator (and so its file) when the merge ends."""
+
+    def __init__(self, gen: Iterator[bytes]):
+        self.gen = gen
+
+    def __enter__(self) -> Iterator[bytes]:
+        return self.gen
+
+    def __exit__(self, *exc: object) -> None:
+        close = getattr(self.gen, "close", None)
+        if close is not None:
+            close()
+
+
+def _lines(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        yield from handle
+
+
+# --- the dumps ---------------------------------------------------------------------------
 
 def jsonld_context() -> dict[str, object]:
     """The published JSON-LD ``@context``: the project's prefixes (``context.jsonld``)."""
@@ -125,42 +189,6 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _ox_serialize_to(target: Path, source: Graph | Dataset, fmt: str) -> None:
-    """Serialise with pyoxigraph, statements sorted (subject groups, stable output).
-
-    rdflib's Turtle/TriG writers abbreviate numbers and so rewrite lexical forms
-    (``"70"^^xsd:decimal`` becomes ``70.0``): a different RDF term. pyoxigraph keeps them.
-    """
-    import pyoxigraph as ox
-
-    if fmt == "trig":
-        rows = []
-        for graph in source.graphs():  # type: ignore[union-attr]
-            name = (
-                ox.DefaultGraph()
-                if graph.identifier == DATASET_DEFAULT_GRAPH_ID
-                else ox.NamedNode(str(graph.identifier))
-            )
-            key = "" if graph.identifier == DATASET_DEFAULT_GRAPH_ID else str(graph.identifier)
-            rows += [((key, s.n3(), p.n3(), o.n3()), (s, p, o, name)) for s, p, o in graph]
-        rows.sort(key=lambda r: r[0])
-        items: list[object] = [
-            ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for _, (s, p, o, name) in rows
-        ]
-        out_format = ox.RdfFormat.TRIG
-    else:
-        triples = sorted(source, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
-        items = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples]
-        out_format = ox.RdfFormat.TURTLE
-    with atomic_path(target) as tmp:
-        ox.serialize(items, str(tmp), format=out_format, prefixes=PREFIXES)
-
-
-def _serialize_to(target: Path, graph: Graph | Dataset, fmt: str, **kwargs: object) -> None:
-    with atomic_path(target) as tmp:
-        graph.serialize(destination=str(tmp), format=fmt, encoding="utf-8", **kwargs)
-
-
 def write_checksums(out_dir: Path, names: list[str]) -> Path:
     """Write ``SHA256SUMS`` (``sha256sum -c`` format) for the named files in ``out_dir``."""
     lines = [f"{sha256_file(out_dir / name)}  {name}\n" for name in sorted(names)]
@@ -169,41 +197,166 @@ def write_checksums(out_dir: Path, names: list[str]) -> Path:
     return target
 
 
-def write_dumps(ds: Dataset, out_dir: Path) -> list[Path]:
-    """Write every dump, the VoID/DCAT description and ``SHA256SUMS`` into ``out_dir``.
+def _quads(files: list[GraphFile]) -> Iterator[Any]:
+    import pyoxigraph as ox
 
-    Returns the written paths (dumps, ``void.ttl``, ``SHA256SUMS``). The VoID/DCAT file is
-    generated from the graph and from the files just written (sizes, checksums).
-    """
+    for graph in sorted(files, key=lambda f: f.name or ""):
+        yield from ox.parse(path=str(graph.path), format=ox.RdfFormat.N_QUADS)
+
+
+def _triples(nt: Path) -> Iterator[Any]:
+    import pyoxigraph as ox
+
+    for quad in ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES):
+        yield quad.triple
+
+
+def _ox_write(target: Path, items: Iterable[Any], fmt: Any) -> None:
+    import pyoxigraph as ox
+
+    with atomic_path(target) as tmp:
+        ox.serialize(items, str(tmp), format=fmt, prefixes=PREFIXES)
+
+
+def _union_nt(files: list[GraphFile], target: Path, workdir: Path) -> int:
+    with atomic_path(target) as tmp, tmp.open("wb") as out:
+        return merge_sorted([f.triple_lines for f in files], out, workdir)
+
+
+def write_release(files: list[GraphFile], out_dir: Path) -> list[Path]:
+    """Write every file of :data:`DUMPS` into ``out_dir`` from sorted graph files."""
+    import pyoxigraph as ox
+
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    canon = canonical_dataset(ds)
-    union = union_graph(canon)
-    onto = ontology_graph(canon)
+    with tempfile.TemporaryDirectory(prefix=".merge-", dir=out_dir) as work:
+        with atomic_path(out_dir / "clusterkg.nq") as tmp, tmp.open("wb") as out:
+            merge_sorted([lambda f=f: _lines(f.path) for f in files], out, Path(work))
+        _union_nt(files, out_dir / "clusterkg.nt", Path(work))
+        onto = [f for f in files if f.name == str(ONTOLOGY_GRAPH)]
+        _union_nt(onto, out_dir / "ontology.nt", Path(work))
+    _ox_write(out_dir / "clusterkg.trig", _quads(files), ox.RdfFormat.TRIG)
+    _ox_write(out_dir / "clusterkg.ttl", _triples(out_dir / "clusterkg.nt"), ox.RdfFormat.TURTLE)
+    _ox_write(out_dir / "clusterkg.rdf", _triples(out_dir / "clusterkg.nt"), ox.RdfFormat.RDF_XML)
+    _ox_write(out_dir / "ontology.ttl", _triples(out_dir / "ontology.nt"), ox.RdfFormat.TURTLE)
+    _ox_write(out_dir / "ontology.owl", _triples(out_dir / "ontology.nt"), ox.RdfFormat.RDF_XML)
     context = jsonld_context()
-
-    write_bytes_atomic(out_dir / "clusterkg.nq", canonical_nquads(canon))
-    _ox_serialize_to(out_dir / "clusterkg.trig", canon, "trig")
-    _ox_serialize_to(out_dir / "clusterkg.ttl", union, "turtle")
-    write_bytes_atomic(
-        out_dir / "clusterkg.nt", _sorted_lines([union.serialize(format="nt", encoding="utf-8")])
-    )
-    _serialize_to(out_dir / "clusterkg.rdf", union, "xml")
     write_text_atomic(
         out_dir / "context.jsonld", json.dumps(context, indent=2, ensure_ascii=False) + "\n"
     )
-    _serialize_to(
-        out_dir / "clusterkg.jsonld", canon, "json-ld", context=context["@context"], indent=1
-    )
-    _ox_serialize_to(out_dir / "ontology.ttl", onto, "turtle")
-    _serialize_to(out_dir / "ontology.owl", onto, "xml")
-    write_bytes_atomic(
-        out_dir / "ontology.nt", _sorted_lines([onto.serialize(format="nt", encoding="utf-8")])
-    )
-    written = [out_dir / name for name in DUMPS]
+    with atomic_path(out_dir / "clusterkg.jsonld") as tmp, tmp.open("w", encoding="utf-8") as fh:
+        write_jsonld(_quads(files), fh, context["@context"])  # type: ignore[arg-type]
+    return [out_dir / name for name in DUMPS]
 
+
+def write_dumps(ds: Dataset, out_dir: Path) -> list[Path]:
+    """Every dump, the VoID/DCAT description and ``SHA256SUMS`` of an rdflib Dataset.
+
+    Returns the written paths (dumps, ``void.ttl``, ``SHA256SUMS``). The build does not copy
+    its graph into rdflib: it calls :func:`write_release` on its graph files.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".graphs-", dir=out_dir) as work:
+        files = dataset_graph_files(ds, Path(work))
+        written = write_release(files, out_dir)
     from kg.publish.void import write_void
 
-    written.append(write_void(canon, out_dir))
+    written.append(write_void(ds, out_dir))
     written.append(write_checksums(out_dir, [p.name for p in written]))
     return written
+
+
+# --- JSON-LD -----------------------------------------------------------------------------
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class _Compactor:
+    """IRI -> compact IRI with the context's prefixes (namespaces ending in ``/`` or ``#``,
+    which JSON-LD 1.1 treats as prefixes), else the IRI itself."""
+
+    def __init__(self, context: dict[str, str]):
+        self.prefixes = sorted(((ns, p) for p, ns in context.items() if ns[-1:] in "/#"),
+                               key=lambda item: -len(item[0]))
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, iri: str) -> str:
+        found = self.cache.get(iri)
+        if found is None:
+            found = iri
+            for ns, prefix in self.prefixes:
+                if iri.startswith(ns) and not iri[len(ns):].startswith("//"):
+                    found = f"{prefix}:{iri[len(ns):]}"
+                    break
+            if len(self.cache) < 100_000:
+                self.cache[iri] = found
+        return found
+
+
+def write_jsonld(quads: Iterable[Any], out: IO[str], context: dict[str, str]) -> None:
+    """Stream quads (grouped by graph, then by subject) as compacted JSON-LD: one top-level
+    object per named graph, one node object per line."""
+    import pyoxigraph as ox
+
+    compact = _Compactor(context)
+
+    def node_id(term: Any) -> str:
+        return f"_:{term.value}" if isinstance(term, ox.BlankNode) else compact(term.value)
+
+    def value(term: Any) -> dict[str, str]:
+        if not isinstance(term, ox.Literal):
+            return {"@id": node_id(term)}
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        if term.datatype.value == _XSD_STRING:
+            return {"@value": term.value}
+        return {"@value": term.value, "@type": compact(term.datatype.value)}
+
+    out.write('{"@context": ' + json.dumps(context, ensure_ascii=False) + ',\n"@graph": [')
+    top_first, inner_first = True, True
+    graph: Any = None  # the graph being written (None = default graph)
+    node: dict[str, Any] | None = None
+    subject: Any = None
+
+    def top(text: str) -> None:
+        nonlocal top_first
+        out.write(("\n" if top_first else ",\n") + text)
+        top_first = False
+
+    def flush() -> None:
+        nonlocal inner_first
+        if node is None:
+            return
+        text = json.dumps(node, ensure_ascii=False)
+        if graph is None:
+            top(text)
+        else:
+            out.write(("\n" if inner_first else ",\n") + text)
+            inner_first = False
+
+    for quad in quads:
+        name = None if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name
+        if name != graph:
+            flush()
+            node = None
+            if graph is not None:
+                out.write("\n]}")
+            if name is not None:
+                top(f'{{"@id": {json.dumps(node_id(name))}, "@graph": [')
+                inner_first = True
+            graph = name
+        if node is None or quad.subject != subject:
+            flush()
+            subject = quad.subject
+            node = {"@id": node_id(subject)}
+        obj, predicate = quad.object, quad.predicate.value
+        if predicate == _RDF_TYPE and isinstance(obj, ox.NamedNode):
+            node.setdefault("@type", []).append(compact(obj.value))
+        else:
+            node.setdefault(compact(predicate), []).append(value(obj))
+    flush()
+    if graph is not None:
+        out.write("\n]}")
+    out.write("\n]}\n")

@@ -1,373 +1,387 @@
-"""HTML pages of the linked-data server: one readable page per entity, with its labels in the
-language asked for, its types, its statements and every fact about it with the verbatim quote
-and character offsets of its evidence."""
+"""The linked-data documents of the server, made in its worker processes.
+
+An entity is looked up by its IRI in the store's indexes (``quads_for_pattern``), never by a
+scan, and every query that involves it gets the IRI through a pyoxigraph substitution of
+``?iri``, never pasted into the query text. Its document is the triples about it, the
+triples pointing at it, and the triples of the hash IRIs of the same document (``…#target``,
+``…#quote``) reachable from it. The HTML page shows its labels in the language asked for,
+its types, statements and every fact about it with the verbatim quote and character offsets
+of its evidence.
+"""
 
 from __future__ import annotations
 
-import html
+import urllib.parse
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from kg.namespace import BASE, CK, OA, PREFIXES
+from kg.namespace import BASE, CK, OA, PREFIXES, compact_iri
 from kg.publish.conneg import bcp47_case, pick_language
+from kg.publish.render import TermView, iri_view, render, term_view
+from kg.publish.site import Reply, Settings, html_reply
 
 RDF_NS = PREFIXES["rdf"]
 RDFS_NS = PREFIXES["rdfs"]
 SKOS_NS = PREFIXES["skos"]
-LABEL_PROPS = (SKOS_NS + "prefLabel", RDFS_NS + "label")
-TITLE_PROP = PREFIXES["dcterms"] + "title"
-LITERAL_PREVIEW = 1500
-
-STYLE = """
-body{font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#1d2630;
-background:#f6f7f9}
-main{max-width:1100px;margin:0 auto;padding:1.5rem 2rem;background:#fff;min-height:100vh}
-h1{font-size:1.9rem;margin:.2rem 0}h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid
-#e3e7ec;padding-bottom:.2rem}
-.iri{font-family:ui-monospace,Menlo,monospace;font-size:.85rem;color:#56636f;word-break:break-all}
-table{border-collapse:collapse;width:100%;font-size:.93rem}th,td{text-align:left;
-vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid #e8ebef}th{background:#f0f3f6}
-blockquote{margin:.2rem 0;padding:.3rem .7rem;border-left:4px solid #4f7cac;background:#f3f7fb}
-.meta{color:#56636f;font-size:.82rem}.tag{display:inline-block;background:#e7eef6;
-border-radius:4px;padding:0 .4rem;margin-right:.3rem;font-size:.8rem}
-a{color:#1f5f9e;text-decoration:none}a:hover{text-decoration:underline}
-nav a{margin-right:1rem}textarea{width:100%;font-family:ui-monospace,monospace;font-size:.9rem}
-pre{background:#f3f5f7;padding:.6rem;overflow:auto;font-size:.85rem}
-"""
+OWL_NS = PREFIXES["owl"]
+LABEL_PROPS = (SKOS_NS + "prefLabel", RDFS_NS + "label", PREFIXES["dcterms"] + "title")
+ALT_LABEL = SKOS_NS + "altLabel"
+#: ``/doc/x.{ext}`` -> media type and name of the RDF documents
+RDF_DOCUMENTS: dict[str, tuple[str, str, str]] = {
+    "ttl": ("text/turtle", "TURTLE", "Turtle"),
+    "jsonld": ("application/ld+json", "JSON_LD", "JSON-LD"),
+    "rdf": ("application/rdf+xml", "RDF_XML", "RDF/XML"),
+    "nt": ("application/n-triples", "N_TRIPLES", "N-Triples"),
+}
+ROW_LIMIT = 500
+INCOMING_LIMIT = 200
 
 
-def curie(iri: str) -> str:
-    """``ck:Cluster`` for a known namespace, else the IRI."""
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
+def _ox() -> Any:
+    import pyoxigraph
+
+    return pyoxigraph
 
 
-def local_url(iri: str, base_url: str) -> str:
-    """Map an IRI under ``https://w3id.org/clusterkg/`` to the server; others unchanged."""
-    if iri.startswith(BASE):
-        return base_url.rstrip("/") + "/" + iri[len(BASE) :]
-    return iri
+def _objects(store: Any, subject: Any, predicate: str) -> list[Any]:
+    ox = _ox()
+    return [
+        q.object
+        for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None, ox.DefaultGraph())
+    ]
+
+
+def _first(store: Any, subject: Any, predicate: str) -> Any:
+    found = _objects(store, subject, predicate)
+    return found[0] if found else None
+
+
+def exists(store: Any, iri: str) -> bool:
+    """Whether ``iri`` is the subject or object of a triple (two index lookups)."""
+    ox = _ox()
+    node, default = ox.NamedNode(iri), ox.DefaultGraph()
+    return any(True for _ in store.quads_for_pattern(node, None, None, default)) or any(
+        True for _ in store.quads_for_pattern(None, None, node, default)
+    )
+
+
+def exists_reply(snapshot: Any, iri: str, settings: Settings) -> Reply:
+    """204 when ``iri`` is known, else the 404 page."""
+    return (
+        Reply(204, "text/plain", b"")
+        if exists(snapshot.data, iri)
+        else not_found_page(iri, settings)
+    )
+
+
+def describe(snapshot: Any, iri: str) -> list[Any]:
+    """The triples of the document of ``iri`` (set semantics), literals as loaded."""
+    ox = _ox()
+    store, default = snapshot.data, ox.DefaultGraph()
+    node = ox.NamedNode(iri)
+    hash_prefix = iri + "#"
+    triples: dict[Any, None] = {}
+    todo, seen = [node], {node}
+    while todo:
+        subject = todo.pop()
+        for q in store.quads_for_pattern(subject, None, None, default):
+            triples[q.triple] = None
+            o = q.object
+            if isinstance(o, ox.NamedNode) and o.value.startswith(hash_prefix) and o not in seen:
+                seen.add(o)
+                todo.append(o)
+    for q in store.quads_for_pattern(None, None, node, default):
+        triples[q.triple] = None
+    return snapshot.originals(triples)
+
+
+def rdf_document(snapshot: Any, iri: str, ext: str, settings: Settings) -> Reply:
+    """The document of ``iri`` serialised as ``ext`` (ttl, jsonld, rdf, nt); 404 if unknown."""
+    if not exists(snapshot.data, iri):
+        return not_found_page(iri, settings)
+    media, fmt, _ = RDF_DOCUMENTS[ext]
+    return serialize(describe(snapshot, iri), media, fmt)
+
+
+def serialize(triples: list[Any], media: str, fmt: str) -> Reply:
+    """Triples as an RDF document (prefixes in Turtle and RDF/XML)."""
+    ox = _ox()
+    prefixes = PREFIXES if fmt in {"TURTLE", "RDF_XML"} else None
+    body = ox.serialize(triples, format=getattr(ox.RdfFormat, fmt), prefixes=prefixes)
+    charset = "; charset=utf-8" if media.startswith("text/") or "json" in media else ""
+    return Reply(200, media + charset, body)
 
 
 @dataclass
 class Labeller:
-    """Labels of IRIs in the preferred language order, fetched in one query per batch."""
+    """Labels of IRIs in the preferred language order, looked up by IRI."""
 
     store: Any
     preference: list[str]
-
-    def __post_init__(self) -> None:
-        self.cache: dict[str, tuple[str, str | None]] = {}
-
-    def fetch(self, iris: set[str]) -> None:
-        todo = sorted(i for i in iris if i not in self.cache and i.startswith("http"))
-        for start in range(0, len(todo), 500):
-            chunk = todo[start : start + 500]
-            values = " ".join(f"<{i}>" for i in chunk)
-            query = (
-                f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} "
-                f"?x <{LABEL_PROPS[0]}>|<{LABEL_PROPS[1]}>|<{TITLE_PROP}> ?l }}"
-            )
-            found: dict[str, dict[str, str]] = defaultdict(dict)
-            for row in self.store.query(query, use_default_graph_as_union=True):
-                lit = row["l"]
-                found[row["x"].value].setdefault(lit.language or "", lit.value)
-            for iri in chunk:
-                labels = found.get(iri, {})
-                lang = pick_language([t for t in labels if t], self.preference)
-                if lang is not None:
-                    self.cache[iri] = (labels[lang], bcp47_case(lang))
-                elif "" in labels:
-                    self.cache[iri] = (labels[""], None)
-                else:
-                    self.cache[iri] = (curie(iri), None)
+    cache: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     def label(self, iri: str) -> tuple[str, str | None]:
+        """``(label, language)``; the prefixed name when the IRI has no label."""
         if iri not in self.cache:
-            self.fetch({iri})
-        return self.cache.get(iri, (curie(iri), None))
+            self.cache[iri] = self._lookup(iri)
+        return self.cache[iri]
+
+    def _lookup(self, iri: str) -> tuple[str, str | None]:
+        ox = _ox()
+        labels: dict[str, str] = {}
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return compact_iri(iri), None
+        for prop in LABEL_PROPS:
+            for lit in _objects(self.store, node, prop):
+                if isinstance(lit, ox.Literal):
+                    labels.setdefault(lit.language or "", lit.value)
+        lang = pick_language([t for t in labels if t], self.preference)
+        if lang is not None:
+            return labels[lang], bcp47_case(lang)
+        if "" in labels:
+            return labels[""], None
+        return compact_iri(iri), None
 
 
-def _lang_attr(lang: str | None) -> str:
-    return f' lang="{html.escape(bcp47_case(lang))}"' if lang else ""
+@dataclass
+class Quote:
+    """The evidence of an annotation: verbatim quote, its language, source and offsets."""
+
+    exact: str
+    lang: str | None
+    source: TermView | None
+    start: str | None
+    end: str | None
 
 
-class EntityPage:
-    """Render the HTML page of one IRI from the store."""
-
-    def __init__(self, store: Any, iri: str, preference: list[str], base_url: str):
-        self.store = store
-        self.iri = iri
-        self.base_url = base_url
-        self.labels = Labeller(store, preference)
-        self.preference = preference
-
-    def q(self, query: str) -> list[dict[str, Any]]:
-        """Rows of a SELECT as dicts (variable -> term or None)."""
-        result = self.store.query(query, use_default_graph_as_union=True)
-        names = [v.value for v in result.variables]
-        return [{n: solution[n] for n in names} for solution in result]
-
-    def add_quotes(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Add ``exact``, ``source``, ``start``, ``end`` of each row's annotation ``ann``.
-
-        Fetched in a second query bound by VALUES: one query with the quote pattern in an
-        OPTIONAL is evaluated unbound by the store and is ten times slower."""
-        anns = sorted({r["ann"].value for r in rows if r.get("ann") is not None})
-        quotes: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(anns), 300):
-            values = " ".join(f"<{a}>" for a in anns[start : start + 300])
-            for row in self.q(_QUOTES.replace("ANNS", values)):
-                quotes.setdefault(row["ann"].value, row)
-        for r in rows:
-            found = quotes.get(r["ann"].value) if r.get("ann") is not None else None
-            for key in ("exact", "source", "start", "end"):
-                r[key] = found[key] if found else None
-        return rows
-
-    def link(self, iri: str) -> str:
-        text, lang = self.labels.label(iri)
-        href = html.escape(local_url(iri, self.base_url))
-        return (
-            f'<a href="{href}" title="{html.escape(iri)}"{_lang_attr(lang)}>{html.escape(text)}</a>'
-        )
-
-    def term(self, term: Any) -> str:
-        import pyoxigraph as ox
-
-        if isinstance(term, ox.NamedNode):
-            return self.link(term.value)
-        if isinstance(term, ox.Literal):
-            value = term.value
-            if len(value) > LITERAL_PREVIEW:
-                value = value[:LITERAL_PREVIEW] + f" … ({len(term.value)} characters)"
-            dtype = (
-                "" if term.language else f' <span class="meta">{curie(term.datatype.value)}</span>'
+def quote_of(store: Any, annotation: Any, view: Any) -> Quote | None:
+    """The quote of a Web Annotation (target -> source, TextQuote and TextPosition selectors)."""
+    ox = _ox()
+    if not isinstance(annotation, ox.NamedNode):
+        return None
+    for target in _objects(store, annotation, OA + "hasTarget"):
+        source = _first(store, target, OA + "hasSource")
+        exact = start = end = None
+        for selector in _objects(store, target, OA + "hasSelector"):
+            exact = exact or _first(store, selector, OA + "exact")
+            start = start or _first(store, selector, OA + "start")
+            end = end or _first(store, selector, OA + "end")
+        if exact is not None:
+            return Quote(
+                exact.value,
+                bcp47_case(exact.language) if exact.language else None,
+                view(source) if source is not None else None,
+                start.value if start is not None else None,
+                end.value if end is not None else None,
             )
-            if term.datatype.value.endswith("#string"):
-                dtype = ""
-            lang = (
-                f' <span class="tag">{html.escape(bcp47_case(term.language))}</span>'
-                if term.language
-                else ""
-            )
-            return f"<span{_lang_attr(term.language)}>{html.escape(value)}</span>{lang}{dtype}"
-        return f'<span class="meta">{html.escape(str(term))}</span>'
-
-    def render(self) -> tuple[str, str | None]:
-        """``(html, content language of the title)``."""
-        iri = self.iri
-        outgoing = self.q(
-            f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} ORDER BY ?p ?o"
-        )
-        facts = self.add_quotes(self.q(_FACTS.replace("IRI", iri)))
-        evidence = self.add_quotes(self.q(_EVIDENCE.replace("IRI", iri)))
-        nary = self.add_quotes(self.q(_NARY.replace("IRI", iri)))
-        mentions = self.q(_MENTIONS.replace("IRI", iri))
-        incoming = self.q(_INCOMING.replace("IRI", iri))
-        iris = {iri}
-        for rows, keys in (
-            (outgoing, ("p", "o", "g")),
-            (facts, ("s", "p", "o", "source", "extractor")),
-            (evidence, ("source",)),
-            (nary, ("fact", "type", "role", "source")),
-            (mentions, ("source",)),
-            (incoming, ("s", "p")),
-        ):
-            for row in rows:
-                for key in keys:
-                    term = row[key]
-                    if (
-                        term is not None
-                        and hasattr(term, "value")
-                        and type(term).__name__ == "NamedNode"
-                    ):
-                        iris.add(term.value)
-        self.labels.fetch(iris)
-        title, title_lang = self.labels.label(iri)
-
-        parts: list[str] = []
-        types = [r["o"].value for r in outgoing if r["p"].value == RDF_NS + "type"]
-        label_rows = [r for r in outgoing if r["p"].value in (*LABEL_PROPS, SKOS_NS + "altLabel")]
-        parts.append(
-            f"<h1{_lang_attr(title_lang)}>{html.escape(title)}</h1>"
-            f'<div class="iri">{html.escape(iri)}</div>'
-            + (
-                "<p>"
-                + " ".join(f'<span class="tag">{self.link(t)}</span>' for t in sorted(set(types)))
-                + "</p>"
-                if types
-                else ""
-            )
-        )
-        alt = self._alternates()
-        parts.append(f'<p class="meta">This page in {alt}</p>')
-        if label_rows:
-            by_lang: dict[str, list[str]] = defaultdict(list)
-            for r in label_rows:
-                lit = r["o"]
-                kind = "preferred" if r["p"].value != SKOS_NS + "altLabel" else "alternative"
-                by_lang[bcp47_case(lit.language) if lit.language else "-"].append(
-                    f"<span{_lang_attr(lit.language)}>{html.escape(lit.value)}</span>"
-                    f' <span class="meta">({kind})</span>'
-                )
-            rows = "".join(
-                f"<tr><td>{html.escape(lang)}</td><td>{'; '.join(sorted(set(v)))}</td></tr>"
-                for lang, v in sorted(by_lang.items())
-            )
-            parts.append(
-                f"<h2>Labels</h2><table><tr><th>language</th><th>labels</th></tr>{rows}</table>"
-            )
-
-        if evidence:
-            parts.append("<h2>Evidence of this fact</h2>" + self._quotes(evidence))
-        if facts:
-            rows = []
-            for r in facts:
-                rows.append(
-                    "<tr><td>"
-                    + f"{self.term(r['s'])} <b>{self.link(r['p'].value)}</b> {self.term(r['o'])}"
-                    + f'<div class="meta">{self.link(r["fact"].value)}'
-                    + (f" · confidence {html.escape(r['conf'].value)}" if r["conf"] else "")
-                    + (f" · {self.link(r['extractor'].value)}" if r["extractor"] else "")
-                    + "</div></td><td>"
-                    + self._quote_cell(r)
-                    + "</td></tr>"
-                )
-            parts.append(
-                f"<h2>Facts with evidence ({len(facts)})</h2>"
-                "<table><tr><th>fact</th><th>quote (source, offsets)</th></tr>"
-                + "".join(rows)
-                + "</table>"
-            )
-        if nary:
-            rows = [
-                f"<tr><td>{self.link(r['fact'].value)}"
-                f'<div class="meta">{self.link(r["type"].value) if r["type"] else ""}'
-                f" · as {self.link(r['role'].value)}</div></td><td>{self._quote_cell(r)}</td></tr>"
-                for r in nary
-            ]
-            parts.append(
-                f"<h2>Memberships, statistics, lists and tables ({len(nary)})</h2>"
-                "<table><tr><th>fact</th><th>quote (source, offsets)</th></tr>"
-                + "".join(rows)
-                + "</table>"
-            )
-        if mentions:
-            rows = [
-                f"<tr><td>{self.link(r['source'].value)}</td><td>{r['n'].value}</td></tr>"
-                for r in mentions
-            ]
-            parts.append(
-                "<h2>Mentions</h2><table><tr><th>source</th><th>mentions</th></tr>"
-                + "".join(rows)
-                + "</table>"
-            )
-        other = [r for r in outgoing if r not in label_rows and r["p"].value != RDF_NS + "type"]
-        if other:
-            rows = [
-                f"<tr><td>{self.link(r['p'].value)}</td><td>{self.term(r['o'])}</td>"
-                f'<td class="meta">{html.escape(curie(r["g"].value))}</td></tr>'
-                for r in other
-            ]
-            parts.append(
-                "<h2>Statements</h2><table><tr><th>property</th><th>value</th><th>graph</th></tr>"
-                + "".join(rows)
-                + "</table>"
-            )
-        if incoming:
-            rows = [
-                f"<tr><td>{self.term(r['s'])}</td><td>{self.link(r['p'].value)}</td></tr>"
-                for r in incoming
-            ]
-            parts.append(
-                f"<h2>Referenced by ({len(incoming)}{'+' if len(incoming) >= 200 else ''})</h2>"
-                "<table><tr><th>subject</th><th>property</th></tr>" + "".join(rows) + "</table>"
-            )
-        return page(title, "".join(parts), self.base_url, lang=title_lang), title_lang
-
-    def _alternates(self) -> str:
-        doc = self.base_url.rstrip("/") + "/doc/" + self.iri[len(BASE + "id/") :]
-        if not self.iri.startswith(BASE + "id/"):
-            return ""
-        return ", ".join(
-            f'<a href="{html.escape(doc)}.{ext}">{name}</a>'
-            for ext, name in (
-                ("ttl", "Turtle"),
-                ("jsonld", "JSON-LD"),
-                ("rdf", "RDF/XML"),
-                ("nt", "N-Triples"),
-            )
-        )
-
-    def _quote_cell(self, r: Any) -> str:
-        if r["exact"] is None:
-            return '<span class="meta">(no quote)</span>'
-        lit = r["exact"]
-        where = self.link(r["source"].value) if r["source"] else ""
-        if r["start"] is not None:
-            where += f" [{r['start'].value}–{r['end'].value}]"
-        return f"<blockquote{_lang_attr(lit.language)}>{html.escape(lit.value)}</blockquote>" + (
-            f'<div class="meta">{where}</div>'
-        )
-
-    def _quotes(self, rows: list[Any]) -> str:
-        return "".join(self._quote_cell(r) for r in rows)
+    return None
 
 
-def page(title: str, body: str, base_url: str, *, lang: str | None = None) -> str:
-    """A complete HTML page with the site navigation."""
-    root = base_url.rstrip("/")
-    nav = (
-        f'<nav><a href="{root}/">clusterkg</a><a href="{root}/ontology">ontology</a>'
-        f'<a href="{root}/docs/">docs</a><a href="{root}/void">VoID</a>'
-        f'<a href="{root}/dumps/">dumps</a><a href="{root}/#query">SPARQL</a></nav>'
-    )
-    return (
-        f'<!DOCTYPE html><html lang="{html.escape(lang or "en")}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)} · clusterkg</title><style>{STYLE}</style></head>"
-        f"<body><main>{nav}{body}</main></body></html>"
-    )
-
-
-_QUOTES = f"""
-SELECT ?ann ?exact ?source ?start ?end WHERE {{ VALUES ?ann {{ ANNS }}
-  ?ann <{OA}hasTarget> ?t . ?t <{OA}hasSource> ?source ; <{OA}hasSelector> ?qs .
-  ?qs <{OA}exact> ?exact .
-  OPTIONAL {{ ?t <{OA}hasSelector> ?ps . ?ps <{OA}start> ?start ; <{OA}end> ?end }}
-}}
-"""
 _FACTS = f"""
-SELECT DISTINCT ?fact ?s ?p ?o ?conf ?extractor ?ann WHERE {{
-  {{ ?fact <{RDF_NS}subject> <IRI> }} UNION {{ ?fact <{RDF_NS}object> <IRI> }}
+SELECT DISTINCT ?iri ?fact ?s ?p ?o ?conf ?extractor ?ann WHERE {{
+  {{ ?fact <{RDF_NS}subject> ?iri }} UNION {{ ?fact <{RDF_NS}object> ?iri }}
   ?fact <{RDF_NS}subject> ?s ; <{RDF_NS}predicate> ?p ; <{RDF_NS}object> ?o .
   OPTIONAL {{ ?fact <{CK}confidence> ?conf }} OPTIONAL {{ ?fact <{CK}extractedBy> ?extractor }}
   OPTIONAL {{ ?fact <{CK}evidence> ?ann }}
-}} ORDER BY ?p ?s ?o ?fact LIMIT 500
-"""
-_EVIDENCE = f"""
-SELECT DISTINCT ?ann WHERE {{ <IRI> <{CK}evidence> ?ann }}
+}} ORDER BY ?p ?s ?o ?fact LIMIT {ROW_LIMIT}
 """
 _NARY = f"""
-SELECT DISTINCT ?fact ?type ?role ?ann WHERE {{
-  ?fact a <{CK}Fact> ; ?role <IRI> .
+SELECT DISTINCT ?iri ?fact ?type ?role ?ann WHERE {{
+  ?fact a <{CK}Fact> ; ?role ?iri .
   FILTER NOT EXISTS {{ ?fact a <{RDF_NS}Statement> }}
   OPTIONAL {{ ?fact a ?type FILTER(?type != <{CK}Fact>) }}
   OPTIONAL {{ ?fact <{CK}evidence> ?ann }}
-}} ORDER BY ?fact LIMIT 500
+}} ORDER BY ?fact LIMIT {ROW_LIMIT}
 """
 _MENTIONS = f"""
-SELECT ?source (COUNT(DISTINCT ?ann) AS ?n) WHERE {{
-  ?ann <{OA}motivatedBy> <{OA}identifying> ; <{OA}hasBody> <IRI> ;
+SELECT ?iri ?source (COUNT(DISTINCT ?ann) AS ?n) WHERE {{
+  ?ann <{OA}motivatedBy> <{OA}identifying> ; <{OA}hasBody> ?iri ;
        <{OA}hasTarget>/<{OA}hasSource> ?source .
-}} GROUP BY ?source ORDER BY ?source
+}} GROUP BY ?iri ?source ORDER BY ?source
 """
 _INCOMING = f"""
-SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <IRI> .
+SELECT DISTINCT ?iri ?s ?p WHERE {{ ?s ?p ?iri .
   FILTER(?p NOT IN (<{RDF_NS}subject>, <{RDF_NS}object>, <{OA}hasBody>))
-  FILTER NOT EXISTS {{ ?s a <{CK}Fact> }} }} ORDER BY ?p ?s LIMIT 200
+  FILTER NOT EXISTS {{ ?s a <{CK}Fact> }} }} ORDER BY ?p ?s LIMIT {INCOMING_LIMIT + 1}
 """
+
+
+def _select(store: Any, query: str, iri: Any) -> list[dict[str, Any]]:
+    """Rows of a stored SELECT with ``?iri`` bound by substitution (SEP-0007: the variable
+    must be projected)."""
+    ox = _ox()
+    result = store.query(query, substitutions={ox.Variable("iri"): iri})
+    names = [v.value for v in result.variables]
+    return [{n: solution[n] for n in names} for solution in result]
+
+
+def entity_page(snapshot: Any, iri: str, preference: list[str], settings: Settings) -> Reply:
+    """The HTML page of ``iri``, with ``Content-Language`` of its title; 404 if unknown."""
+    ox = _ox()
+    store, base_url = snapshot.data, settings.base_url
+    if not exists(store, iri):
+        return not_found_page(iri, settings)
+    node = ox.NamedNode(iri)
+    labels = Labeller(store, preference)
+
+    def view(term: Any) -> TermView:
+        return term_view(term, base_url, labels)
+
+    def quote(ann: Any) -> Quote | None:
+        return quote_of(store, ann, view) if ann is not None else None
+
+    outgoing = sorted(
+        (
+            q
+            for q in store.quads_for_pattern(node, None, None, None)
+            if q.graph_name != ox.DefaultGraph()
+        ),
+        key=lambda q: (q.predicate.value, str(q.object)),
+    )
+    types = sorted({q.object.value for q in outgoing if q.predicate.value == RDF_NS + "type"})
+    label_rows = [q for q in outgoing if q.predicate.value in (*LABEL_PROPS[:2], ALT_LABEL)]
+    by_lang: dict[str, set[tuple[str, str | None, str]]] = defaultdict(set)
+    for q in label_rows:
+        lit = q.object
+        lang = bcp47_case(lit.language) if getattr(lit, "language", None) else None
+        kind = "alternative" if q.predicate.value == ALT_LABEL else "preferred"
+        by_lang[lang or "-"].add((lit.value, lang, kind))
+    statements = [
+        (
+            view(q.predicate),
+            view(snapshot.original(q.triple).object),
+            compact_iri(q.graph_name.value),
+        )
+        for q in outgoing
+        if q not in label_rows and q.predicate.value != RDF_NS + "type"
+    ]
+    facts = [
+        {
+            "fact": view(r["fact"]), "s": view(r["s"]), "p": view(r["p"]), "o": view(r["o"]),
+            "confidence": r["conf"].value if r["conf"] is not None else None,
+            "extractor": view(r["extractor"]) if r["extractor"] is not None else None,
+            "quote": quote(r["ann"]),
+        }
+        for r in _select(store, _FACTS, node)
+    ]  # fmt: skip
+    nary = [
+        {
+            "fact": view(r["fact"]), "type": view(r["type"]) if r["type"] else None,
+            "role": view(r["role"]), "quote": quote(r["ann"]),
+        }
+        for r in _select(store, _NARY, node)
+    ]  # fmt: skip
+    evidence = [quote(ann) for ann in _objects(store, node, CK + "evidence")]
+    mentions = [(view(r["source"]), r["n"].value) for r in _select(store, _MENTIONS, node)]
+    incoming_rows = _select(store, _INCOMING, node)
+    incoming = [(view(r["s"]), view(r["p"])) for r in incoming_rows[:INCOMING_LIMIT]]
+    title, lang = labels.label(iri)
+    doc_url = ""
+    alternates: list[tuple[str, str]] = []
+    if iri.startswith(BASE + "id/"):
+        doc_url = base_url + "/doc/" + urllib.parse.quote(iri[len(BASE + "id/") :], safe="/#")
+        alternates = [(ext, media) for ext, (media, _, _) in RDF_DOCUMENTS.items()]
+    body = render(
+        "entity.html",
+        base_url=base_url, title=title, lang=lang, iri=iri,
+        types=[view(ox.NamedNode(t)) for t in types],
+        doc_url=doc_url, alternates=alternates,
+        formats={ext: name for ext, (_, _, name) in RDF_DOCUMENTS.items()},
+        labels=sorted((k, sorted(v)) for k, v in by_lang.items()),
+        evidence=[q for q in evidence if q is not None], facts=facts, nary=nary,
+        mentions=mentions, statements=statements, incoming=incoming,
+        incoming_truncated=len(incoming_rows) > INCOMING_LIMIT,
+    )  # fmt: skip
+    headers = {"Content-Language": lang} if lang else {}
+    return html_reply(body, **headers)
+
+
+def not_found_page(iri: str, settings: Settings) -> Reply:
+    """404: nothing is known about ``iri``."""
+    body = render(
+        "message.html", base_url=settings.base_url, title="Not found", lang="en",
+        message="Nothing is known about", code=iri,
+    )  # fmt: skip
+    return html_reply(body, status=404)
+
+
+# ----- the ontology ------------------------------------------------------------------------
+
+ONTOLOGY_GRAPH = BASE + "id/graph/ontology"
+_ONTOLOGY_TERMS = f"""
+SELECT ?t ?kind WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{
+  ?t a ?kind FILTER(?kind IN (<{OWL_NS}Class>, <{OWL_NS}ObjectProperty>,
+    <{OWL_NS}DatatypeProperty>, <{OWL_NS}AnnotationProperty>))
+  FILTER(STRSTARTS(STR(?t), "{CK}")) }} }} ORDER BY ?kind ?t
+"""
+
+
+def ontology_document(snapshot: Any, ext: str, settings: Settings) -> Reply:
+    """The ontology graph as an RDF document."""
+    ox = _ox()
+    graph = ox.NamedNode(ONTOLOGY_GRAPH)
+    triples = snapshot.originals(
+        q.triple for q in snapshot.data.quads_for_pattern(None, None, None, graph)
+    )
+    media, fmt, _ = RDF_DOCUMENTS[ext]
+    return serialize(triples, media, fmt)
+
+
+def ontology_page(snapshot: Any, preference: list[str], settings: Settings) -> Reply:
+    """The HTML list of the ontology's classes and properties with their labels."""
+    labels = Labeller(snapshot.data, preference)
+    sections: dict[str, list[tuple[str, str, str, str | None]]] = {}
+    for row in snapshot.data.query(_ONTOLOGY_TERMS):
+        term, kind = row["t"].value, row["kind"].value
+        label, lang = labels.label(term)
+        sections.setdefault(compact_iri(kind), []).append(
+            (term.split("#")[-1], compact_iri(term), label, lang)
+        )
+    body = render(
+        "ontology.html", base_url=settings.base_url, title="clusterkg ontology", lang="en",
+        namespace=str(CK), formats=list(RDF_DOCUMENTS), sections=list(sections.items()),
+    )  # fmt: skip
+    return html_reply(body)
+
+
+# ----- the landing page --------------------------------------------------------------------
+
+_CLUSTERS = f"""
+SELECT DISTINCT ?c WHERE {{ ?c a ?k . ?k <{RDFS_NS}subClassOf>* <{CK}Cluster>
+  FILTER(isIRI(?c)) }} ORDER BY ?c LIMIT 60
+"""
+DEFAULT_QUERY = (
+    "PREFIX ck: <https://w3id.org/clusterkg/ontology#>\n"
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    "SELECT ?cluster ?label WHERE {\n"
+    "  ?cluster a/rdfs:subClassOf* ck:Cluster ; skos:prefLabel ?label .\n"
+    '  FILTER(LANG(?label) = "en")\n} LIMIT 50'
+)
+
+
+def landing_page(snapshot: Any, preference: list[str], settings: Settings) -> Reply:
+    """The landing page: clusters, a query box, the stored queries, links."""
+    base_url = settings.base_url
+    labels = Labeller(snapshot.data, preference)
+    clusters = [
+        iri_view(r["c"].value, base_url, labels.label(r["c"].value))
+        for r in snapshot.data.query(_CLUSTERS)
+    ]
+    examples = [
+        (
+            name,
+            question,
+            text,
+            f"{base_url}/sparql?" + urllib.parse.urlencode({"query": text, "format": "html"}),
+        )
+        for name, question, text in settings.examples
+    ]
+    body = render(
+        "landing.html", base_url=base_url, title="clusterkg", lang="en", clusters=clusters,
+        default_query=DEFAULT_QUERY, settings=settings, examples=examples,
+    )  # fmt: skip
+    return html_reply(body, Vary="Accept-Language")

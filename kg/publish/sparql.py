@@ -1,90 +1,90 @@
-"""The read-only SPARQL 1.1 Protocol engine behind ``clusterkg serve``.
+"""The read-only SPARQL 1.1 query service behind ``clusterkg serve`` (run in a worker process).
 
-Queries run in worker processes that hold their own copy of the store, so a query over the
-time limit is stopped for real (its worker is killed and replaced) instead of burning a
-thread. Results are serialised by pyoxigraph into a size-capped buffer.
-
-Limits (documented on the landing page and in the README):
-
-- query text longer than ``max_query_length`` characters -> 414 (GET) / 413 (POST);
-- a query running longer than ``timeout`` seconds -> 503 (the worker is restarted);
-- a serialised result larger than ``max_result_bytes`` -> 413 (add a LIMIT);
-- updates (``update=`` or ``application/sparql-update``) -> 403.
+- The dataset: without ``FROM`` / ``FROM NAMED`` or graph parameters the default graph is
+  the RDF merge of the named graphs (a set, :mod:`kg.publish.snapshot`); ``FROM`` and
+  ``FROM NAMED`` in the query are honoured; ``default-graph-uri`` / ``named-graph-uri``
+  override them (SPARQL 1.1 Protocol 2.1.4), and when only one kind is given the other part
+  of the dataset is empty. Graphs are the store's: nothing is fetched.
+- ``SERVICE`` is refused before the query runs unless its host is allowed
+  (:mod:`kg.publish.federation`).
+- Results are serialised by pyoxigraph into a size-capped buffer (413 over the limit);
+  CONSTRUCT and DESCRIBE give literals back as they were loaded.
+- The service description (``sd:Service``) answers a GET without a query.
 """
 
 from __future__ import annotations
 
-import html
-import multiprocessing
-import queue
-import threading
-import time
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
 from kg.publish.conneg import negotiate
-from kg.publish.pages import STYLE
+from kg.publish.federation import ServiceRefused, check_service
+from kg.publish.render import render, term_view
+from kg.publish.site import Reply, Settings, html_reply, text_reply
 
 SOLUTION_TYPES: dict[str, str] = {
     "application/sparql-results+json": "JSON",
     "application/sparql-results+xml": "XML",
     "text/csv": "CSV",
     "text/tab-separated-values": "TSV",
-    "text/html": "HTML",
     "application/json": "JSON",
     "application/xml": "XML",
+    "text/html": "HTML",
+}
+BOOLEAN_TYPES: dict[str, str] = {
+    "application/sparql-results+json": "JSON",
+    "application/sparql-results+xml": "XML",
+    "application/json": "JSON",
+    "application/xml": "XML",
+    "text/html": "HTML",
 }
 GRAPH_TYPES: dict[str, str] = {
     "text/turtle": "TURTLE",
     "application/n-triples": "N_TRIPLES",
     "application/rdf+xml": "RDF_XML",
     "application/ld+json": "JSON_LD",
+    "application/n-quads": "N_QUADS",
+    "application/trig": "TRIG",
+    "text/n3": "N3",
+    "application/x-turtle": "TURTLE",
+    "application/turtle": "TURTLE",
     "text/html": "HTML",
     "text/plain": "N_TRIPLES",
 }
-#: ``format=`` parameter values -> media types (override ``Accept``)
-FORMAT_ALIASES: dict[str, str] = {
+#: ``format=`` values (non-standard; SPARQLWrapper sends them) -> media type, per result kind
+SOLUTION_ALIASES: dict[str, str] = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
     "html": "text/html",
+}
+GRAPH_ALIASES: dict[str, str] = {
     "ttl": "text/turtle",
     "turtle": "text/turtle",
+    "n3": "text/n3",
     "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
     "rdf": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    "xml": "application/rdf+xml",
     "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "json": "application/ld+json",
+    "html": "text/html",
 }
 HTML_ROW_LIMIT = 2000
 
 
 @dataclass
 class QueryRequest:
-    """One SPARQL query to run, with what the client accepts."""
+    """One SPARQL query to run, with what the client accepts (graph IRIs already valid)."""
 
     query: str
     accept: str | None = None
     format: str | None = None
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
-    #: HTML results link IRIs under https://w3id.org/clusterkg/ to this server instead
-    link_base: str | None = None
-
-
-@dataclass
-class QueryResponse:
-    """An HTTP answer: status, media type, body."""
-
-    status: int
-    media_type: str
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def _text(status: int, message: str) -> QueryResponse:
-    return QueryResponse(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
 
 
 class ResultTooLarge(Exception):
@@ -113,219 +113,167 @@ class CappedBuffer:
         return b"".join(self.parts)
 
 
-def _term_html(term: Any, link_base: str | None = None) -> str:
+def _too_large(limit: int) -> Reply:
+    return text_reply(
+        413, f"result larger than {limit} bytes: add a LIMIT (or ask for fewer columns)"
+    )
+
+
+def _dataset(req: QueryRequest) -> dict[str, Any]:
     import pyoxigraph as ox
 
-    from kg.publish.pages import local_url
-
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        href = local_url(term.value, link_base) if link_base else term.value
-        return f'<a href="{html.escape(href)}">{html.escape(term.value)}</a>'
-    if isinstance(term, ox.Literal):
-        lang = f' lang="{html.escape(term.language)}"' if term.language else ""
-        return f"<span{lang}>{html.escape(term.value)}</span>"
-    return html.escape(str(term))
+    if not (req.default_graphs or req.named_graphs):
+        return {}  # the query's FROM / FROM NAMED, else the merged default graph
+    return {
+        "default_graph": [ox.NamedNode(g) for g in req.default_graphs],
+        "named_graphs": [ox.NamedNode(g) for g in req.named_graphs],
+    }
 
 
-def _html_page(title: str, body: str) -> bytes:
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title>"
-        f"<style>{STYLE}</style></head>"
-        f"<body><main><h1>{html.escape(title)}</h1>{body}"
-        '<p><a href="/">back to the query page</a></p></main></body></html>'
-    ).encode()
-
-
-def _solutions_html(result: Any, limit: int, link_base: str | None = None) -> bytes:
-    variables = [v.value for v in result.variables]
-    head = "".join(f"<th>?{html.escape(v)}</th>" for v in variables)
-    rows: list[str] = []
-    truncated = False
-    for solution in result:
-        if len(rows) >= HTML_ROW_LIMIT:
-            truncated = True
-            break
-        cells = "".join(f"<td>{_term_html(solution[v], link_base)}</td>" for v in variables)
-        rows.append(f"<tr>{cells}</tr>")
-        if sum(len(r) for r in rows) > limit:
-            raise ResultTooLarge
-    note = f"<p>{len(rows)} rows" + (" (HTML view truncated)" if truncated else "") + "</p>"
-    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    return _html_page("SPARQL results", note + table)
-
-
-def execute(store: Any, req: QueryRequest, max_result_bytes: int) -> QueryResponse:
-    """Run ``req`` on a pyoxigraph store and serialise the result as negotiated."""
-    import pyoxigraph as ox
-
-    kwargs: dict[str, Any] = {}
-    if req.default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in req.default_graphs]
-    else:
-        kwargs["use_default_graph_as_union"] = True
-    if req.named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in req.named_graphs]
-    try:
-        result = store.query(req.query, **kwargs)
-    except SyntaxError as err:
-        return _text(400, f"malformed query: {err}")
-    except (ValueError, OSError) as err:
-        return _text(400, f"query failed: {err}")
-
-    is_graph = isinstance(result, ox.QueryTriples)
-    offers = GRAPH_TYPES if is_graph else SOLUTION_TYPES
+def _choose(req: QueryRequest, offers: dict[str, str], aliases: dict[str, str]) -> str | Reply:
+    """The media type of the answer: ``format=`` when it names an offered type, else by
+    ``Accept`` (a ``format`` that does not fit the result kind is ignored, as clients such as
+    SPARQLWrapper send one for every query)."""
     if req.format:
-        wanted = FORMAT_ALIASES.get(req.format.lower(), req.format.lower())
-        if wanted not in offers:
-            return _text(406, f"format {req.format!r} not available; offered: {', '.join(offers)}")
-        media = wanted
+        wanted = aliases.get(req.format.lower(), req.format.lower())
+        if wanted in offers:
+            return wanted
+    media = negotiate(req.accept, list(offers))
+    if not media:
+        return text_reply(406, f"none of the accepted types is offered: {', '.join(offers)}")
+    return media
+
+
+def execute(snapshot: Any, req: QueryRequest, settings: Settings) -> Reply:
+    """Run ``req`` on the snapshot's store and serialise the result as negotiated."""
+    import pyoxigraph as ox
+
+    try:
+        check_service(req.query, settings.allowed_service_hosts)
+    except ServiceRefused as err:
+        return text_reply(403, str(err))
+    try:
+        # relative IRIs resolve against the endpoint (SPARQL 1.1 Protocol 2.1.1)
+        base = settings.base_url + "/sparql"
+        result = snapshot.data.query(req.query, base_iri=base, **_dataset(req))
+    except SyntaxError as err:
+        return text_reply(400, f"malformed query: {err}")
+    except (ValueError, OSError) as err:
+        return text_reply(400, f"query failed: {err}")
+
+    limit = settings.max_result_bytes
+    if isinstance(result, ox.QueryTriples):
+        offers, aliases = GRAPH_TYPES, GRAPH_ALIASES
+    elif isinstance(result, ox.QueryBoolean):
+        offers, aliases = BOOLEAN_TYPES, SOLUTION_ALIASES
     else:
-        media = negotiate(req.accept, list(offers)) or ""
-        if not media:
-            return _text(406, f"none of the accepted types is offered: {', '.join(offers)}")
+        offers, aliases = SOLUTION_TYPES, SOLUTION_ALIASES
+    media = _choose(req, offers, aliases)
+    if isinstance(media, Reply):
+        return media
     kind = offers[media]
-    buffer = CappedBuffer(max_result_bytes)
+    buffer = CappedBuffer(limit)
     try:
         if kind == "HTML":
-            if is_graph:
-                result.serialize(buffer, format=ox.RdfFormat.TURTLE)
-                text = buffer.getvalue().decode("utf-8")
-                body = _html_page("SPARQL results", f"<pre>{html.escape(text)}</pre>")
-            elif isinstance(result, ox.QueryBoolean):
-                body = _html_page("SPARQL results", f"<p>ASK: <b>{bool(result)}</b></p>")
-            else:
-                body = _solutions_html(result, max_result_bytes, req.link_base)
+            return _html(result, snapshot, settings)
+        if isinstance(result, ox.QueryTriples):
+            ox.serialize(snapshot.originals(result), buffer, format=getattr(ox.RdfFormat, kind))
         else:
-            fmt = getattr(ox.RdfFormat if is_graph else ox.QueryResultsFormat, kind)
-            result.serialize(buffer, format=fmt)
-            body = buffer.getvalue()
+            result.serialize(buffer, format=getattr(ox.QueryResultsFormat, kind))
+        body = buffer.getvalue()
     except ResultTooLarge:
-        return _text(
-            413,
-            f"result larger than {max_result_bytes} bytes: add a LIMIT (or ask for fewer columns)",
-        )
+        return _too_large(limit)
     except (ValueError, OSError) as err:
         if buffer.size > buffer.limit:
-            return _text(413, f"result larger than {max_result_bytes} bytes: add a LIMIT")
-        return _text(400, f"query failed: {err}")
+            return _too_large(limit)
+        return text_reply(400, f"query failed: {err}")
     charset = "; charset=utf-8" if media.startswith("text/") or "json" in media else ""
-    return QueryResponse(200, media + charset, body)
+    return Reply(200, media + charset, body)
 
 
-def _worker_main(conn: Connection, nquads: str, max_result_bytes: int) -> None:
-    """Worker process: load the store once, then answer requests until the pipe closes."""
+def _html(result: Any, snapshot: Any, settings: Settings) -> Reply:
     import pyoxigraph as ox
 
-    store = ox.Store()
-    store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
-    conn.send("ready")
-    while True:
-        try:
-            req = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            response = execute(store, req, max_result_bytes)
-        except Exception as err:  # report, keep serving
-            response = _text(500, f"internal error: {type(err).__name__}: {err}")
-        conn.send(response)
+    base, limit = settings.base_url, settings.max_result_bytes
+    common: dict[str, Any] = {
+        "base_url": base, "title": "SPARQL results", "lang": "en", "boolean": None,
+        "turtle": None, "variables": [], "rows": [], "truncated": False,
+    }  # fmt: skip
+    if isinstance(result, ox.QueryBoolean):
+        common["boolean"] = bool(result)
+    elif isinstance(result, ox.QueryTriples):
+        buffer = CappedBuffer(limit)
+        ox.serialize(snapshot.originals(result), buffer, format=ox.RdfFormat.TURTLE)
+        common["turtle"] = buffer.getvalue().decode("utf-8")
+    else:
+        variables = [v.value for v in result.variables]
+        rows, size = [], 0
+        for solution in result:
+            if len(rows) >= HTML_ROW_LIMIT:
+                common["truncated"] = True
+                break
+            row = [term_view(solution[v], base) for v in variables]
+            size += sum(len(c.text) + len(c.href or "") for c in row)
+            if size > limit:
+                raise ResultTooLarge
+            rows.append(row)
+        common.update(variables=variables, rows=rows)
+    return html_reply(render("results.html", **common))
 
 
-class _Worker:
-    def __init__(self, ctx: Any, nquads: Path, max_result_bytes: int):
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(
-            target=_worker_main, args=(child, str(nquads), max_result_bytes), daemon=True
-        )
-        self.process.start()
-        child.close()
-        self.ready = False
-
-    def wait_ready(self, timeout: float) -> bool:
-        if not self.ready and self.conn.poll(timeout):
-            self.ready = self.conn.recv() == "ready"
-        return self.ready
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join(5)
-        self.conn.close()
+SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
-class QueryPool:
-    """A fixed number of query worker processes with a per-query time limit."""
+def service_description(settings: Settings, media: str, fmt: str) -> Reply:
+    """The SPARQL 1.1 Service Description of the endpoint (``sd:Service``)."""
+    import pyoxigraph as ox
 
-    def __init__(
-        self,
-        nquads: Path,
-        *,
-        workers: int = 2,
-        timeout: float = 10.0,
-        max_result_bytes: int = 16 * 1024 * 1024,
-    ):
-        self.nquads = Path(nquads)
-        self.timeout = timeout
-        self.max_result_bytes = max_result_bytes
-        self._ctx = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: list[_Worker] = []
-        self._lock = threading.Lock()
-        for _ in range(workers):
-            self._add()
+    endpoint = ox.NamedNode(settings.base_url + "/sparql")
+    service = ox.BlankNode("service")
+    dataset, graph = ox.BlankNode("dataset"), ox.BlankNode("default")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
-    def _add(self) -> None:
-        worker = _Worker(self._ctx, self.nquads, self.max_result_bytes)
-        with self._lock:
-            self._all.append(worker)
-        self._idle.put(worker)
+    def sd(name: str) -> Any:
+        return ox.NamedNode(SD + name)
 
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        """Block until every worker has loaded the store."""
-        deadline = time.monotonic() + timeout
-        for worker in list(self._all):
-            worker.wait_ready(max(0.0, deadline - time.monotonic()))
-
-    def run(self, req: QueryRequest) -> QueryResponse:
-        """Run a query in an idle worker; 503 when over the time limit or all workers busy."""
-        started = time.monotonic()
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            return _text(503, "all query workers are busy; try again later")
-        remaining = max(0.1, self.timeout - (time.monotonic() - started))
-        # a fresh worker first loads the store: that time does not count against the query
-        if not worker.wait_ready(60.0):
-            self._replace(worker)
-            return _text(503, "query worker failed to start")
-        try:
-            worker.conn.send(req)
-            if worker.conn.poll(remaining):
-                response: QueryResponse = worker.conn.recv()
-                self._idle.put(worker)
-                return response
-        except (EOFError, OSError, BrokenPipeError):
-            self._replace(worker)
-            return _text(500, "query worker died")
-        self._replace(worker)
-        return _text(
-            503,
-            f"query exceeded the time limit of {self.timeout:g} s and was stopped; "
-            "narrow it down or add a LIMIT",
-        )
-
-    def _replace(self, worker: _Worker) -> None:
-        worker.kill()
-        with self._lock:
-            if worker in self._all:
-                self._all.remove(worker)
-        self._add()
-
-    def close(self) -> None:
-        """Stop every worker."""
-        with self._lock:
-            workers, self._all = self._all, []
-        for worker in workers:
-            worker.kill()
+    formats = [
+        "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
+        "http://www.w3.org/ns/formats/SPARQL_Results_XML",
+        "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
+        "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
+        "http://www.w3.org/ns/formats/Turtle",
+        "http://www.w3.org/ns/formats/N-Triples",
+        "http://www.w3.org/ns/formats/RDF_XML",
+        "http://www.w3.org/ns/formats/JSON-LD",
+    ]
+    triples = [
+        ox.Triple(service, rdf_type, sd("Service")),
+        ox.Triple(service, sd("endpoint"), endpoint),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("feature"), sd("BasicFederatedQuery"))
+        if settings.allowed_service_hosts
+        else None,
+        *(ox.Triple(service, sd("resultFormat"), ox.NamedNode(f)) for f in formats),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), graph),
+        ox.Triple(graph, rdf_type, sd("Graph")),
+        ox.Triple(
+            dataset,
+            ox.NamedNode("http://rdfs.org/ns/void#sparqlEndpoint"),
+            endpoint,
+        ),
+        ox.Triple(
+            service,
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
+            ox.NamedNode(settings.base_url + "/void"),
+        ),
+    ]
+    body = ox.serialize(
+        [t for t in triples if t is not None],
+        format=getattr(ox.RdfFormat, fmt),
+        prefixes={"sd": SD} if fmt in {"TURTLE", "RDF_XML"} else None,
+    )
+    charset = "; charset=utf-8" if media.startswith("text/") or "json" in media else ""
+    return Reply(200, media + charset, body)

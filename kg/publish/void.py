@@ -26,6 +26,7 @@ import re
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -33,6 +34,9 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, VOID
 
 from kg.atomic import atomic_path
 from kg.namespace import BASE, CK, DBR, ID, PREFIXES, WD, short_hash
+
+if TYPE_CHECKING:
+    from kg.publish.dumps import GraphFile
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -151,12 +155,94 @@ def _source_titles(ds: Dataset) -> dict[URIRef, Literal]:
     return titles
 
 
-def void_graph(ds: Dataset, dumps: dict[str, tuple[str, int, str]] | None = None) -> Graph:
-    """The VoID + DCAT graph of ``ds``.
+def stats_from_files(files: list[GraphFile], union_nt: Path
+                     ) -> tuple[dict[str, object], dict[URIRef, Literal]]:
+    """:func:`compute_stats` and the source titles, streamed from the build's graph files and
+    its union N-Triples (``clusterkg.nt``: distinct triples), not from an rdflib Dataset.
+
+    Distinct subjects and objects are counted by the hash of their N-Triples form."""
+    import pyoxigraph as ox
+
+    rdf_type, exact_match = str(RDF.type), str(SKOS.exactMatch)
+    subjects: set[int] = set()
+    objects: set[int] = set()
+    entities: set[int] = set()
+    typed: dict[str, set[int]] = defaultdict(set)
+    predicates: Counter[str] = Counter()
+    links: Counter[str] = Counter()
+    triples = 0
+    for quad in ox.parse(path=str(union_nt), format=ox.RdfFormat.N_TRIPLES):
+        triples += 1
+        s, p, o = quad.subject, quad.predicate.value, quad.object
+        skey = hash(str(s))
+        subjects.add(skey)
+        objects.add(hash(str(o)))
+        if isinstance(s, ox.NamedNode) and s.value.startswith(URI_SPACE):
+            entities.add(skey)
+        predicates[p] += 1
+        if p == rdf_type:
+            typed[str(o.value)].add(skey)
+        elif p == exact_match:
+            for name, (_, space, _) in LINK_TARGETS.items():
+                if o.value.startswith(space):
+                    links[name] += 1
+    place_ns, period = str(ID["place/"]), str(CK.refPeriod)
+    published_by = {str(DCTERMS.bibliographicCitation), str(DCTERMS.date), str(DCTERMS.issued)}
+    places: set[URIRef] = set()
+    years: set[int] = set()
+    published: set[int] = set()
+    subsets: dict[URIRef, int] = {}
+    titles: dict[URIRef, Literal] = {}
+    for graph in sorted((f for f in files if f.name), key=lambda f: str(f.name)):
+        iri = URIRef(str(graph.name))
+        quads = list(ox.parse(path=str(graph.path), format=ox.RdfFormat.N_QUADS)) \
+            if _is_article_graph(iri) else None
+        if quads is None:
+            with graph.path.open("rb") as handle:
+                subsets[iri] = sum(1 for _ in handle)
+            continue
+        subsets[iri] = len(quads)
+        sources = {str(q.subject) for q in quads
+                   if q.predicate.value == rdf_type and q.object.value == str(CK.SourceDocument)}
+        for q in quads:
+            p, o = q.predicate.value, q.object
+            if isinstance(o, ox.NamedNode) and o.value.startswith(place_ns):
+                places.add(URIRef(o.value))
+            if p == period:
+                years.update(_years(o.value))
+            elif p in published_by:
+                published.update(_years(o.value))
+            elif p == str(DCTERMS.title) and str(q.subject) in sources:
+                titles[iri] = Literal(o.value, lang=o.language or None)
+    stats: dict[str, object] = {
+        "triples": triples,
+        "entities": len(entities),
+        "distinctSubjects": len(subjects),
+        "distinctObjects": len(objects),
+        "classes": len(typed),
+        "properties": len(predicates),
+        "class_partitions": {URIRef(c): len(members) for c, members in typed.items()},
+        "property_partitions": {URIRef(p): n for p, n in predicates.items()},
+        "linksets": {name: links[name] for name in LINK_TARGETS},
+        "subsets": {g: n for g, n in subsets.items() if n},
+        "places": places,
+        "years": years or published,
+        "vocabularies": _vocabularies(set(typed) | set(predicates)),
+    }
+    return stats, titles
+
+
+def void_graph(source: Dataset | tuple[dict[str, object], dict[URIRef, Literal]],
+               dumps: dict[str, tuple[str, int, str]] | None = None) -> Graph:
+    """The VoID + DCAT graph of a Dataset (or of precomputed ``(stats, titles)``, see
+    :func:`stats_from_files`).
 
     ``dumps`` maps a dump file name to ``(media type, byte size, sha256 hex)``.
     """
-    stats = compute_stats(ds)
+    if isinstance(source, Dataset):
+        stats, titles = compute_stats(source), _source_titles(source)
+    else:
+        stats, titles = source
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True)
@@ -232,7 +318,6 @@ def void_graph(ds: Dataset, dumps: dict[str, tuple[str, int, str]] | None = None
         g.add((linkset, VOID.linkPredicate, SKOS.exactMatch))
         g.add((linkset, VOID.triples, nni(count)))
 
-    titles = _source_titles(ds)
     for graph_iri, count in sorted(stats["subsets"].items()):  # type: ignore[union-attr]
         node = _V[f"graph-{str(graph_iri).rsplit('/', 1)[1]}"]
         g.add((ds_, VOID.subset, node))
@@ -276,8 +361,9 @@ def void_graph(ds: Dataset, dumps: dict[str, tuple[str, int, str]] | None = None
     return g
 
 
-def write_void(ds: Dataset, out_dir: Path) -> Path:
-    """Write ``out_dir/void.ttl`` (VoID + DCAT) describing ``ds`` and the dumps in ``out_dir``."""
+def write_void(source: Dataset | list[GraphFile], out_dir: Path) -> Path:
+    """Write ``out_dir/void.ttl`` (VoID + DCAT) describing a Dataset, or the build's graph
+    files (with ``clusterkg.nt`` already written in ``out_dir``), and the dumps there."""
     from kg.publish.dumps import DUMPS, sha256_file
 
     dumps = {
@@ -285,7 +371,10 @@ def write_void(ds: Dataset, out_dir: Path) -> Path:
         for name, (media, _) in DUMPS.items()
         if (out_dir / name).exists()
     }
-    graph = void_graph(ds, dumps)
+    if isinstance(source, Dataset):
+        graph = void_graph(source, dumps)
+    else:
+        graph = void_graph(stats_from_files(source, Path(out_dir) / "clusterkg.nt"), dumps)
     target = Path(out_dir) / "void.ttl"
     with atomic_path(target) as tmp:
         graph.serialize(destination=str(tmp), format="turtle", encoding="utf-8")

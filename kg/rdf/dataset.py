@@ -42,46 +42,83 @@ def build_dataset(
     lexicon: Lexicon,
     ontology_file: Path = ONTOLOGY_FILE,
 ) -> Dataset:
-    """The whole graph as named graphs (docs/model.md section 2)."""
-    ds = Dataset()
-    for prefix, namespace in PREFIXES.items():
-        ds.bind(prefix, namespace, override=True)
-    ontology = ds.graph(graph_iri("ontology"))
-    if Path(ontology_file).is_file():
-        ontology += _parse_turtle(Path(ontology_file))
-    ontology += lexicon.vocab
-    lexicon_graph = ds.graph(graph_iri("lexicon"))
-    lexicon_graph += lexicon.graph
+    """The whole graph as named graphs (docs/model.md section 2), in one rdflib Dataset.
 
+    The build does not call this (it writes each article graph on its own, see
+    :func:`article_dataset`, and merges them in a pyoxigraph store); tests and small tools do.
+    """
     by_source: dict[str, list[Record]] = {doc.source_id: [] for doc in docs}
-    extractors = {"mentions"}
     for record in records:
         source_id = record.evidence.source_id
         if source_id not in by_source:
             raise InputError(f"a {type(record).__name__} record cites unknown source {source_id}")
         by_source[source_id].append(record)
-        extractors.add(record.evidence.extractor)
-    for name in sorted(extractors):
+    extractors = {r.evidence.extractor for rs in by_source.values() for r in rs}
+    ds = _new_dataset()
+    ontology, lexicon_graph = corpus_graphs(lexicon, extractors, ontology_file)
+    for name, graph in (("ontology", ontology), ("lexicon", lexicon_graph)):
+        target = ds.graph(graph_iri(name))
+        for triple in graph:
+            target.add(triple)
+    for doc in docs:
+        fill_article_graph(ds.graph(graph_iri(doc.source_id)), doc, by_source[doc.source_id],
+                           lexicon)
+    return ds
+
+
+def corpus_graphs(
+    lexicon: Lexicon, extractors: Iterable[str], ontology_file: Path = ONTOLOGY_FILE
+) -> tuple[Graph, Graph]:
+    """The ontology graph (ontology + SKOS vocabularies) and the lexicon graph (entities and
+    the extractors that produced records, as ``prov:SoftwareAgent``)."""
+    ontology = Graph()
+    if Path(ontology_file).is_file():
+        ontology += _parse_turtle(Path(ontology_file))
+    ontology += lexicon.vocab
+    lexicon_graph = Graph()
+    lexicon_graph += lexicon.graph
+    for name in sorted({"mentions", *extractors}):
         agent = extractor_iri(name)
         lexicon_graph.add((agent, RDF.type, CK.Extractor))
         lexicon_graph.add((agent, RDF.type, PROV.SoftwareAgent))
         lexicon_graph.add((agent, RDFS.label, Literal(EXTRACTOR_LABELS.get(name, name), lang="en")))
+    return ontology, lexicon_graph
 
+
+def article_dataset(doc: Document, records: Iterable[Record], lexicon: Lexicon) -> Dataset:
+    """A dataset holding only the named graph of one article (the map step of the build)."""
+    records = list(records)
+    for record in records:
+        if record.evidence.source_id != doc.source_id:
+            raise InputError(f"a {type(record).__name__} record cites unknown source "
+                             f"{record.evidence.source_id}")
+    ds = _new_dataset()
+    fill_article_graph(ds.graph(graph_iri(doc.source_id)), doc, records, lexicon)
+    return ds
+
+
+def fill_article_graph(graph: Graph, doc: Document, records: list[Record],
+                       lexicon: Lexicon) -> None:
+    """The source node and every record of ``doc`` with its evidence, in write order."""
     from kg.rdf.source import add_source
 
-    for doc in docs:
-        graph = ds.graph(graph_iri(doc.source_id))
-        add_source(graph, doc, lexicon)
-        writer = FactWriter(graph, doc)
-        for record in sorted(by_source[doc.source_id], key=_order):
-            ev = record.evidence
-            if not 0 <= ev.start < ev.end <= len(doc.text):
-                raise CheckFailed(
-                    f"the {ev.extractor} extractor gave a {type(record).__name__} an invalid "
-                    f"span [{ev.start}, {ev.end}) (text length {len(doc.text)})",
-                    where=doc.path,
-                )
-            write_record(writer, record)
+    add_source(graph, doc, lexicon)
+    writer = FactWriter(graph, doc)
+    for record in sorted(records, key=_order):
+        ev = record.evidence
+        if not 0 <= ev.start < ev.end <= len(doc.text):
+            raise CheckFailed(
+                f"the {ev.extractor} extractor gave a {type(record).__name__} an invalid "
+                f"span [{ev.start}, {ev.end}) (text length {len(doc.text)})",
+                where=doc.path,
+            )
+        write_record(writer, record)
+
+
+def _new_dataset() -> Dataset:
+    ds = Dataset()
+    for prefix, namespace in PREFIXES.items():
+        ds.bind(prefix, namespace, override=True)
     return ds
 
 
@@ -110,9 +147,6 @@ def _order(record: Record) -> tuple[int, int, int, str]:
 
 
 def _parse_turtle(path: Path) -> Graph:
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except Exception as err:  # rdflib raises many parser error types
-        raise InputError(f"malformed Turtle: {err}".splitlines()[0], where=str(path)) from None
-    return graph
+    from kg.ontology import parse_turtle  # one-line errors with the line and the reason
+
+    return parse_turtle(path)

@@ -146,16 +146,14 @@ def prefixes() -> dict[str, str]:
 
 
 def compact(iri: str | None) -> str:
-    """``https://w3id.org/clusterkg/id/x`` -> ``id:x`` (known prefixes)."""
+    """``https://w3id.org/clusterkg/id/x`` -> ``id:x`` (known prefixes), ``""`` for none."""
+    from kg.namespace import compact_iri
+
     if iri is None:
         return ""
-    best, name = "", ""
-    for prefix, ns in prefixes().items():
-        if iri.startswith(ns) and len(ns) > len(best):
-            best, name = ns, prefix
-    if best and re.fullmatch(r"[\w\-./#]*", iri[len(best):]):
-        return f"{name}:{iri[len(best):]}"
-    return iri if not iri.startswith(("http", "urn", "file")) else f"<{iri}>"
+    if not iri.startswith(("http", "urn", "file")):
+        return iri  # a path expression or a literal, shown as it is
+    return compact_iri(iri, prefixes())
 
 
 def node_name(node: Node, graph: Graph | None = None) -> str:

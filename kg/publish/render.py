@@ -1,0 +1,93 @@
+"""HTML of the server: Jinja2 templates (``kg/publish/templates/``) with autoescaping.
+
+Every term shown on a page goes through :func:`term_view`: links only for ``http(s)`` IRIs
+(IRIs under ``https://w3id.org/clusterkg/`` point at this server), prefixed names by
+:func:`kg.namespace.compact_iri`, language tags in their conventional case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from kg.namespace import BASE, compact_iri
+from kg.publish.conneg import bcp47_case
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+LITERAL_PREVIEW = 1500
+
+
+@dataclass(frozen=True)
+class TermView:
+    """How one RDF term is shown: text, optional link, language, tag and datatype notes."""
+
+    text: str
+    href: str | None = None
+    title: str | None = None
+    lang: str | None = None
+    tag: str | None = None
+    datatype: str | None = None
+
+
+def local_url(iri: str, base_url: str) -> str:
+    """Map an IRI under ``https://w3id.org/clusterkg/`` to the server; others unchanged."""
+    if iri.startswith(BASE):
+        return base_url.rstrip("/") + "/" + iri[len(BASE) :]
+    return iri
+
+
+def safe_href(iri: str, base_url: str | None) -> str | None:
+    """The link target of an IRI, or ``None`` unless it is ``http:`` or ``https:``."""
+    if not iri.lower().startswith(("http://", "https://")):
+        return None
+    return local_url(iri, base_url) if base_url else iri
+
+
+def iri_view(
+    iri: str, base_url: str | None, label: tuple[str, str | None] | None = None
+) -> TermView:
+    """An IRI as a link (its label as text when given, else its prefixed name)."""
+    text, lang = label or (compact_iri(iri), None)
+    return TermView(text, safe_href(iri, base_url), iri, bcp47_case(lang) if lang else None)
+
+
+def term_view(term: Any, base_url: str | None, labels: Any = None) -> TermView:
+    """A pyoxigraph term (``None`` -> empty) as shown in a table cell."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return TermView("")
+    if isinstance(term, ox.NamedNode):
+        return iri_view(term.value, base_url, labels.label(term.value) if labels else None)
+    if isinstance(term, ox.Literal):
+        value = term.value
+        if len(value) > LITERAL_PREVIEW:
+            value = value[:LITERAL_PREVIEW] + f" … ({len(term.value)} characters)"
+        if term.language:
+            lang = bcp47_case(term.language)
+            return TermView(value, lang=lang, tag=lang)
+        datatype = term.datatype.value
+        return TermView(value, datatype=None if datatype == XSD_STRING else compact_iri(datatype))
+    return TermView(str(term))
+
+
+@cache
+def environment() -> Any:
+    """The Jinja2 environment (autoescape on every template)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("kg.publish", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals["compact"] = compact_iri
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    """Render ``templates/{template}`` with ``context``."""
+    return environment().get_template(template).render(**context)

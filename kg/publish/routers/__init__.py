@@ -1,0 +1,1 @@
+"""The server's routes by concern: linked data, SPARQL, files (dumps, docs, mappings, static)."""
