@@ -267,10 +267,12 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
 @click.option("--pyshacl-max", default="10k", show_default=True,
               help="Largest size pyshacl runs at.")
 @click.option("--no-jena", is_flag=True, help="Skip Apache Jena.")
+@click.option("--jena-max", default="3M", show_default=True,
+              help="Largest size Jena runs at (its in-memory graphs take ~3 GB per 1M triples).")
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), default=RESULTS, show_default=True)
 def shacl_command(sizes: str, runs: int, data_dir: Path, pyshacl_max: str, no_jena: bool,
-                  seed: int, out: Path) -> None:
+                  jena_max: str, seed: int, out: Path) -> None:
     """Fast engine vs Apache Jena (and pyshacl at small sizes): times, ratios, a plot."""
     data_dir.mkdir(parents=True, exist_ok=True)
     out.mkdir(parents=True, exist_ok=True)
@@ -282,7 +284,9 @@ def shacl_command(sizes: str, runs: int, data_dir: Path, pyshacl_max: str, no_je
             click.echo("Apache Jena not found (apt-get install libapache-jena-java)", err=True)
         shapes_args = scope_shapes(work)
         for size in sizes.split(","):
-            rows.append(bench_size(parse_size(size), data_dir, runs, work, jena, shapes_args,
+            n = parse_size(size)
+            rows.append(bench_size(n, data_dir, runs, work,
+                                   jena if n <= parse_size(jena_max) else None, shapes_args,
                                    parse_size(pyshacl_max), seed,
                                    lambda m: click.echo(m, err=True)))
     import os
@@ -293,10 +297,12 @@ def shacl_command(sizes: str, runs: int, data_dir: Path, pyshacl_max: str, no_je
               "load_average": os.getloadavg(), "sizes": rows}
     (out / "shacl.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     plot(rows, out / "shacl.png")
-    click.echo("| triples | fast | Jena | Jena / fast | pyshacl / fast | identical |")
-    click.echo("|---|---|---|---|---|---|")
+    click.echo("| triples | fast | fast peak RSS | Jena | Jena / fast | pyshacl / fast | "
+               "identical |")
+    click.echo("|---|---|---|---|---|---|---|")
     for r in rows:
         click.echo(f"| {format_size(r['triples'])} | {r['fast']['wall_s']:.1f} s | "
+                   f"{r['fast']['rss_mb']:.0f} MB | "
                    + (f"{r['jena']['wall_s']:.1f} s | {r['ratio']:.2f}x" if "jena" in r
                       else "- | -")
                    + f" | {r.get('pyshacl_ratio', '-')} | {r.get('identical', '-')} |")

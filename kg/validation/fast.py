@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -1002,10 +1002,3 @@ VALUE_CHECKS: dict[str, Callable[[FastEngine, Constraint], ValueCheck]] = {
     "In": _in,
     "HasValue": _in,
 }
-
-
-def iter_results(results: list[Result]) -> Iterator[Result]:
-    """Every result and its details, depth first."""
-    for r in results:
-        yield r
-        yield from iter_results(r.details)
