@@ -16,7 +16,6 @@ value as written, source shape, component, severity) must be identical. Ratios a
 from __future__ import annotations
 
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -175,17 +174,20 @@ def report_keys(path: Path, fmt: str) -> Counter[tuple[Any, ...]]:
 
 
 def timed(cmd: list[str], timeout: float) -> dict[str, float]:
-    """Run a command as a whole process: wall seconds, CPU seconds, peak RSS (MB)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Run a command as a whole process: wall seconds, CPU seconds and peak RSS (MB) of the
+    process (wait4)."""
+    import os
+
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=False)
+    _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode not in (0, 1):
-        raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr[-800:]}")
-    return {"wall_s": wall,
-            "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-            "rss_mb": after.ru_maxrss / 1024}
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode not in (0, 1) or wall > timeout:
+        raise RuntimeError(f"{cmd[0]} failed ({proc.returncode}): {err[-800:]}")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+            "rss_mb": usage.ru_maxrss / 1024}
 
 
 def bench_size(n: int, data_dir: Path, runs: int, work: Path, jena: list[str] | None,
