@@ -10,6 +10,7 @@ differs are kept (:class:`Written`), keyed by (subject, predicate, stored litera
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,6 +143,15 @@ class Loader:
 
     def finish(self) -> LoadedData:
         """The loaded data: keep only the noted literals whose stored form differs."""
+        enabled = gc.isenabled()
+        gc.disable()  # hundreds of thousands of small tuples: the cyclic collector only costs
+        try:
+            return self._finish()
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _finish(self) -> LoadedData:
         written = Written(complete=True)
         noted, self._noted = self._noted, []
         if noted:
