@@ -216,7 +216,8 @@ class KnowledgeGraph:
 
     def entity(self, name: str) -> Entity:
         """An entity (IRI, prefixed name or ``cluster/...``) with its facts and their quotes."""
-        from kg.explain import compact, explain, resolve
+        from kg.explain import explain, resolve
+        from kg.namespace import compact_iri as compact
 
         if self.nquads is None:
             raise InputError("entity() needs a local build (open_build), not an endpoint")
@@ -319,7 +320,7 @@ class QueryResult:
         import pyoxigraph
         from rdflib import Literal
 
-        from kg.explain import compact
+        from kg.namespace import compact_iri as compact
         from kg.terms import to_rdflib
 
         if self.form != "SELECT":
@@ -332,7 +333,8 @@ class QueryResult:
                 return compact(term.value) if curies else term.value
             if isinstance(term, pyoxigraph.BlankNode):
                 return f"_:{term.value}"
-            native = to_rdflib(term).toPython()
+            node = to_rdflib(term)
+            native = node.toPython() if isinstance(node, Literal) else node
             return str(native) if isinstance(native, Literal) else native
 
         return [{v: value(row.get(v)) for v in self.variables} for row in self.rows]

@@ -20,7 +20,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.atomic import write_text_atomic
 from kg.errors import InputError
-from kg.namespace import CK
+from kg.namespace import CK, ONTOLOGY_NS
 from kg.paths import ONTOLOGY_FILE, PACKAGE_DIR, VOCAB_DIR
 
 LANGUAGES: tuple[str, ...] = ("en", "ru", "uz-Cyrl", "uz-Latn")
@@ -292,9 +292,9 @@ def render_namespace(graph: Graph) -> str:
         "",
         "",
         "class CK(DefinedNamespace):",
-        '    """clusterkg ontology, https://w3id.org/clusterkg/ontology#."""',
+        f'    """clusterkg ontology, {ONTOLOGY_NS}."""',
         "",
-        '    _NS = Namespace("https://w3id.org/clusterkg/ontology#")',
+        f'    _NS = Namespace("{ONTOLOGY_NS}")',
         "    _fail = True",
     ]
     seen: set[URIRef] = set()

@@ -122,6 +122,7 @@ class CK(DefinedNamespace):
     hasMember: URIRef  # has member
     hasPart: URIRef  # has part
     hasProblem: URIRef  # has problem
+    headquarteredIn: URIRef  # headquartered in
     inEnumeration: URIRef  # in enumeration
     inTable: URIRef  # in table
     indicator: URIRef  # indicator
@@ -152,6 +153,7 @@ class CK(DefinedNamespace):
     cellText: URIRef  # cell text
     confidence: URIRef  # confidence
     fileName: URIRef  # file name
+    foundingYear: URIRef  # founding year
     itemCount: URIRef  # item count
     itemText: URIRef  # item text
     locationException: URIRef  # location exception

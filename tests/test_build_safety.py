@@ -160,17 +160,19 @@ def test_kill_at_random_times_leaves_old_or_new_and_the_next_build_cleans(
     assert driver(old_build, "old").wait(timeout=60) == 0
     duration = time.monotonic() - started
     rng = random.Random(12)
-    seen = []
+    generations = ["old"]
     for run in range(8):
         process = driver(old_build, f"gen{run}")
         time.sleep(rng.uniform(0.05, duration * 1.2))
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
-        seen.append(generation_of(old_build))  # complete, whichever it is
+        # complete, and either the last complete build or this one (the named-point test
+        # above pins which one for each stage; the machine's speed decides it here)
+        assert generation_of(old_build) in (generations[-1], f"gen{run}")
+        generations.append(generation_of(old_build))
     assert driver(old_build, "final").wait(timeout=60) == 0
     assert generation_of(old_build) == "final"
     assert entries(old_build.parent) == ["build"]
-    assert len(set(seen)) >= 2, seen  # some kills came before the swap, some after
 
 
 def test_without_exchange_a_kill_between_the_renames_is_repaired(old_build: Path) -> None:

@@ -146,7 +146,10 @@ def test_wheel_carries_the_data_folders_whole(wheel: Path) -> None:
     assert packaged == shipped_files()
     assert "data/corpus/sources.yaml" in packaged and "ontology/clusterkg.ttl" in packaged
     assert not any(n.startswith("data/dev-corpus/") for n in packaged)
-    assert "kg/skeleton/sources.yaml" in names
+    package_files = {p.relative_to(REPO).as_posix() for p in (REPO / "kg").rglob("*")
+                     if p.is_file() and "__pycache__" not in p.parts}
+    assert package_files <= names  # modules and every data file inside kg/ (templates, ...)
+    assert "kg/skeleton/sources.yaml" in names and "kg/publish/templates/base.html" in names
     assert not any(n.startswith(("benchmarks/", "tests/")) for n in names)
 
 

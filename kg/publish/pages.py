@@ -93,7 +93,8 @@ def describe(snapshot: Any, iri: str) -> list[Any]:
                 todo.append(o)
     for q in store.quads_for_pattern(None, None, node, default):
         triples[q.triple] = None
-    return snapshot.originals(triples)
+    described: list[Any] = snapshot.originals(triples)
+    return described
 
 
 def rdf_document(snapshot: Any, iri: str, ext: str, settings: Settings) -> Reply:
@@ -274,7 +275,7 @@ def entity_page(snapshot: Any, iri: str, preference: list[str], settings: Settin
         }
         for r in _select(store, _NARY, node)
     ]  # fmt: skip
-    evidence = [quote(ann) for ann in _objects(store, node, CK + "evidence")]
+    evidence = [quote(ann) for ann in _objects(store, node, CK.evidence)]
     mentions = [(view(r["source"]), r["n"].value) for r in _select(store, _MENTIONS, node)]
     incoming_rows = _select(store, _INCOMING, node)
     incoming = [(view(r["s"]), view(r["p"])) for r in incoming_rows[:INCOMING_LIMIT]]
@@ -296,7 +297,7 @@ def entity_page(snapshot: Any, iri: str, preference: list[str], settings: Settin
         incoming_truncated=len(incoming_rows) > INCOMING_LIMIT,
     )  # fmt: skip
     headers = {"Content-Language": lang} if lang else {}
-    return html_reply(body, **headers)
+    return html_reply(body, 200, **headers)
 
 
 def not_found_page(iri: str, settings: Settings) -> Reply:
@@ -350,11 +351,11 @@ def ontology_page(snapshot: Any, preference: list[str], settings: Settings) -> R
 # ----- the landing page --------------------------------------------------------------------
 
 _CLUSTERS = f"""
-SELECT DISTINCT ?c WHERE {{ ?c a ?k . ?k <{RDFS_NS}subClassOf>* <{CK}Cluster>
+SELECT DISTINCT ?c WHERE {{ ?c a ?k . ?k <{RDFS_NS}subClassOf>* <{CK.Cluster}>
   FILTER(isIRI(?c)) }} ORDER BY ?c LIMIT 60
 """
 DEFAULT_QUERY = (
-    "PREFIX ck: <https://w3id.org/clusterkg/ontology#>\n"
+    f"PREFIX ck: <{CK}>\n"
     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
     "SELECT ?cluster ?label WHERE {\n"

@@ -26,11 +26,12 @@ import re
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, VOID
+from rdflib.term import Node
 
 from kg.atomic import atomic_path
 from kg.namespace import BASE, CK, DBR, ID, PREFIXES, WD, short_hash
@@ -79,23 +80,23 @@ def _named_graphs(ds: Dataset) -> list[Graph]:
     )
 
 
-def _union_triples(ds: Dataset) -> set[tuple]:
+def _union_triples(ds: Dataset) -> set[tuple[Node, Node, Node]]:
     return {triple for graph in ds.graphs() for triple in graph}
 
 
-def _is_article_graph(iri: URIRef) -> bool:
+def _is_article_graph(iri: Node) -> bool:
     return str(iri).startswith(str(ID["graph/"])) and str(iri).rsplit("/", 1)[1] not in {
         "ontology",
         "lexicon",
     }
 
 
-def compute_stats(ds: Dataset) -> dict[str, object]:
+def compute_stats(ds: Dataset) -> dict[str, Any]:
     """All numbers of the VoID description, computed from the dataset."""
     triples = _union_triples(ds)
     subjects = {s for s, _, _ in triples}
     objects = {o for _, _, o in triples}
-    typed: dict[URIRef, set] = defaultdict(set)
+    typed: dict[Node, set[Node]] = defaultdict(set)
     for s, p, o in triples:
         if p == RDF.type:
             typed[o].add(s)
@@ -141,22 +142,22 @@ def _years(literal: object) -> set[int]:
     return {int(y) for y in re.findall(r"\b(1[5-9]\d\d|20\d\d)\b", str(literal))}
 
 
-def _vocabularies(terms: set) -> list[str]:
+def _vocabularies(terms: set[Node] | set[str]) -> list[str]:
     spaces = [ns for prefix, ns in PREFIXES.items() if prefix != "id"]
     return sorted({ns for ns in spaces for term in terms if str(term).startswith(ns)})
 
 
-def _source_titles(ds: Dataset) -> dict[URIRef, Literal]:
-    titles: dict[URIRef, Literal] = {}
+def _source_titles(ds: Dataset) -> dict[Node, Node]:
+    titles: dict[Node, Node] = {}
     for graph in _named_graphs(ds):
         for s in graph.subjects(RDF.type, CK.SourceDocument):
             for title in graph.objects(s, DCTERMS.title):
-                titles[graph.identifier] = title  # type: ignore[index]
+                titles[graph.identifier] = title
     return titles
 
 
 def stats_from_files(files: list[GraphFile], union_nt: Path
-                     ) -> tuple[dict[str, object], dict[URIRef, Literal]]:
+                     ) -> tuple[dict[str, Any], dict[Node, Node]]:
     """:func:`compute_stats` and the source titles, streamed from the build's graph files and
     its union N-Triples (``clusterkg.nt``: distinct triples), not from an rdflib Dataset.
 
@@ -192,7 +193,7 @@ def stats_from_files(files: list[GraphFile], union_nt: Path
     years: set[int] = set()
     published: set[int] = set()
     subsets: dict[URIRef, int] = {}
-    titles: dict[URIRef, Literal] = {}
+    titles: dict[Node, Node] = {}
     for graph in sorted((f for f in files if f.name), key=lambda f: str(f.name)):
         iri = URIRef(str(graph.name))
         quads = list(ox.parse(path=str(graph.path), format=ox.RdfFormat.N_QUADS)) \
@@ -214,7 +215,7 @@ def stats_from_files(files: list[GraphFile], union_nt: Path
                 published.update(_years(o.value))
             elif p == str(DCTERMS.title) and str(q.subject) in sources:
                 titles[iri] = Literal(o.value, lang=o.language or None)
-    stats: dict[str, object] = {
+    stats: dict[str, Any] = {
         "triples": triples,
         "entities": len(entities),
         "distinctSubjects": len(subjects),
@@ -227,12 +228,12 @@ def stats_from_files(files: list[GraphFile], union_nt: Path
         "subsets": {g: n for g, n in subsets.items() if n},
         "places": places,
         "years": years or published,
-        "vocabularies": _vocabularies(set(typed) | set(predicates)),
+        "vocabularies": _vocabularies({*typed, *predicates}),
     }
     return stats, titles
 
 
-def void_graph(source: Dataset | tuple[dict[str, object], dict[URIRef, Literal]],
+def void_graph(source: Dataset | tuple[dict[str, Any], dict[Node, Node]],
                dumps: dict[str, tuple[str, int, str]] | None = None) -> Graph:
     """The VoID + DCAT graph of a Dataset (or of precomputed ``(stats, titles)``, see
     :func:`stats_from_files`).
@@ -278,8 +279,8 @@ def void_graph(source: Dataset | tuple[dict[str, object], dict[URIRef, Literal]]
         "classes",
         "properties",
     ):
-        g.add((ds_, VOID[key], nni(stats[key])))  # type: ignore[arg-type]
-    for vocab in stats["vocabularies"]:  # type: ignore[union-attr]
+        g.add((ds_, VOID[key], nni(stats[key])))
+    for vocab in stats["vocabularies"]:
         g.add((ds_, VOID.vocabulary, URIRef(vocab)))
 
     service = _V["sparql-service"]
@@ -289,18 +290,18 @@ def void_graph(source: Dataset | tuple[dict[str, object], dict[URIRef, Literal]]
     g.add((service, DCAT.servesDataset, ds_))
     g.add((ds_, DCAT.theme, URIRef(BASE + "ontology#Cluster")))
 
-    for cls, count in sorted(stats["class_partitions"].items()):  # type: ignore[union-attr]
+    for cls, count in sorted(stats["class_partitions"].items()):
         node = _V[f"class-{short_hash(cls)}"]
         g.add((ds_, VOID.classPartition, node))
         g.add((node, VOID["class"], cls))
         g.add((node, VOID.entities, nni(count)))
-    for prop, count in sorted(stats["property_partitions"].items()):  # type: ignore[union-attr]
+    for prop, count in sorted(stats["property_partitions"].items()):
         node = _V[f"property-{short_hash(prop)}"]
         g.add((ds_, VOID.propertyPartition, node))
         g.add((node, VOID.property, prop))
         g.add((node, VOID.triples, nni(count)))
 
-    for name, count in sorted(stats["linksets"].items()):  # type: ignore[union-attr]
+    for name, count in sorted(stats["linksets"].items()):
         if not count:
             continue
         target_iri, space, title = LINK_TARGETS[name]
@@ -318,7 +319,7 @@ def void_graph(source: Dataset | tuple[dict[str, object], dict[URIRef, Literal]]
         g.add((linkset, VOID.linkPredicate, SKOS.exactMatch))
         g.add((linkset, VOID.triples, nni(count)))
 
-    for graph_iri, count in sorted(stats["subsets"].items()):  # type: ignore[union-attr]
+    for graph_iri, count in sorted(stats["subsets"].items()):
         node = _V[f"graph-{str(graph_iri).rsplit('/', 1)[1]}"]
         g.add((ds_, VOID.subset, node))
         g.add((node, RDF.type, VOID.Dataset))
@@ -330,9 +331,9 @@ def void_graph(source: Dataset | tuple[dict[str, object], dict[URIRef, Literal]]
         if graph_iri in titles:
             g.add((node, DCTERMS.title, titles[graph_iri]))
 
-    for place in sorted(stats["places"]):  # type: ignore[union-attr]
+    for place in sorted(stats["places"]):
         g.add((ds_, DCTERMS.spatial, place))
-    years = sorted(stats["years"])  # type: ignore[arg-type]
+    years = sorted(stats["years"])
     if years:
         period = _V["temporal-coverage"]
         g.add((ds_, DCTERMS.temporal, period))

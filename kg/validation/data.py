@@ -297,7 +297,7 @@ def article_graphs(store: ox.Store) -> list[Any]:
     """Named graphs holding a ck:SourceDocument (except the ontology and lexicon graphs)."""
     q = f"""SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?d a <{SOURCE_DOCUMENT}> }}
             FILTER (?g NOT IN (<{ONTOLOGY_GRAPH}>, <{LEXICON_GRAPH}>)) }} ORDER BY ?g"""
-    return [sol["g"] for sol in store.query(q)]  # type: ignore[union-attr,index]
+    return [sol["g"] for sol in store.query(q)]  # type: ignore[union-attr]
 
 
 def scope_graphs(store: ox.Store, scope: str) -> list[DataGraph]:

@@ -150,7 +150,7 @@ class FastEngine:
         if substitutions:
             kwargs["substitutions"] = substitutions
         try:
-            res = self.store.query(query, **kwargs)  # type: ignore[arg-type]
+            res = self.store.query(query, **kwargs)
             names = [v.value for v in res.variables]  # type: ignore[union-attr]
             return [{n: t for n, t in zip(names, sol, strict=True) if t is not None}
                     for sol in res]  # type: ignore[union-attr]

@@ -157,7 +157,7 @@ def _syntax(text: str, where: str) -> None:
     try:
         result = _EMPTY[0].query(text)
         if hasattr(result, "__iter__"):
-            for _ in result:  # type: ignore[union-attr]
+            for _ in result:
                 break
     except SyntaxError as err:
         raise ShapeError(f"{where}: the query cannot be parsed: {one_line(str(err))}") from None
