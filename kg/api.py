@@ -119,13 +119,15 @@ def validate_graph(
     profiles: Sequence[str] = (),
     engine: str = "fast",
     timeout: float = 30.0,
+    workers: int | None = None,
 ) -> ValidationResult:
     """Validate RDF against the SHACL shapes (``clusterkg validate``).
 
     ``data``: RDF file(s) (default ``build/clusterkg.nq``), an rdflib Graph or Dataset, or a
     :class:`KnowledgeGraph` (its build file, or its endpoint's graphs). ``shapes`` replaces
     the project's shapes; ``profiles`` adds e.g. ``eccp``; ``engine`` is ``fast`` or
-    ``pyshacl``. The result has ``conforms``, ``violations``, ``warnings`` and
+    ``pyshacl``; ``workers``: processes for large graphs (default: the CPUs). The result has
+    ``conforms`` (SHACL's: no result of any severity), ``violations``, ``warnings`` and
     ``report_graph`` (the W3C SHACL report).
     """
     from kg.validate import (
@@ -155,6 +157,7 @@ def validate_graph(
         [Path(s) for s in shapes] if shapes else None,
         engine=engine,
         profiles=list(profiles),
+        workers=workers,
     )
     result.timings["load"] = load
     return result

@@ -357,7 +357,7 @@ def _validate(data: LoadedData, summary: BuildSummary) -> None:
     summary.validated = True
     summary.violations = len(result.violations)
     summary.warnings = len(result.warnings)
-    if not result.conforms:
+    if result.violations:
         first = result.violations[0]
         raise CheckFailed(
             f"{summary.violations} SHACL violation(s); first: {first.message} "

@@ -162,16 +162,16 @@ def infer_store(
 
 def infer_graph_file(data: LoadedData, path: Path) -> GraphFile:
     """The build's call: infer on the merged store of ``data`` (``kg.validate.LoadedData``),
-    which then holds the inferred graph too, and write the graph as a sorted N-Quads file."""
+    which then holds the inferred graph too, and write the graph as a sorted N-Quads file.
+
+    Inferred triples copy the store's terms, so the file and the store hold the same literals
+    (the loader's record of literals as written concerns the loaded files only)."""
     from rdflib import Graph
 
     from kg.publish.dumps import write_graph_file
     from kg.terms import to_rdflib
 
     result = infer_store(data.store)
-    for quad in result.quads:  # the ledger of literals the store canonicalises
-        data.record(quad)
-    data.dedupe()
     graph = Graph()
     for q in result.quads:
         graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
