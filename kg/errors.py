@@ -25,6 +25,18 @@ class ClusterKGError(Exception):
         text = f"{self.where}: {self.message}" if self.where else self.message
         return f"{text} ({self.hint})" if self.hint else text
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Subclasses have their own __init__ signatures; rebuild from the state so that an
+        # error raised in a worker process reaches the parent intact (not a broken pool).
+        return (_restore, (type(self), self.__dict__.copy()))
+
+
+def _restore(cls: type[ClusterKGError], state: dict[str, object]) -> ClusterKGError:
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    Exception.__init__(error, str(error))
+    return error
+
 
 class InputError(ClusterKGError):
     """Unusable input: a missing or malformed file, a bad parameter, an unreachable endpoint."""
