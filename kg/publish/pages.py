@@ -5,9 +5,9 @@ scan, and every query that involves it gets the IRI through a pyoxigraph substit
 ``?iri``, never pasted into the query text; the labels and quotes of the resources a page
 shows come from the snapshot's lookup tables (:mod:`kg.publish.snapshot`). Its document is
 the triples about it, the triples pointing at it, and the triples of the hash IRIs of the
-same document (``…#target``, ``…#quote``) reachable from it. The HTML page shows its labels in the language asked for,
-its types, statements and every fact about it with the verbatim quote and character offsets
-of its evidence.
+same document (``…#target``, ``…#quote``) reachable from it. The HTML page shows its
+labels in the language asked for, its types, statements and every fact about it with the
+verbatim quote and character offsets of its evidence.
 """
 
 from __future__ import annotations
@@ -258,9 +258,7 @@ def entity_page(snapshot: Any, iri: str, preference: list[str], settings: Settin
         }
         for r in _select(store, _NARY, node)
     ]  # fmt: skip
-    own_evidence = dict.fromkeys(
-        q.object for q in outgoing if q.predicate.value == CK + "evidence"
-    )
+    own_evidence = dict.fromkeys(q.object for q in outgoing if q.predicate.value == CK + "evidence")
     evidence = [quote(ann) for ann in own_evidence]
     mentions = [(view(r["source"]), r["n"].value) for r in _select(store, _MENTIONS, node)]
     incoming_rows = _select(store, _INCOMING, node)

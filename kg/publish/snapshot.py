@@ -58,6 +58,8 @@ SELECT ?ann ?source ?exact ?start ?end WHERE {{
   OPTIONAL {{ ?target <{OA}hasSelector>/<{OA}end> ?end }}
 }}
 """
+#: a quote as stored: exact text, its language, source IRI, start and end offsets
+Quoted = tuple[str, str | None, str | None, str | None, str | None]
 _SCHEMA = """
 CREATE TABLE labels (iri TEXT NOT NULL, lang TEXT NOT NULL, label TEXT NOT NULL);
 CREATE TABLE quotes (annotation TEXT PRIMARY KEY, exact TEXT NOT NULL, lang TEXT,
@@ -111,11 +113,11 @@ def _labels(store: Any) -> Iterator[tuple[str, str, str]]:
                 yield q.subject.value, q.object.language or "", q.object.value
 
 
-def _quotes(store: Any) -> Iterator[tuple[str, str, str | None, str | None, str | None, Any]]:
-    """The quote of each annotation IRI: its first target with an ``oa:exact``."""
+def _quotes(store: Any) -> Iterator[tuple[str, ...]]:
+    """``(annotation IRI, *quote)``: each annotation's first target with an ``oa:exact``."""
     import pyoxigraph as ox
 
-    found: dict[str, tuple[str, str, str | None, str | None, str | None, Any]] = {}
+    found: dict[str, Any] = {}
     for row in store.query(_QUOTES):
         ann, exact = row["ann"], row["exact"]
         if not isinstance(ann, ox.NamedNode) or exact is None or ann.value in found:
@@ -186,7 +188,7 @@ class Snapshot:
         found: tuple[tuple[str, str], ...] = self._labels(iri)
         return found
 
-    def quote(self, annotation: str) -> tuple[str, str | None, str | None, str | None, str | None] | None:  # fmt: skip
+    def quote(self, annotation: str) -> Quoted | None:
         """``(exact, language, source IRI, start, end)`` of a Web Annotation, if it has one."""
         row = self.lookups.execute(
             'SELECT exact, lang, source, start, "end" FROM quotes WHERE annotation = ?',

@@ -129,7 +129,8 @@ class _Worker:
         )
         self.process.start()
         child.close()
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=os.dup(parent.fileno()))
+        fd = os.dup(parent.fileno())
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=fd)
         parent.close()
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
