@@ -3,7 +3,9 @@
 Every IRI under ``https://w3id.org/clusterkg/`` is served at the same path under the local
 base URL (``--base-url``). The routes live in :mod:`kg.publish.routers` (linked data, SPARQL,
 files); every page and query is made in a worker process (:mod:`kg.publish.workers`) with
-time and memory limits, from a read-only copy of the build (:mod:`kg.publish.snapshot`).
+time and memory limits, from a read-only copy of the build (:mod:`kg.publish.snapshot`);
+answers carry HTTP validators and repeated requests are answered from a cache of the
+release (:mod:`kg.publish.caching`).
 Every answer carries ``X-Content-Type-Options: nosniff`` and
 ``Access-Control-Allow-Origin: *``; HTML pages a Content-Security-Policy.
 """
@@ -132,6 +134,9 @@ def create_app(
     max_result_bytes: int = 16 * 1024 * 1024,
     max_query_length: int = MAX_QUERY_LENGTH,
     allowed_service_hosts: tuple[str, ...] = (),
+    cache_mb: int = 64,
+    cache_queries: bool = False,
+    max_age: int = 3600,
     queries_dir: Path = QUERIES_DIR,
     mappings_dir: Path = MAPPINGS_DIR,
 ) -> Any:
@@ -139,6 +144,7 @@ def create_app(
     from fastapi import FastAPI
 
     from kg.errors import InputError
+    from kg.publish.caching import ReleaseCache
     from kg.publish.dumps import CHECKSUMS, DUMPS
     from kg.publish.routers import files, linked_data, sparql
     from kg.publish.routers.common import ServerState
@@ -194,8 +200,13 @@ def create_app(
     app.state.server = server
     for module in (linked_data, sparql, files):
         app.include_router(module.router)
-    app.add_middleware(SecurityHeaders)
-    return app
+    return ReleaseCache(
+        SecurityHeaders(app),
+        last_modified=nquads.stat().st_mtime,
+        max_bytes=cache_mb << 20,
+        max_age=max_age,
+        cache_queries=cache_queries,
+    )
 
 
 @click.command("serve")
@@ -239,6 +250,18 @@ def create_app(
     "--allow-service", "allowed_service_hosts", multiple=True, metavar="HOST",
     help="Host (or host:port) a SPARQL SERVICE may call; repeat for more. Default: none.",
 )  # fmt: skip
+@click.option(
+    "--cache-mb", default=64, show_default=True, type=click.IntRange(0),
+    help="MB of answers kept in memory for repeated requests (0 = none; validators stay).",
+)  # fmt: skip
+@click.option(
+    "--cache-queries/--no-cache-queries", default=False, show_default=True,
+    help="Also keep the answers of deterministic SPARQL queries (GET).",
+)  # fmt: skip
+@click.option(
+    "--max-age", default=3600, show_default=True, type=click.IntRange(0),
+    help="Seconds clients and proxies may reuse an answer (Cache-Control: max-age).",
+)  # fmt: skip
 def serve_command(
     build_dir: Path,
     host: str,
@@ -252,6 +275,9 @@ def serve_command(
     max_result_bytes: int,
     max_query_length: int,
     allowed_service_hosts: tuple[str, ...],
+    cache_mb: int,
+    cache_queries: bool,
+    max_age: int,
 ) -> None:
     """Serve linked data (303 + content negotiation) and a read-only SPARQL endpoint."""
     import uvicorn
@@ -268,6 +294,9 @@ def serve_command(
         max_result_bytes=max_result_bytes,
         max_query_length=max_query_length,
         allowed_service_hosts=allowed_service_hosts,
+        cache_mb=cache_mb,
+        cache_queries=cache_queries,
+        max_age=max_age,
     )
     click.echo(f"serving {build_dir} at {base}/ (SPARQL: {base}/sparql)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
