@@ -17,9 +17,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.namespace import BASE, CK, OA, PREFIXES, compact_iri
+from kg.namespace import BASE, CK, OA, PREFIXES
 from kg.publish.conneg import bcp47_case, pick_language
-from kg.publish.render import TermView, iri_view, render, term_view
+from kg.publish.render import TermView, compact, iri_view, render, term_view
 from kg.publish.site import Reply, Settings, html_reply
 from kg.publish.snapshot import LABEL_PROPS
 
@@ -127,7 +127,7 @@ class Labeller:
             return labels[lang], bcp47_case(lang)
         if "" in labels:
             return labels[""], None
-        return compact_iri(iri), None
+        return compact(iri), None
 
 
 @dataclass
@@ -237,7 +237,7 @@ def entity_page(snapshot: Any, iri: str, preference: list[str], settings: Settin
         (
             view(q.predicate),
             view(snapshot.original(q.triple).object),
-            compact_iri(q.graph_name.value),
+            compact(q.graph_name.value),
         )
         for q in outgoing
         if q not in label_rows and q.predicate.value != RDF_NS + "type"
@@ -322,8 +322,8 @@ def ontology_page(snapshot: Any, preference: list[str], settings: Settings) -> R
     for row in snapshot.data.query(_ONTOLOGY_TERMS):
         term, kind = row["t"].value, row["kind"].value
         label, lang = labels.label(term)
-        sections.setdefault(compact_iri(kind), []).append(
-            (term.split("#")[-1], compact_iri(term), label, lang)
+        sections.setdefault(compact(kind), []).append(
+            (term.split("#")[-1], compact(term), label, lang)
         )
     body = render(
         "ontology.html", base_url=settings.base_url, title="clusterkg ontology", lang="en",

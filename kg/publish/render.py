@@ -11,7 +11,7 @@ costs a tenth of a template macro.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from kg.namespace import BASE, compact_iri
@@ -19,6 +19,8 @@ from kg.publish.conneg import bcp47_case
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 LITERAL_PREVIEW = 1500
+#: :func:`kg.namespace.compact_iri`, remembered (the same IRIs recur on every page)
+compact = lru_cache(maxsize=16384)(compact_iri)
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ def iri_view(
     iri: str, base_url: str | None, label: tuple[str, str | None] | None = None
 ) -> TermView:
     """An IRI as a link (its label as text when given, else its prefixed name)."""
-    text, lang = label or (compact_iri(iri), None)
+    text, lang = label or (compact(iri), None)
     return TermView(text, safe_href(iri, base_url), iri, bcp47_case(lang) if lang else None)
 
 
@@ -71,7 +73,7 @@ def term_view(term: Any, base_url: str | None, labels: Any = None) -> TermView:
             lang = bcp47_case(term.language)
             return TermView(value, lang=lang, tag=lang)
         datatype = term.datatype.value
-        return TermView(value, datatype=None if datatype == XSD_STRING else compact_iri(datatype))
+        return TermView(value, datatype=None if datatype == XSD_STRING else compact(datatype))
     return TermView(str(term))
 
 
@@ -119,7 +121,7 @@ def environment() -> Any:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.globals.update(compact=compact_iri, term=term_html, quote=quote_html)
+    env.globals.update(compact=compact, term=term_html, quote=quote_html)
     return env
 
 
