@@ -31,6 +31,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from kg.publish.federation import might_call_service
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Send = Callable[[Message], Awaitable[None]]
@@ -38,7 +40,7 @@ Send = Callable[[Message], Awaitable[None]]
 #: paths whose GET answers depend only on the build and the request (files are streamed
 #: by Starlette with their own validators)
 PAGE_PREFIXES = ("/id/", "/doc/", "/ontology", "/void", "/.well-known/void", "/dcat")
-NONDETERMINISTIC = re.compile(r"\b(RAND|NOW|UUID|STRUUID|BNODE|SERVICE)\s*[({]|\\u", re.I)
+NONDETERMINISTIC = re.compile(r"\b(RAND|NOW|UUID|STRUUID|BNODE)\s*\(", re.I)
 #: headers a 304 leaves out (it has no body)
 BODY_HEADERS = frozenset({b"content-length", b"content-type", b"content-language"})
 HIT = (b"server-timing", b'cache;desc="hit"')
@@ -51,7 +53,9 @@ def deterministic_query(query_string: bytes) -> bool:
     except (UnicodeDecodeError, ValueError):
         return False
     queries = params.get("query", [])
-    return len(queries) <= 1 and not any(NONDETERMINISTIC.search(q) for q in queries)
+    return len(queries) <= 1 and not any(
+        NONDETERMINISTIC.search(q) or might_call_service(q) for q in queries
+    )
 
 
 @dataclass
