@@ -542,6 +542,30 @@ def test_replies_larger_than_a_pipe_buffer(client: httpx.Client) -> None:
     assert r.text.rstrip().endswith("</html>")
 
 
+def test_front_processes_share_the_port_and_stop_together(mini_build: Path) -> None:
+    port = free_port()
+    cmd = [sys.executable, "-m", "kg.cli", "serve", "--build", str(mini_build), "--port",
+           str(port), "--fronts", "2", "--workers", "2"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 40
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/doc/cluster/silicon-valley.ttl")
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.3)
+        assert r.status_code == 200 and "Silicon Valley" in r.text
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        fronts = [c for c in children if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
+        assert len(fronts) == 2
+    finally:
+        stop_server(proc)
+    time.sleep(1)
+    assert not [c for c in fronts if Path(f"/proc/{c}").exists()], "a front outlived the server"
+
+
 # ----- headless Chromium --------------------------------------------------------------------
 
 

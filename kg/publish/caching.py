@@ -125,7 +125,7 @@ class ReleaseCache:
         entry = self.entries.get(key)
         if entry is not None:
             self.entries.move_to_end(key)
-            await self._answer(scope, send, entry, hit=True)
+            await self._answer(scope, send, entry, [HIT])
             return
         if scope["method"] == "HEAD":
             await self.app(scope, receive, send)
@@ -153,7 +153,8 @@ class ReleaseCache:
                 return
             if keep and entry.size <= self.max_entry:
                 self._keep(key, entry)
-            await self._answer(scope, send, entry, hit=False)
+            timing = [(n, v) for n, v in start.get("headers", []) if n.lower() == b"server-timing"]
+            await self._answer(scope, send, entry, timing)
 
         await self.app(scope, receive, capture)
 
@@ -162,6 +163,7 @@ class ReleaseCache:
         status = start["status"]
         if status not in {200, 303}:
             return None
+        # a kept answer says it came from the cache instead of how long it took
         headers = [
             (n, v) for n, v in start.get("headers", []) if n.lower() != b"server-timing"
         ]  # fmt: skip
@@ -195,8 +197,8 @@ class ReleaseCache:
             return parsed.timestamp() >= self.last_modified_at
         return False
 
-    async def _answer(self, scope: Scope, send: Send, entry: Entry, *, hit: bool) -> None:
-        extra = [HIT] if hit else []
+    async def _answer(self, scope: Scope, send: Send, entry: Entry,
+                      extra: list[tuple[bytes, bytes]]) -> None:  # fmt: skip
         if self._not_modified(scope, entry):
             headers = [(n, v) for n, v in entry.headers if n.lower() not in BODY_HEADERS]
             await send({"type": "http.response.start", "status": 304, "headers": headers + extra})

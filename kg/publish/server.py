@@ -139,8 +139,13 @@ def create_app(
     max_age: int = 3600,
     queries_dir: Path = QUERIES_DIR,
     mappings_dir: Path = MAPPINGS_DIR,
+    snapshot_dir: Path | None = None,
 ) -> Any:
-    """The ASGI application serving ``build_dir`` (which must hold ``clusterkg.nq``)."""
+    """The ASGI application serving ``build_dir`` (which must hold ``clusterkg.nq``).
+
+    Its serving store is prepared at start-up in a temporary folder (removed at shutdown),
+    or was prepared by the caller in ``snapshot_dir`` (several front processes share one).
+    """
     from fastapi import FastAPI
 
     from kg.errors import InputError
@@ -170,7 +175,7 @@ def create_app(
     }
     dump_files = {**{n: m for n, (m, _) in DUMPS.items()}, "void.ttl": "text/turtle",
                   CHECKSUMS: "text/plain; charset=utf-8"}  # fmt: skip
-    workdir = Path(tempfile.mkdtemp(prefix="clusterkg-serve-"))
+    workdir = snapshot_dir or Path(tempfile.mkdtemp(prefix="clusterkg-serve-"))
     pool = WorkerPool(
         workdir, settings, workers=workers, queue_size=queue_size, queue_timeout=queue_timeout
     )
@@ -187,12 +192,14 @@ def create_app(
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         try:
-            await loop.run_in_executor(None, prepare, nquads, workdir)
+            if snapshot_dir is None:
+                await loop.run_in_executor(None, prepare, nquads, workdir)
             await pool.start()
             yield
         finally:
             pool.close()
-            shutil.rmtree(workdir, ignore_errors=True)
+            if snapshot_dir is None:
+                shutil.rmtree(workdir, ignore_errors=True)
 
     app = FastAPI(
         title="clusterkg", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
@@ -251,6 +258,11 @@ def create_app(
     help="Host (or host:port) a SPARQL SERVICE may call; repeat for more. Default: none.",
 )  # fmt: skip
 @click.option(
+    "--fronts", default=1, show_default=True, type=click.IntRange(1, 16),
+    help="HTTP front processes sharing the port (SO_REUSEPORT); --workers are split "
+    "among them, and each has its own queue and cache.",
+)  # fmt: skip
+@click.option(
     "--cache-mb", default=64, show_default=True, type=click.IntRange(0),
     help="MB of answers kept in memory for repeated requests (0 = none; validators stay).",
 )  # fmt: skip
@@ -275,6 +287,7 @@ def serve_command(
     max_result_bytes: int,
     max_query_length: int,
     allowed_service_hosts: tuple[str, ...],
+    fronts: int,
     cache_mb: int,
     cache_queries: bool,
     max_age: int,
@@ -283,20 +296,68 @@ def serve_command(
     import uvicorn
 
     base = base_url or f"http://{host}:{port}"
-    app = create_app(
-        build_dir,
-        base,
-        workers=workers,
-        queue_size=queue_size,
-        queue_timeout=queue_timeout,
-        query_timeout=query_timeout,
-        query_memory_mb=query_memory_mb,
-        max_result_bytes=max_result_bytes,
-        max_query_length=max_query_length,
-        allowed_service_hosts=allowed_service_hosts,
-        cache_mb=cache_mb,
-        cache_queries=cache_queries,
-        max_age=max_age,
-    )
-    click.echo(f"serving {build_dir} at {base}/ (SPARQL: {base}/sparql)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    options: dict[str, Any] = dict(
+        base_url=base, workers=max(1, workers // fronts), queue_size=queue_size,
+        queue_timeout=queue_timeout, query_timeout=query_timeout,
+        query_memory_mb=query_memory_mb, max_result_bytes=max_result_bytes,
+        max_query_length=max_query_length, allowed_service_hosts=allowed_service_hosts,
+        cache_mb=cache_mb, cache_queries=cache_queries, max_age=max_age,
+    )  # fmt: skip
+    if fronts == 1:
+        app = create_app(build_dir, **options)
+        click.echo(f"serving {build_dir} at {base}/ (SPARQL: {base}/sparql)", err=True)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    serve_fronts(build_dir, host, port, fronts, options)
+
+
+def serve_fronts(build_dir: Path, host: str, port: int, fronts: int,
+                 options: dict[str, Any]) -> None:  # fmt: skip
+    """Prepare the serving store once, then run ``fronts`` processes on one port."""
+    import multiprocessing
+    import signal
+    import sys
+    from multiprocessing.connection import wait
+
+    from kg.errors import InputError
+    from kg.publish.snapshot import prepare
+
+    nquads = Path(build_dir) / "clusterkg.nq"
+    if not nquads.is_file():
+        raise InputError(f"no built graph at {nquads}", hint="run clusterkg build first")
+    workdir = Path(tempfile.mkdtemp(prefix="clusterkg-serve-"))
+    processes: list[Any] = []
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that `finally` runs
+    try:
+        prepare(nquads, workdir)
+        ctx = multiprocessing.get_context("spawn")
+        processes = [
+            ctx.Process(target=_front, args=(build_dir, workdir, host, port, options))
+            for _ in range(fronts)
+        ]
+        for process in processes:
+            process.start()
+        base = options["base_url"]
+        click.echo(f"serving {build_dir} at {base}/ (SPARQL: {base}/sparql) with {fronts} "
+                   "front processes", err=True)  # fmt: skip
+        wait([p.sentinel for p in processes])  # until one of them ends
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _front(build_dir: Path, workdir: Path, host: str, port: int, options: dict[str, Any]) -> None:
+    """One front process: its own event loop, worker pool and cache, on a shared port."""
+    import socket
+
+    import uvicorn
+
+    app = create_app(build_dir, snapshot_dir=workdir, **options)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
