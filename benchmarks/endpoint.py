@@ -141,7 +141,7 @@ def wrk(url_base: str, paths: list[str], accept: str, connections: int, duration
     threads = max(1, min(connections, 2))
     proc = subprocess.run(
         ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration:g}s",
-         "--latency", "-s", str(script), url_base],
+         "--timeout", f"{max(duration, 10):g}s", "--latency", "-s", str(script), url_base],
         capture_output=True, text=True, timeout=duration + 60,
     )  # fmt: skip
     out = proc.stdout
@@ -187,7 +187,7 @@ def _warm(base: str, paths: list[str], accept: str) -> None:
 def _serve(checkout: Path, build_dir: Path, port: int, workers: int,
            *extra: str) -> subprocess.Popen[bytes]:  # fmt: skip
     return subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--build", str(build_dir), "--port",
+        [sys.executable, "-m", "kg.cli", "serve", "--build", str(build_dir.resolve()), "--port",
          str(port), "--workers", str(workers), *extra],
         cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ,
     )  # fmt: skip

@@ -125,6 +125,9 @@ def test_queries_kept_only_when_asked_and_deterministic() -> None:
 def test_deterministic_query(query: str, expected: bool) -> None:
     assert deterministic_query(urllib.parse.urlencode({"query": query}).encode()) is expected
     assert deterministic_query(b"query=a&query=b") is False  # the route answers 400
+    # a client may percent-encode letters: then the decoded query is checked
+    assert deterministic_query(b"query=SELECT+%28%52AND%28%29+AS+%3Fr%29+%7B%7D") is False
+    assert deterministic_query(b"q%75ery=SELECT+%2A+%7B%7D") is True
 
 
 def test_snapshot_lookups_match_the_store(mini_build: Path, tmp_path: Path) -> None:  # noqa: F811

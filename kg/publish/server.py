@@ -141,19 +141,20 @@ def create_app(
     mappings_dir: Path = MAPPINGS_DIR,
     snapshot_dir: Path | None = None,
 ) -> Any:
-    """The ASGI application serving ``build_dir`` (which must hold ``clusterkg.nq``).
+    """The ASGI application (Starlette) serving ``build_dir`` (which must hold
+    ``clusterkg.nq``).
 
     Its serving store is prepared at start-up in a temporary folder (removed at shutdown),
     or was prepared by the caller in ``snapshot_dir`` (several front processes share one).
     """
-    from fastapi import FastAPI
+    from starlette.applications import Starlette
 
     from kg.errors import InputError
     from kg.publish.caching import ReleaseCache
     from kg.publish.dumps import CHECKSUMS, DUMPS
     from kg.publish.routers import files, linked_data, sparql
     from kg.publish.routers.common import ServerState
-    from kg.publish.snapshot import prepare
+    from kg.publish.snapshot import prepare_in_child
     from kg.publish.workers import WorkerPool
 
     build_dir = Path(build_dir)
@@ -193,7 +194,7 @@ def create_app(
         loop = asyncio.get_running_loop()
         try:
             if snapshot_dir is None:
-                await loop.run_in_executor(None, prepare, nquads, workdir)
+                await loop.run_in_executor(None, prepare_in_child, nquads, workdir)
             await pool.start()
             yield
         finally:
@@ -201,12 +202,8 @@ def create_app(
             if snapshot_dir is None:
                 shutil.rmtree(workdir, ignore_errors=True)
 
-    app = FastAPI(
-        title="clusterkg", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
-    )
+    app = Starlette(routes=[*linked_data.routes, *sparql.routes, *files.routes], lifespan=lifespan)
     app.state.server = server
-    for module in (linked_data, sparql, files):
-        app.include_router(module.router)
     return ReleaseCache(
         SecurityHeaders(app),
         last_modified=nquads.stat().st_mtime,
@@ -320,7 +317,7 @@ def serve_fronts(build_dir: Path, host: str, port: int, fronts: int,
     from multiprocessing.connection import wait
 
     from kg.errors import InputError
-    from kg.publish.snapshot import prepare
+    from kg.publish.snapshot import prepare_in_child
 
     nquads = Path(build_dir) / "clusterkg.nq"
     if not nquads.is_file():
@@ -329,7 +326,7 @@ def serve_fronts(build_dir: Path, host: str, port: int, fronts: int,
     processes: list[Any] = []
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that `finally` runs
     try:
-        prepare(nquads, workdir)
+        prepare_in_child(nquads, workdir)
         ctx = multiprocessing.get_context("spawn")
         processes = [
             ctx.Process(target=_front, args=(build_dir, workdir, host, port, options))

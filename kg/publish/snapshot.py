@@ -102,6 +102,20 @@ def prepare(nquads: Path, directory: Path) -> None:
     partial.rename(directory / LOOKUPS)
 
 
+def prepare_in_child(nquads: Path, directory: Path) -> None:
+    """:func:`prepare` in a child process, so that the caller (a front process) never holds
+    the memory of the load (the allocator keeps it after the store is closed)."""
+    import multiprocessing
+
+    process = multiprocessing.get_context("forkserver").Process(
+        target=prepare, args=(nquads, directory)
+    )
+    process.start()
+    process.join()
+    if process.exitcode != 0:
+        raise RuntimeError(f"preparing the serving store of {nquads} failed")
+
+
 def _labels(store: Any) -> Iterator[tuple[str, str, str]]:
     """``(iri, language or "", label)`` in the order of :data:`LABEL_PROPS`."""
     import pyoxigraph as ox

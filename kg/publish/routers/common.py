@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from fastapi import Request
-from fastapi.responses import Response
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from kg.publish.site import Reply, Settings
 from kg.publish.workers import ClientGone, Job, PoolBusy, QueueTimeout, WorkerPool
@@ -27,6 +30,16 @@ class ServerState:
     static: dict[str, Reply] = field(default_factory=dict)
     mapping_files: dict[str, Path] = field(default_factory=dict)
     dump_files: dict[str, str] = field(default_factory=dict)
+
+
+def route(routes: list[Route], path: str, methods: tuple[str, ...] = ("GET", "HEAD")) -> Any:
+    """Decorator: add the endpoint (which takes the request) to ``routes`` at ``path``."""
+
+    def add(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+        routes.append(Route(path, endpoint, methods=list(methods)))
+        return endpoint
+
+    return add
 
 
 def state(request: Request) -> ServerState:
