@@ -281,7 +281,7 @@ def entity_page(snapshot: Any, iri: str, preference: list[str], settings: Settin
         incoming_truncated=len(incoming_rows) > INCOMING_LIMIT,
     )  # fmt: skip
     headers = {"Content-Language": lang} if lang else {}
-    return html_reply(body, **headers)
+    return html_reply(body, 200, **headers)
 
 
 def not_found_page(iri: str, settings: Settings) -> Reply:

@@ -94,7 +94,9 @@ def _static_replies(build_dir: Path, settings: Settings, mapping_files: dict[str
             static[f"void.{ext}"] = serialize(triples, media, fmt)
         turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
         static["void.html"] = html_reply(
-            render("void.html", base_url=base, title="VoID", lang="en", turtle=turtle.decode())
+            render(
+                "void.html", base_url=base, title="VoID", lang="en", turtle=(turtle or b"").decode()
+            )
         )
     files = [
         (name, media, (build_dir / name).stat().st_size)

@@ -19,7 +19,7 @@ from typing import Any
 
 from kg.publish.conneg import negotiate
 from kg.publish.federation import ServiceRefused, check_service
-from kg.publish.render import render, term_view
+from kg.publish.render import TermView, render, term_view
 from kg.publish.site import Reply, Settings, html_reply, text_reply
 
 SOLUTION_TYPES: dict[str, str] = {
@@ -172,7 +172,7 @@ def execute(snapshot: Any, req: QueryRequest, settings: Settings) -> Reply:
     if isinstance(media, Reply):
         return media
     kind = offers[media]
-    buffer = CappedBuffer(limit)
+    buffer: Any = CappedBuffer(limit)  # a binary writer for pyoxigraph
     try:
         if kind == "HTML":
             return _html(result, snapshot, settings)
@@ -202,12 +202,13 @@ def _html(result: Any, snapshot: Any, settings: Settings) -> Reply:
     if isinstance(result, ox.QueryBoolean):
         common["boolean"] = bool(result)
     elif isinstance(result, ox.QueryTriples):
-        buffer = CappedBuffer(limit)
+        buffer: Any = CappedBuffer(limit)
         ox.serialize(snapshot.originals(result), buffer, format=ox.RdfFormat.TURTLE)
         common["turtle"] = buffer.getvalue().decode("utf-8")
     else:
         variables = [v.value for v in result.variables]
-        rows, size = [], 0
+        rows: list[list[TermView]] = []
+        size = 0
         for solution in result:
             if len(rows) >= HTML_ROW_LIMIT:
                 common["truncated"] = True
@@ -276,4 +277,4 @@ def service_description(settings: Settings, media: str, fmt: str) -> Reply:
         prefixes={"sd": SD} if fmt in {"TURTLE", "RDF_XML"} else None,
     )
     charset = "; charset=utf-8" if media.startswith("text/") or "json" in media else ""
-    return Reply(200, media + charset, body)
+    return Reply(200, media + charset, body or b"")
