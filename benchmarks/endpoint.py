@@ -184,6 +184,16 @@ def _warm(base: str, paths: list[str], accept: str) -> None:
             pass
 
 
+def _probe(base: str, paths: list[str], accept: str) -> float:
+    """Seconds one request takes (the slowest of the first three paths)."""
+    slowest = 0.0
+    for path in paths[:3]:
+        started = time.perf_counter()
+        _warm(base, [path], accept)
+        slowest = max(slowest, time.perf_counter() - started)
+    return slowest
+
+
 def _serve(checkout: Path, build_dir: Path, port: int, workers: int,
            *extra: str) -> subprocess.Popen[bytes]:  # fmt: skip
     return subprocess.Popen(
@@ -194,7 +204,8 @@ def _serve(checkout: Path, build_dir: Path, port: int, workers: int,
 
 
 def run_build(build_dir: Path, *, duration: float, repeats: int, workers: int, entities: int,
-              checkout: Path, warm: bool, work: Path, log: Any) -> dict[str, Any]:  # fmt: skip
+              checkout: Path, warm: bool, work: Path, log: Any,
+              workloads: tuple[str, ...] = tuple(TARGETS)) -> dict[str, Any]:  # fmt: skip
     """Measure one build: Oxigraph, clusterkg cold and (``warm``) clusterkg warm."""
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     nquads = build_dir / "clusterkg.nq"
@@ -242,21 +253,28 @@ def run_build(build_dir: Path, *, duration: float, repeats: int, workers: int, e
         if "warm" in procs:
             started = time.monotonic()
             for name in ("entity-html", "entity-ttl", "select"):
-                _warm(bases["warm"], *ck_sides[name])
+                if name in workloads:
+                    _warm(bases["warm"], *ck_sides[name])
             log(f"  warm-up pass over {len(local)} IRIs: {time.monotonic() - started:.1f} s")
         results: dict[str, Any] = {
             "triples": sum(1 for _ in nquads.open("rb")), "entities": len(iris),
-            "workloads": {},
+            "workloads": {}, "probe_s": {},
         }  # fmt: skip
         labels = [name for name in ("cold", "oxigraph", "warm") if name in procs]
-        for workload in ck_sides:
+        for workload in workloads:
             rows = {}
-            for c in CONCURRENCY if workload != "dump" else (1, 8):
+            # a slow request (CQ02 and the dump at 1M triples) gets longer runs, and no
+            # concurrency past the cores (where both servers only queue)
+            probe = _probe(bases["oxigraph"], *ox_sides[workload])
+            run_s = max(duration, 15 * probe)
+            slow = probe > duration / 20
+            results["probe_s"][workload] = round(probe, 4)
+            for c in CONCURRENCY if not slow and workload != "dump" else (1, 8):
                 runs: dict[str, list[dict[str, float]]] = {label: [] for label in labels}
                 for _ in range(repeats):
                     for label in labels:
                         paths, accept = (ox_sides if label == "oxigraph" else ck_sides)[workload]
-                        runs[label].append(wrk(bases[label], paths, accept, c, duration, work))
+                        runs[label].append(wrk(bases[label], paths, accept, c, run_s, work))
                 row: dict[str, Any] = {
                     label: {
                         "rps": statistics.median(r["rps"] for r in rs),
@@ -290,8 +308,8 @@ def run_build(build_dir: Path, *, duration: float, repeats: int, workers: int, e
 
 
 def run(builds: list[Path], duration: float, repeats: int, workers: int, entities: int,
-        out: Path, checkout: Path = ROOT, warm: bool = True,
-        log: Any = print) -> dict[str, Any]:  # fmt: skip
+        out: Path, checkout: Path = ROOT, warm: bool = True, log: Any = print,
+        workloads: tuple[str, ...] = tuple(TARGETS)) -> dict[str, Any]:  # fmt: skip
     """Measure every build; return (and write) the results."""
     if shutil.which("wrk") is None:
         raise click.ClickException("wrk is not installed (apt-get install wrk)")
@@ -312,10 +330,38 @@ def run(builds: list[Path], duration: float, repeats: int, workers: int, entitie
             results["builds"][str(build_dir)] = run_build(
                 build_dir, duration=duration, repeats=repeats, workers=workers,
                 entities=entities, checkout=checkout, warm=warm, work=Path(tmp), log=log,
+                workloads=workloads,
             )  # fmt: skip
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return results
+
+
+NAMES = {
+    "entity-html": "entity HTML page vs DESCRIBE",
+    "entity-ttl": "entity Turtle document vs DESCRIBE",
+    "select": "SELECT CQ02 (JSON)",
+    "dump": "dump vs `GET /store`",
+}
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The ratios (Oxigraph / clusterkg req/s) per build, workload and concurrency, cold and
+    warm, as a Markdown table."""
+    lines = ["| build | workload | c=1 | c=8 | c=32 |", "|---|---|---|---|---|"]
+    for build, figures in results["builds"].items():
+        size = f"{Path(build).name} ({figures['triples']:,} triples)"
+        for workload, rows in figures["workloads"].items():
+            cells = []
+            for c in CONCURRENCY:
+                row = rows.get(str(c))
+                if row is None:
+                    cells.append("—")
+                    continue
+                ratios = [f"{row[k]:.2f}x" for k in ("ratio_cold", "ratio_warm") if k in row]
+                cells.append(" / ".join(ratios))
+            lines.append(f"| {size} | {NAMES[workload]} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 @click.command("endpoint")
@@ -356,10 +402,20 @@ def run(builds: list[Path], duration: float, repeats: int, workers: int, entitie
     show_default=True,
     help="Also measure a clusterkg with its answer cache filled.",
 )
+@click.option(
+    "--workload",
+    "workloads",
+    type=click.Choice(list(TARGETS)),
+    multiple=True,
+    help="Workload to run (repeat; default all).",
+)
 @click.option("--out", type=click.Path(path_type=Path), default=RESULTS, show_default=True)
 def endpoint_command(builds: tuple[Path, ...], duration: float, repeats: int, workers: int,
-                     entities: int, checkout: Path, warm: bool, out: Path) -> None:  # fmt: skip
+                     entities: int, checkout: Path, warm: bool, workloads: tuple[str, ...],
+                     out: Path) -> None:  # fmt: skip
     """Load-test clusterkg serve (cold and warm) against oxigraph serve on the same builds."""
-    run(list(builds) or [BUILD_DIR], duration, repeats, workers, entities, out,
-        checkout=checkout, warm=warm, log=click.echo)  # fmt: skip
+    results = run(list(builds) or [BUILD_DIR], duration, repeats, workers, entities, out,
+                  checkout=checkout, warm=warm, log=click.echo,
+                  workloads=workloads or tuple(TARGETS))  # fmt: skip
+    click.echo("ratio Oxigraph / clusterkg (cold / warm):\n" + markdown(results))
     click.echo(f"wrote {out}")
