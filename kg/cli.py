@@ -1,17 +1,22 @@
 """The ``clusterkg`` command line: one group, a subcommand per stage of the data flow.
 
 Subcommands are imported lazily (only the one that runs is loaded) to keep start-up fast.
-Exit codes: 0 success, 1 the data failed a check (e.g. SHACL violations), 2 unusable input.
+Exit codes: 0 success, 1 the data failed a check (e.g. SHACL violations), 2 unusable input
+(one line naming the file, parameter or URL and what to do), 3 an internal error (a bug: one
+line, and the traceback with ``clusterkg --debug``), 130 interrupted.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
 
-from kg.errors import ClusterKGError
+from kg.errors import ClusterKGError, os_error_message
+
+DEBUG_ENV = "CLUSTERKG_DEBUG"
 
 
 class LazyGroup(click.Group):
@@ -62,12 +67,16 @@ ONTOLOGY_COMMANDS: dict[str, tuple[str, str]] = {
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="clusterkg", prog_name="clusterkg")
-def cli() -> None:
+@click.option("--debug", is_flag=True, envvar=DEBUG_ENV,
+              help=f"Show the Python traceback of an error (also ${DEBUG_ENV}=1).")
+def cli(debug: bool) -> None:
     """clusterkg: a knowledge graph of industrial and innovation clusters.
 
     Data flow: articles -> cleaned text -> mentions and facts -> RDF with evidence ->
     SHACL validation -> stored SPARQL queries and linked-data publishing.
     """
+    if debug:
+        os.environ[DEBUG_ENV] = "1"  # seen by main() and by worker processes
 
 
 @click.group(cls=LazyGroup, lazy=ONTOLOGY_COMMANDS)
@@ -76,20 +85,37 @@ def ontology_group() -> None:
 
 
 def main() -> None:
-    """Entry point: run the CLI and turn user errors into one line and an exit code."""
+    """Entry point: run the CLI; every error becomes one line on stderr and an exit code."""
     try:
         cli.main(standalone_mode=False)
-    except ClusterKGError as err:
-        click.echo(f"error: {err}", err=True)
+    except click.exceptions.Exit as err:
         sys.exit(err.exit_code)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
     except click.ClickException as err:
         err.show()
         sys.exit(err.exit_code)
-    except click.exceptions.Exit as err:
-        sys.exit(err.exit_code)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except Exception as err:
+        if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+            raise
+        message, code = describe_error(err)
+        click.echo(f"error: {message}", err=True)
+        sys.exit(code)
+
+
+def describe_error(err: Exception) -> tuple[str, int]:
+    """The one-line message and exit code of an exception that reached the CLI."""
+    if isinstance(err, ClusterKGError):
+        return str(err), err.exit_code
+    if isinstance(err, OSError):
+        return os_error_message(err), 2
+    if isinstance(err, MemoryError):
+        return "out of memory (give the process more memory, or less input)", 2
+    detail = " ".join(str(err).split())[:300]
+    summary = f"{type(err).__name__}: {detail}" if detail else type(err).__name__
+    return (f"unexpected {summary} (a bug in clusterkg: rerun with clusterkg --debug "
+            "for the traceback and report it)"), 3
 
 
 if __name__ == "__main__":

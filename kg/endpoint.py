@@ -1,5 +1,9 @@
-"""Remote SPARQL 1.1 endpoints: queries through SPARQLWrapper, loading through the Graph Store
-Protocol (GSP), with timeouts, retries with exponential back-off and HTTP authentication.
+"""Remote SPARQL 1.1 stores: queries (SPARQL Protocol), loading (Graph Store Protocol, GSP)
+into staging graphs switched over by one SPARQL Update, with retries and HTTP authentication.
+
+Every HTTP request has one **deadline** (``timeout`` seconds from its start to the last byte
+of the answer), not a timeout per socket read, so a server trickling a byte every few seconds
+is abandoned at the deadline (:mod:`kg.deadline`).
 
 Queries are scoped to the project's own named graphs: the endpoint is asked once which graphs
 under ``https://w3id.org/clusterkg/id/graph/`` it holds, and every query is then sent with
@@ -10,20 +14,31 @@ server's system graphs (Virtuoso has several) out of the answers.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import math
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from kg.errors import InputError
+from kg.errors import CheckFailed, InputError
 from kg.namespace import ID
 from kg.options import build_dir_option, http_auth_options
 
+if TYPE_CHECKING:
+    import httpx
+
 GRAPH_BASE = f"{ID}graph/"
+STAGING_BASE = "https://w3id.org/clusterkg/staging/"  # outside GRAPH_BASE: never queried
+STALE_STAGING_SECONDS = 3600  # staging graphs older than this were left by a killed load
 TRANSIENT_HTTP = frozenset({429, 502, 503, 504})
+MAX_ANSWER_BYTES = 1 << 30
+FORM = "application/x-www-form-urlencoded"
 T = TypeVar("T")
 
 
@@ -31,19 +46,40 @@ class TransientError(Exception):
     """A failure worth retrying (overload, gateway errors, connection reset)."""
 
 
+def http_url(url: str, what: str = "--endpoint") -> str:
+    """``url`` if it is an absolute http(s) URL with a host, else :class:`InputError`."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port_ok = parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        parts, port_ok = None, False
+    bad_char = any(c.isspace() or ord(c) < 32 or c in '<>"{}|\\^`' for c in url)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or \
+            not port_ok or bad_char:
+        raise InputError(f"{what} {url!r}: not an http(s) URL",
+                         hint="e.g. http://127.0.0.1:7878/query")
+    return url
+
+
 @dataclass
 class Endpoint:
-    """A SPARQL 1.1 query endpoint (and optionally its Graph Store Protocol URL)."""
+    """A SPARQL 1.1 store: its query URL, credentials and request limits."""
 
     url: str
     user: str | None = None
     password: str | None = None
     auth: str = "basic"  # or "digest"
-    timeout: float = 30.0
+    timeout: float = 30.0  # seconds per HTTP request, first byte sent to last byte received
     retries: int = 3
     backoff: float = 0.5  # seconds; doubled after each failed attempt
     graph_base: str | None = GRAPH_BASE  # None: do not scope queries to the project graphs
     _graphs: list[str] | None = field(default=None, repr=False)
+    _auth: httpx.Auth | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        http_url(self.url)
+        if not (self.timeout > 0 and math.isfinite(self.timeout)):
+            raise InputError(f"--timeout {self.timeout}: give a number of seconds above 0")
 
     # -- queries ------------------------------------------------------------------------
 
@@ -55,64 +91,94 @@ class Endpoint:
     def graphs(self) -> list[str]:
         """The project's named graphs held by the endpoint (asked once, then cached)."""
         if self._graphs is None:
-            probe = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                     f'FILTER(STRSTARTS(STR(?g), "{self.graph_base}")) }} ORDER BY ?g')
-            data = self._query(probe, "SELECT", [])
-            import json
-
-            doc = json.loads(data)
-            self._graphs = [b["g"]["value"] for b in doc["results"]["bindings"]]
+            self._graphs = self.graphs_under(self.graph_base or GRAPH_BASE)
         return self._graphs
 
+    def graphs_under(self, base: str) -> list[str]:
+        """The named graphs whose IRI starts with ``base`` (a constant, never user input)."""
+        probe = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                 f'FILTER(STRSTARTS(STR(?g), "{base}")) }} ORDER BY ?g')
+        doc = json.loads(self._query(probe, "SELECT", []))
+        return [b["g"]["value"] for b in doc["results"]["bindings"]]
+
     def _query(self, text: str, form: str, graphs: list[str]) -> bytes:
-        from SPARQLWrapper import BASIC, DIGEST, JSON, POST, TURTLE, SPARQLWrapper
+        """POST a query (SPARQL 1.1 Protocol, form-encoded) with ``graphs`` as its dataset."""
+        rdf = form in ("CONSTRUCT", "DESCRIBE")
+        fields = [("query", text), *(("default-graph-uri", g) for g in graphs),
+                  *(("named-graph-uri", g) for g in graphs)]
+        accept = "text/turtle" if rdf else "application/sparql-results+json"
+        return self.request("POST", self.url, content=urllib.parse.urlencode(fields),
+                            headers={"Accept": accept, "Content-Type": FORM})
 
-        def attempt() -> bytes:
-            client = SPARQLWrapper(self.url)
-            client.setQuery(text)
-            client.queryType = form  # do not let comments in the header mislead the guess
-            client.setMethod(POST)
-            client.setTimeout(max(1, round(self.timeout)))
-            client.setReturnFormat(TURTLE if form in ("CONSTRUCT", "DESCRIBE") else JSON)
-            if form in ("CONSTRUCT", "DESCRIBE"):  # accept only Turtle, not RDF/XML
-                client.setOnlyConneg(True)
-                client.addCustomHttpHeader("Accept", "text/turtle")
-            if self.user is not None:
-                client.setHTTPAuth(DIGEST if self.auth == "digest" else BASIC)
-                client.setCredentials(self.user, self.password or "")
-            for graph in graphs:
-                client.addDefaultGraph(graph)
-                client.addNamedGraph(graph)
-            response = client.query().response
-            return response.read()
-
-        return with_retries(attempt, self)
+    def update(self, update_url: str, text: str) -> None:
+        """POST a SPARQL 1.1 Update."""
+        self.request("POST", update_url, content=urllib.parse.urlencode({"update": text}),
+                     headers={"Content-Type": FORM})
 
     # -- Graph Store Protocol -------------------------------------------------------------
 
     def put_graph(self, gsp_url: str, graph: str | None, data: bytes,
-                  content_type: str = "text/turtle") -> int:
+                  content_type: str = "application/n-triples") -> int:
         """HTTP PUT ``data`` as the content of ``graph`` (None = default graph); status code."""
+        params = {"graph": graph} if graph else {"default": ""}
+        return self.request_status("PUT", gsp_url, params=params, content=data,
+                                   headers={"Content-Type": f"{content_type}; charset=utf-8"})
+
+    def delete_graph(self, gsp_url: str, graph: str) -> int:
+        """HTTP DELETE a graph (404, the graph is not there, counts as done); status code."""
+        return self.request_status("DELETE", gsp_url, params={"graph": graph}, missing_ok=True)
+
+    # -- HTTP -------------------------------------------------------------------------------
+
+    def request(self, method: str, url: str, **kwargs: Any) -> bytes:
+        """One HTTP request within the deadline, retried on transient failures; the body."""
+        return self._send(method, url, kwargs, missing_ok=False)[1]
+
+    def request_status(self, method: str, url: str, *, missing_ok: bool = False,
+                       **kwargs: Any) -> int:
+        """Like :meth:`request`, returning the status code."""
+        return self._send(method, url, kwargs, missing_ok=missing_ok)[0]
+
+    def _send(self, method: str, url: str, kwargs: dict[str, Any],
+              missing_ok: bool) -> tuple[int, bytes]:
+        def attempt() -> tuple[int, bytes]:
+            with self._client() as client, client.stream(method, url, **kwargs) as response:
+                body = _read_capped(response, url)
+                status = response.status_code
+                if status in TRANSIENT_HTTP:
+                    header = response.headers.get("Retry-After", "")
+                    raise TransientError(f"HTTP {status} {response.reason_phrase}",
+                                         float(header) if header.isdigit() else None)
+                if status == 404 and missing_ok:
+                    return status, body
+                if status >= 400:
+                    text = body.decode("utf-8", "replace")
+                    raise InputError(f"{url}: HTTP {status} {response.reason_phrase}: "
+                                     f"{_first_line(text)}")
+                return status, body
+
+        return with_retries(attempt, self, url=url)
+
+    def _client(self) -> httpx.Client:
+        """A client for one request, with this endpoint's credentials and deadline."""
         import httpx
 
-        params = {"graph": graph} if graph else {"default": ""}
-        auth: Any = None
-        if self.user is not None:
-            auth = (httpx.DigestAuth if self.auth == "digest" else httpx.BasicAuth)(
+        from kg.deadline import deadline_client
+
+        if self.user is not None and self._auth is None:  # kept: digest reuses its challenge
+            self._auth = (httpx.DigestAuth if self.auth == "digest" else httpx.BasicAuth)(
                 self.user, self.password or "")
+        return deadline_client(self.timeout, self._auth)
 
-        def attempt() -> int:
-            response = httpx.put(gsp_url, params=params, content=data, auth=auth,
-                                 headers={"Content-Type": f"{content_type}; charset=utf-8"},
-                                 timeout=self.timeout)
-            if response.status_code in TRANSIENT_HTTP:
-                raise TransientError(f"HTTP {response.status_code}")
-            if response.status_code >= 400:
-                raise InputError(f"{gsp_url}: HTTP {response.status_code} "
-                                 f"{response.reason_phrase}: {_first_line(response.text)}")
-            return response.status_code
 
-        return with_retries(attempt, self, url=gsp_url)
+def _read_capped(response: httpx.Response, url: str) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            raise InputError(f"{url}: answer larger than {MAX_ANSWER_BYTES >> 20} MB")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _first_line(text: str, limit: int = 200) -> str:
@@ -127,13 +193,9 @@ def with_retries(call: Callable[[], T], endpoint: Endpoint, *, url: str | None =
     """Run ``call``; retry transient failures with exponential back-off; one-line errors.
 
     Transient: HTTP 429/502/503/504 and reset connections. Everything else (refused
-    connection, timeout, 4xx, 500) fails at once with an :class:`InputError`.
+    connection, deadline passed, 4xx, 500) fails at once with an :class:`InputError`.
     """
-    import http.client
-    import urllib.error
-
     import httpx
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     url = url or endpoint.url
     delay = endpoint.backoff
@@ -141,39 +203,18 @@ def with_retries(call: Callable[[], T], endpoint: Endpoint, *, url: str | None =
         retry_after: float | None = None
         try:
             return call()
-        except urllib.error.HTTPError as err:
-            if err.code not in TRANSIENT_HTTP:
-                body = err.read().decode("utf-8", "replace") if err.fp else ""
-                raise InputError(f"{url}: HTTP {err.code} {err.reason}: {_first_line(body)}"
-                                 ) from err
-            header = err.headers.get("Retry-After") if err.headers else None
-            retry_after = float(header) if header and header.isdigit() else None
-            problem = f"HTTP {err.code} {err.reason}"
-        except SPARQLWrapperException as err:  # 400, 401, 404, 414, 500 (already read)
-            message = " ".join(str(err).split())
-            raise InputError(f"{url}: {message[:300]}") from err
         except TransientError as err:
-            problem = str(err)
-        except (ConnectionResetError, http.client.RemoteDisconnected) as err:
-            problem = f"connection reset ({err.__class__.__name__})"
-        except urllib.error.URLError as err:
-            reason = err.reason
-            if isinstance(reason, ConnectionResetError):
-                problem = "connection reset"
-            elif isinstance(reason, TimeoutError):
-                raise InputError(f"{url}: no answer within {endpoint.timeout:g} s") from err
-            else:
-                raise InputError(f"{url}: cannot connect ({reason})") from err
-        except TimeoutError as err:
-            raise InputError(f"{url}: no answer within {endpoint.timeout:g} s") from err
-        except ConnectionRefusedError as err:
-            raise InputError(f"{url}: cannot connect (connection refused)") from err
+            problem, retry_after = str(err.args[0]), err.args[1]
         except httpx.TimeoutException as err:
-            raise InputError(f"{url}: no answer within {endpoint.timeout:g} s") from err
-        except (httpx.RemoteProtocolError, httpx.ReadError) as err:
-            problem = f"connection reset ({err.__class__.__name__})"
+            raise InputError(f"{url}: no complete answer within {endpoint.timeout:g} s",
+                             hint="the deadline of one request: raise it with --timeout"
+                             ) from err
         except httpx.ConnectError as err:
             raise InputError(f"{url}: cannot connect ({err})") from err
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as err:
+            problem = f"connection reset ({err.__class__.__name__})"
+        except httpx.HTTPError as err:
+            raise InputError(f"{url}: {err.__class__.__name__}: {err}") from err
         if attempt == endpoint.retries:
             raise InputError(f"{url}: {problem} (gave up after {attempt + 1} attempts)")
         time.sleep(min(retry_after if retry_after is not None else delay, 30.0))
@@ -181,7 +222,7 @@ def with_retries(call: Callable[[], T], endpoint: Endpoint, *, url: str | None =
     raise AssertionError("unreachable")
 
 
-# --- loading a build into a store --------------------------------------------------------
+# --- loading a build into a store ----------------------------------------------------------
 
 def graphs_of_build(nquads: Path) -> dict[str | None, bytes]:
     """The canonical N-Quads split into N-Triples documents, one per graph (None = default)."""
@@ -208,10 +249,20 @@ def default_gsp_url(query_url: str, authenticated: bool) -> str:
                      hint="pass --gsp URL")
 
 
-def count_triples(endpoint: Endpoint, graphs: list[str]) -> dict[str, int]:
-    """Triples per named graph as the endpoint reports them."""
-    import json
+def default_update_url(query_url: str, authenticated: bool) -> str:
+    """Guess the SPARQL Update URL: Oxigraph ``/query`` -> ``/update``; Virtuoso ``/sparql``
+    (``/sparql-auth`` when credentials are given)."""
+    base = query_url.rstrip("/")
+    if base.endswith("/query"):
+        return base[: -len("query")] + "update"
+    if base.endswith("/sparql"):
+        return base + ("-auth" if authenticated else "")
+    raise InputError(f"cannot guess the SPARQL Update URL of {query_url}",
+                     hint="pass --update URL")
 
+
+def count_triples(endpoint: Endpoint, graphs: list[str]) -> dict[str, int]:
+    """Triples per named graph as the endpoint reports them (graphs it lacks are absent)."""
     if not graphs:
         return {}
     values = " ".join(f"<{g}>" for g in graphs)
@@ -221,45 +272,156 @@ def count_triples(endpoint: Endpoint, graphs: list[str]) -> dict[str, int]:
     return {b["g"]["value"]: int(b["n"]["value"]) for b in doc["results"]["bindings"]}
 
 
-def load_build(endpoint: Endpoint, gsp_url: str, nquads: Path) -> list[tuple[str, int, int]]:
-    """PUT every graph of the build; return (graph, triples sent, triples in store) rows."""
+DEFAULT_GRAPH = "(default graph)"
+
+
+@dataclass
+class LoadedGraph:
+    """One graph of a load: triples sent and, after the switch, triples the store holds."""
+
+    graph: str  # IRI, or DEFAULT_GRAPH
+    sent: int
+    staging: str
+    stored: int = -1  # -1: not counted
+
+
+def load_build(endpoint: Endpoint, gsp_url: str, nquads: Path,
+               update_url: str | None = None) -> list[tuple[str, int, int]]:
+    """Replace the store's graphs by the build's, all or nothing; (graph, sent, stored) rows.
+
+    1. PUT every graph into a staging graph under :data:`STAGING_BASE` (GSP);
+    2. check the staging graphs hold what was sent;
+    3. switch with one SPARQL Update, ``MOVE <staging> TO <graph>`` for every graph. Stores
+       that run an update request as one transaction (Oxigraph) switch all graphs or none;
+       when the switch fails on one that does not (Virtuoso), the error says exactly which
+       graphs were replaced.
+    On any failure the staging graphs are deleted again and :class:`InputError` says which
+    graphs were written and which replaced. Staging graphs of a killed load are deleted by
+    the next load once they are :data:`STALE_STAGING_SECONDS` old.
+    """
     if not nquads.is_file():
         raise InputError(f"no built graph at {nquads}", hint="run clusterkg build first")
+    update_url = update_url or default_update_url(endpoint.url, endpoint.user is not None)
     documents = graphs_of_build(nquads)
-    sent: dict[str, int] = {}
-    for graph, data in documents.items():
-        endpoint.put_graph(gsp_url, graph, data)
-        sent[graph or "(default graph)"] = data.count(b"\n")
-    named = [g for g in documents if g]
-    stored = count_triples(endpoint, named)
+    remove_stale_staging(endpoint, gsp_url)
+    run = f"{STAGING_BASE}{int(time.time())}-{_random_token()}/"
+    graphs = [LoadedGraph(g or DEFAULT_GRAPH, data.count(b"\n"), f"{run}{i}")
+              for i, (g, data) in enumerate(documents.items(), start=1)]
+    written: list[LoadedGraph] = []
+    try:
+        for item, data in zip(graphs, documents.values(), strict=True):
+            endpoint.put_graph(gsp_url, item.staging, data)
+            written.append(item)
+    except InputError as err:
+        failed = graphs[len(written)]
+        _abandon(endpoint, gsp_url, written)
+        raise InputError(
+            f"load failed at graph {len(written) + 1} of {len(graphs)} ({failed.graph}): {err}; "
+            f"{_written(written)}; no graph of the store was replaced") from None
+    staged = count_triples(endpoint, [g.staging for g in graphs])
+    short = [g for g in graphs if staged.get(g.staging, 0) != g.sent]
+    if short:
+        _abandon(endpoint, gsp_url, graphs)
+        raise InputError(f"the store did not keep what was sent to staging for "
+                         f"{', '.join(g.graph for g in short)}; no graph of the store was "
+                         "replaced")
+    try:
+        endpoint.update(update_url, switch_update(graphs))
+    except InputError as err:
+        replaced, kept = _after_failed_switch(endpoint, graphs)
+        _abandon(endpoint, gsp_url, graphs)
+        raise InputError(
+            f"switching the staged graphs failed: {err}; "
+            + (f"replaced: {', '.join(replaced)}; " if replaced else "no graph replaced; ")
+            + (f"not replaced: {', '.join(kept)}" if kept else "every graph replaced")
+            + " (run clusterkg load again)") from None
+    stored = count_triples(endpoint, [g.graph for g in graphs if g.graph != DEFAULT_GRAPH])
     endpoint._graphs = None  # forget a stale graph list
-    return [(g, n, stored.get(g, -1)) for g, n in sent.items()]
+    return [(g.graph, g.sent, stored.get(g.graph, -1)) for g in graphs]
+
+
+def switch_update(graphs: list[LoadedGraph]) -> str:
+    """The SPARQL Update that moves every staging graph onto its graph, in one request."""
+    def target(graph: str) -> str:
+        return "DEFAULT" if graph == DEFAULT_GRAPH else f"<{graph}>"
+
+    return " ;\n".join(f"MOVE <{g.staging}> TO {target(g.graph)}" for g in graphs)
+
+
+def remove_stale_staging(endpoint: Endpoint, gsp_url: str) -> list[str]:
+    """Delete staging graphs that killed loads left (older than the stale age)."""
+    now = time.time()
+    stale = []
+    for graph in endpoint.graphs_under(STAGING_BASE):
+        stamp = graph[len(STAGING_BASE):].split("-", 1)[0]
+        if stamp.isdigit() and now - int(stamp) > STALE_STAGING_SECONDS:
+            endpoint.delete_graph(gsp_url, graph)
+            stale.append(graph)
+    return stale
+
+
+def _random_token() -> str:
+    import secrets
+
+    return secrets.token_hex(6)
+
+
+def _written(graphs: list[LoadedGraph]) -> str:
+    if not graphs:
+        return "nothing was written"
+    return (f"written to staging and removed again: {', '.join(g.graph for g in graphs)}")
+
+
+def _abandon(endpoint: Endpoint, gsp_url: str, graphs: list[LoadedGraph]) -> None:
+    """Delete staging graphs; best effort (the store may be the thing that failed)."""
+    for graph in graphs:
+        with contextlib.suppress(InputError):
+            endpoint.delete_graph(gsp_url, graph.staging)
+
+
+def _after_failed_switch(endpoint: Endpoint, graphs: list[LoadedGraph]
+                         ) -> tuple[list[str], list[str]]:
+    """Which graphs a failed switch replaced: those whose staging graph is gone (MOVE
+    empties its source) and that now hold the triples sent."""
+    try:
+        staged = count_triples(endpoint, [g.staging for g in graphs])
+        named = count_triples(endpoint, [g.graph for g in graphs if g.graph != DEFAULT_GRAPH])
+    except InputError as err:
+        raise InputError(f"the switch failed and the store cannot be inspected ({err}): "
+                         "which graphs were replaced is unknown; run clusterkg load again"
+                         ) from None
+    replaced = [g.graph for g in graphs
+                if staged.get(g.staging, 0) == 0 and named.get(g.graph, g.sent) == g.sent]
+    kept = [g.graph for g in graphs if g.graph not in replaced]
+    return replaced, kept
 
 
 @click.command("load")
 @click.option("--endpoint", "url", required=True, metavar="URL",
               help="SPARQL query endpoint (used to count what was stored).")
 @click.option("--gsp", metavar="URL", help="Graph Store Protocol URL (guessed if omitted).")
+@click.option("--update", "update", metavar="URL",
+              help="SPARQL Update URL, for the switch from staging (guessed if omitted).")
 @build_dir_option
 @http_auth_options
 @click.option("--timeout", type=float, default=60.0, show_default=True,
-              help="Seconds per HTTP request.")
-def load_command(url: str, gsp: str | None, build_dir: Path, user: str | None,
-                 password: str | None, auth: str, timeout: float) -> None:
-    """Push the built graph to a store: one HTTP PUT per named graph (articles, ontology,
-    lexicon), replacing what the store held in that graph; report triples per graph."""
+              help="Deadline of each HTTP request, in seconds.")
+def load_command(url: str, gsp: str | None, update: str | None, build_dir: Path,
+                 user: str | None, password: str | None, auth: str, timeout: float) -> None:
+    """Replace the store's graphs (articles, ontology, lexicon) by the build's, all or
+    nothing: each graph is PUT into a staging graph, and one SPARQL Update moves them all
+    into place once every graph has arrived; report triples per graph."""
     from rich.console import Console
     from rich.table import Table
 
     endpoint = Endpoint(url, user=user, password=password, auth=auth, timeout=timeout)
-    gsp_url = gsp or default_gsp_url(url, user is not None)
-    rows = load_build(endpoint, gsp_url, Path(build_dir) / "clusterkg.nq")
+    gsp_url = http_url(gsp, "--gsp") if gsp else default_gsp_url(url, user is not None)
+    update_url = http_url(update, "--update") if update else None
+    rows = load_build(endpoint, gsp_url, Path(build_dir) / "clusterkg.nq", update_url)
     table = Table("graph", "triples sent", "triples in store", title=f"Loaded into {gsp_url}")
     for graph, n_sent, n_stored in rows:
         table.add_row(graph, str(n_sent), "?" if n_stored < 0 else str(n_stored))
     Console().print(table)
     mismatched = [g for g, a, b in rows if b >= 0 and a != b]
     if mismatched:
-        from kg.errors import CheckFailed
-
         raise CheckFailed(f"store holds a different number of triples in {', '.join(mismatched)}")

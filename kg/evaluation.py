@@ -45,28 +45,28 @@ DEV_CORPUS_DIR = DATA_DIR / "dev-corpus"
 
 # -- the fixed vocabulary of the gold -------------------------------------------------------------
 
-#: kind -> ontology classes, the first one the build's ontology declares is the gold class
-KINDS: dict[str, tuple[str, ...]] = {
-    "cluster": ("Cluster",),
-    "company": ("Company",),
-    "university": ("University",),
-    "research-institute": ("ResearchInstitute",),
-    "technopark": ("Technopark",),
-    "special-economic-zone": ("SpecialEconomicZone", "Technopark"),
-    "industrial-park": ("IndustrialPark", "Technopark"),
-    "government-body": ("GovernmentBody",),
-    "association": ("IndustryAssociation",),
-    "financial-institution": ("FinancialInstitution",),
-    "international-organisation": ("InternationalOrganisation",),
-    "organisation": ("Organisation",),
-    "person": ("Person",),
-    "country": ("Country",),
-    "region": ("Region",),
-    "city": ("City",),
-    "programme": ("Programme",),
-    "project": ("Project",),
-    "policy": ("Policy",),
-    "document": ("Document",),
+#: kind -> the ontology class of the gold (a resource of a subclass has the right type too)
+KINDS: dict[str, str] = {
+    "cluster": "Cluster",
+    "company": "Company",
+    "university": "University",
+    "research-institute": "ResearchInstitute",
+    "technopark": "Technopark",
+    "special-economic-zone": "SpecialEconomicZone",
+    "industrial-park": "IndustrialPark",
+    "government-body": "GovernmentBody",
+    "association": "IndustryAssociation",
+    "financial-institution": "FinancialInstitution",
+    "international-organisation": "InternationalOrganisation",
+    "organisation": "Organisation",
+    "person": "Person",
+    "country": "Country",
+    "region": "Region",
+    "city": "City",
+    "programme": "Programme",
+    "project": "Project",
+    "policy": "Policy",
+    "document": "Document",
 }
 UNITS = frozenset(
     {"count", "percent", "rank", "ratio", "hectare", "km2", "tonne", "megawatt",
@@ -74,8 +74,6 @@ UNITS = frozenset(
 )  # fmt: skip
 QUALIFIERS = frozenset({"exact", "approximately", "more-than", "less-than"})
 STATUSES = frozenset({"forecast", "plan", "target"})
-#: predicates the gold may use before the ontology declares them (proposed terms)
-PROPOSED_PREDICATES = frozenset({CK + "foundedBy", CK + "spinOffOf"})
 #: ck: object properties that are evidence, mention or n-ary machinery, not relations
 NOT_RELATIONS = frozenset(
     CK + name
@@ -474,7 +472,7 @@ class Scores:
 
     tallies: dict[tuple[str, str], Tally] = field(default_factory=dict)
     wrong_types: list[str] = field(default_factory=list)
-    unscorable: list[str] = field(default_factory=list)  # gold rows with a proposed predicate
+    unscorable: list[str] = field(default_factory=list)  # gold rows with an undeclared predicate
     sources: list[str] = field(default_factory=list)
 
     def tally(self, language: str, category: str) -> Tally:
@@ -650,12 +648,8 @@ class BuildView:
         return out
 
     def gold_class(self, kind: str) -> str:
-        """The first class of the kind that the ontology declares (the last as a fallback)."""
-        names = KINDS[kind]
-        for name in names:
-            if CK + name in self.classes:
-                return CK + name
-        return CK + names[-1]
+        """The ontology class of a gold kind."""
+        return CK + KINDS[kind]
 
     def closure(self, cls: str) -> set[str]:
         return self.subclasses.get(cls, {cls})

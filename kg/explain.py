@@ -4,14 +4,15 @@ ENTITY is a full IRI, a prefixed name (``id:cluster/silicon-valley``) or a data 
 (``cluster/silicon-valley``). The built graph (``build/clusterkg.nq``) is loaded into an
 in-memory pyoxigraph store; the facts are the reified statements with the entity as subject or
 object, and the n-ary fact nodes (memberships, observations, list items, table cells) that
-point to it.
+point to it. The entity is bound to ``$ENTITY`` by pyoxigraph substitution, never pasted into
+the query text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -30,6 +31,7 @@ QUERY_PREFIXES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
 
 STATEMENTS = """
 SELECT ?g ?fact ?s ?p ?o ?exact ?start ?end ?rawStart ?rawEnd ?source ?extractor ?confidence
+       $ENTITY
 WHERE {
   GRAPH ?g {
     ?fact a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
@@ -45,6 +47,7 @@ ORDER BY ?source ?start ?p
 
 NARY = """
 SELECT ?g ?fact ?type ?p ?exact ?start ?end ?rawStart ?rawEnd ?source ?extractor ?confidence
+       $ENTITY
 WHERE {
   GRAPH ?g {
     ?fact a ck:Fact ; ?p $ENTITY ; ck:evidence ?ann ; ck:extractedBy ?extractor ;
@@ -60,17 +63,17 @@ ORDER BY ?source ?start ?fact
 """
 
 ABOUT = """
-SELECT ?type ?label WHERE {
+SELECT ?type ?label $ENTITY WHERE {
   GRAPH ?g { { $ENTITY a ?type } UNION { $ENTITY skos:prefLabel ?label } }
 }
 """
 
 MENTIONS = """
-SELECT ?source (COUNT(?ann) AS ?n) WHERE {
+SELECT ?source (COUNT(?ann) AS ?n) $ENTITY WHERE {
   GRAPH ?g {
     ?ann oa:hasBody $ENTITY ; oa:motivatedBy oa:identifying ; oa:hasTarget/oa:hasSource ?source .
   }
-} GROUP BY ?source ORDER BY ?source
+} GROUP BY ?source $ENTITY ORDER BY ?source
 """
 
 
@@ -92,7 +95,19 @@ class Fact:
 
 
 def resolve(name: str) -> str:
-    """Expand a prefixed name or data path into a full IRI."""
+    """Expand a prefixed name or data path into a full IRI; InputError unless it is valid."""
+    import pyoxigraph
+
+    iri = _expand(name)
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError as err:
+        raise InputError(f"not a valid IRI: {name!r} ({err})",
+                         hint="e.g. id:cluster/silicon-valley") from None
+    return iri
+
+
+def _expand(name: str) -> str:
     if name.startswith(("http://", "https://")):
         return name
     if name.startswith("<") and name.endswith(">"):
@@ -102,7 +117,8 @@ def resolve(name: str) -> str:
         return PREFIXES[prefix] + local
     if "/" in name and not sep:
         return ID + name.strip("/")
-    raise InputError(f"not an IRI or prefixed name: {name}", hint="e.g. id:cluster/silicon-valley")
+    raise InputError(f"not an IRI or prefixed name: {name!r}",
+                     hint="e.g. id:cluster/silicon-valley")
 
 
 def explain(
@@ -114,13 +130,15 @@ def explain(
 
     from kg.store import open_store
 
+    iri = resolve(entity)
     if store is None:
         store = open_store(Path(build_dir))
-    iri = resolve(entity)
-    ox.NamedNode(iri)  # raises ValueError on an invalid IRI
+    bound: dict[ox.Variable, Any] = {ox.Variable("ENTITY"): ox.NamedNode(iri)}
 
     def run(query: str) -> list[ox.QuerySolution]:
-        return list(store.query(QUERY_PREFIXES + query.replace("$ENTITY", f"<{iri}>")))
+        answer = store.query(QUERY_PREFIXES + query, substitutions=bound)
+        assert isinstance(answer, ox.QuerySolutions)  # the queries above are SELECTs
+        return list(answer)
 
     about: dict[str, list[str]] = {"types": [], "labels": [], "mentions": []}
     for row in run(ABOUT):

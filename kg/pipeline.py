@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kg.errors import CheckFailed
+from kg.options import max_article_size_option
 from kg.paths import BUILD_DIR, CORPUS_DIR, CURATION_DIR
 
 if TYPE_CHECKING:
@@ -417,7 +418,8 @@ def print_summary(summary: BuildSummary) -> None:
     type=click.Path(path_type=Path),
     default=BUILD_DIR,
     show_default=True,
-    help="Build directory (replaced as a whole on success).",
+    help="Build folder: new, empty or a previous build, replaced as a whole on success "
+    "(any other folder is refused).",
 )
 @click.option(
     "--curation",
@@ -454,6 +456,7 @@ def print_summary(summary: BuildSummary) -> None:
     "beside OUT).",
 )
 @click.option("--no-cache", is_flag=True, help="Extract every article (and keep no cache).")
+@max_article_size_option
 def build_command(
     corpus_dir: Path,
     out_dir: Path,
@@ -467,14 +470,17 @@ def build_command(
     no_cache: bool,
 ) -> None:
     """Build the graph from the articles: clean, extract, RDF, validate, dump."""
-    run_build(
-        corpus_dir=corpus_dir,
-        out_dir=out_dir,
-        validate=not no_validate,
-        progress=not quiet,
-        curation_dir=curation_dir,
-        with_docs=docs,
-        workers=workers,
-        scheduler=scheduler,
-        cache_dir=False if no_cache else (cache_dir or True),
-    )
+    from kg.atomic import build_lock
+
+    with build_lock(out_dir):  # refuse a busy or non-build --out before the work starts
+        run_build(
+            corpus_dir=corpus_dir,
+            out_dir=out_dir,
+            validate=not no_validate,
+            progress=not quiet,
+            curation_dir=curation_dir,
+            with_docs=docs,
+            workers=workers,
+            scheduler=scheduler,
+            cache_dir=False if no_cache else (cache_dir or True),
+        )

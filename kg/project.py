@@ -44,7 +44,7 @@ def init_project(directory: Path) -> list[Path]:
             where=str(directory),
             hint="choose a new folder name",
         )
-    with atomic_directory(directory) as tmp:
+    with atomic_directory(directory, marker=None) as tmp:  # a corpus, not a build
         written = _copy(SKELETON, tmp)
         return [path.relative_to(tmp) for path in written]
 

@@ -215,6 +215,15 @@ def expand_iri(value: str) -> str:
 
 def to_term(param: Param, raw: str) -> Term:
     """Convert a command-line value to the RDF term the header's type declares."""
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError as err:  # undecodable argv bytes arrive as lone surrogates
+        code = ord(raw[err.start])
+        what = f"byte 0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else \
+            f"lone surrogate U+{code:04X}"
+        raise InputError(f"parameter {param.name} ({param.type}): not valid UTF-8 text "
+                         f"({what} at character {err.start})",
+                         hint="pass the value as UTF-8") from None
     text = raw
     if param.type in ("string", "lang") and len(text) >= 2 and text[0] == text[-1] == '"':
         text = text[1:-1]

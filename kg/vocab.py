@@ -48,6 +48,7 @@ class CK(DefinedNamespace):
     Indicator: URIRef  # Statistical indicator
     IndustrialCluster: URIRef  # Industrial cluster
     IndustrialDistrict: URIRef  # Industrial district
+    IndustrialPark: URIRef  # Industrial park
     IndustryAssociation: URIRef  # Industry association
     InnovationEcosystem: URIRef  # Innovation ecosystem
     IntegrationChannel: URIRef  # Integration channel
@@ -75,6 +76,7 @@ class CK(DefinedNamespace):
     SmartCluster: URIRef  # Smart cluster
     SmartSpecialisationStrategy: URIRef  # Smart specialisation strategy
     SourceDocument: URIRef  # Source document
+    SpecialEconomicZone: URIRef  # Special economic zone
     StartUp: URIRef  # Start-up
     StateSupportMeasure: URIRef  # State support measure
     Supplier: URIRef  # Supplier
@@ -107,6 +109,7 @@ class CK(DefinedNamespace):
     exampleOf: URIRef  # example of
     exchangesKnowledgeWith: URIRef  # exchanges knowledge with
     extractedBy: URIRef  # extracted by
+    foundedBy: URIRef  # founded by
     fundedBy: URIRef  # funded by
     funds: URIRef  # funds
     hasBenefit: URIRef  # has benefit
@@ -135,6 +138,7 @@ class CK(DefinedNamespace):
     proposes: URIRef  # proposes
     refArea: URIRef  # reference area
     specialisesIn: URIRef  # specialises in
+    spinOffOf: URIRef  # spin-off of
     statSubject: URIRef  # statistical subject
     supportedBy: URIRef  # supported by
     supports: URIRef  # supports

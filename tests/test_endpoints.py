@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from misbehaving import Seen, trickling_server
 from servers import (
     Server,
     ServerUnavailable,
@@ -261,7 +262,7 @@ def test_slow_endpoint_times_out() -> None:
     with scripted_server(["slow"]) as (url, _seen):
         endpoint = Endpoint(url, timeout=1, retries=0, graph_base=None)
         started = time.monotonic()
-        with pytest.raises(InputError, match=r"no answer within 1 s"):
+        with pytest.raises(InputError, match=r"no complete answer within 1 s"):
             endpoint.query("SELECT ?x WHERE { }", "SELECT")
         assert time.monotonic() - started < 4
 
@@ -299,3 +300,172 @@ def test_load_without_a_build_says_run_build_first(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip() == \
         f"error: no built graph at {tmp_path / 'clusterkg.nq'} (run clusterkg build first)"
+
+
+# --- deadlines: a server trickling a byte every 2 s --------------------------------------
+
+def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", *args],
+                          capture_output=True, text=True, timeout=timeout,
+                          env={"COLUMNS": "250", "PATH": "/usr/bin:/bin",
+                               "PYTHONPATH": str(HERE.parent)})
+
+
+def test_a_trickling_endpoint_is_abandoned_at_the_deadline() -> None:
+    with trickling_server(every=2.0) as base:
+        url = f"{base}/query"
+        endpoint = Endpoint(url, timeout=2.5, retries=0, graph_base=None)
+        started = time.monotonic()
+        with pytest.raises(InputError) as err:
+            endpoint.query("SELECT ?x WHERE { }", "SELECT")
+        assert 2.4 < time.monotonic() - started < 3.5
+        assert str(err.value) == (f"{url}: no complete answer within 2.5 s (the deadline of one "
+                                  "request: raise it with --timeout)")
+        started = time.monotonic()
+        result = run_cli("query", "CQ13", "--endpoint", url, "--timeout", "2.5")
+        assert time.monotonic() - started < 6  # interpreter start-up + the deadline
+        assert result.returncode == 2
+        assert result.stderr == f"error: {url}: no complete answer within 2.5 s (the " \
+            "deadline of one request: raise it with --timeout)\n"
+
+
+def test_a_load_into_a_trickling_store_is_abandoned_at_the_deadline(tmp_path: Path) -> None:
+    shutil.copy(FIXTURE, tmp_path / "clusterkg.nq")
+    with trickling_server(every=2.0, methods=frozenset({"PUT"})) as base:
+        started = time.monotonic()
+        result = run_cli("load", "--endpoint", f"{base}/query", "--build", str(tmp_path),
+                         "--timeout", "2.5")
+        assert time.monotonic() - started < 6
+        assert result.returncode == 2
+        assert result.stderr.startswith("error: load failed at graph 1 of 4 (https://w3id.org/"
+                                        "clusterkg/id/graph/"), result.stderr
+        assert f"{base}/store: no complete answer within 2.5 s" in result.stderr
+        assert result.stderr.endswith("nothing was written; no graph of the store was "
+                                      "replaced\n")
+
+
+# --- all-or-nothing loads against the real servers, through a misbehaving proxy -----------
+
+LOAD_BASE = "https://w3id.org/clusterkg/test/load/"  # outside the project graphs
+
+
+def load_builds(tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    """Two builds of four graphs: "old" (3 triples each) and "new" (5 triples each)."""
+    graphs = [f"{LOAD_BASE}g{i}" for i in range(1, 5)]
+    paths = []
+    for name, size in (("old", 3), ("new", 5)):
+        folder = tmp_path / name
+        folder.mkdir()
+        lines = [f'<{g}#s{n}> <{LOAD_BASE}p> "{name} {n}" <{g}> .\n'
+                 for g in graphs for n in range(size)]
+        (folder / "clusterkg.nq").write_text("".join(lines), encoding="utf-8")
+        paths.append(folder / "clusterkg.nq")
+    return paths[0], paths[1], graphs
+
+
+def server_for(running: dict[str, object], kind: str) -> Server:
+    server = running["get"]((kind, "fixture"))  # type: ignore[operator]
+    if isinstance(server, str):
+        pytest.skip(f"SKIPPED LOUDLY: the {kind} server cannot be started: {server}")
+    return server
+
+
+def through(server: Server, proxy: str) -> tuple[Endpoint, str]:
+    """An endpoint and GSP URL on ``server``, reached through ``proxy``."""
+    from urllib.parse import urlsplit
+
+    def moved(url: str) -> str:
+        parts = urlsplit(url)
+        return proxy + parts.path
+
+    endpoint = Endpoint(moved(server.query_url), user=server.user, password=server.password,
+                        auth=server.auth, timeout=30, retries=0, graph_base=None)
+    return endpoint, moved(server.gsp_url)
+
+
+def state(endpoint: Endpoint, graphs: list[str]) -> dict[str, int]:
+    from kg.endpoint import STAGING_BASE
+
+    counts = count_triples(endpoint, graphs)
+    assert endpoint.graphs_under(STAGING_BASE) == [], "staging graphs left in the store"
+    return {g[len(LOAD_BASE):]: counts.get(g, 0) for g in graphs}
+
+
+def fail_third_put(method: str, path: str, body: bytes, seen: Seen) -> int | None:
+    """500 for the third graph PUT (with digest authentication each graph takes two)."""
+    graphs = list(dict.fromkeys(p for m, p in seen.requests if m == "PUT"))
+    return 500 if method == "PUT" and graphs.index(path) == 2 else None
+
+
+def fail_switch(method: str, path: str, body: bytes, seen: Seen) -> int | None:
+    return 500 if body.startswith(b"update=") else None
+
+
+def break_switch_after_two(method: str, path: str, body: bytes, seen: Seen) -> bytes | None:
+    """Insert a failing operation after the second MOVE of the switch."""
+    import urllib.parse
+
+    if not body.startswith(b"update="):
+        return None
+    moves = urllib.parse.parse_qs(body.decode())["update"][0].split(" ;\n")
+    broken = [*moves[:2], f"CREATE GRAPH <{LOAD_BASE}g1>", *moves[2:]]
+    return urllib.parse.urlencode({"update": " ;\n".join(broken)}).encode()
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
+def test_load_is_all_or_nothing(running: dict[str, object], tmp_path: Path, kind: str) -> None:
+    from misbehaving import scripted_proxy
+
+    server = server_for(running, kind)
+    old, new, graphs = load_builds(tmp_path)
+    upstream = server.query_url.rsplit("/", 1)[0]
+    with scripted_proxy(upstream, lambda *a: None) as (proxy, _seen):
+        endpoint, gsp = through(server, proxy)
+        load_build(endpoint, gsp, old)
+        assert state(endpoint, graphs) == {"g1": 3, "g2": 3, "g3": 3, "g4": 3}
+
+    # a 500 in the middle of the load: nothing replaced, staging removed
+    with scripted_proxy(upstream, fail_third_put) as (proxy, seen):
+        endpoint, gsp = through(server, proxy)
+        with pytest.raises(InputError) as err:
+            load_build(endpoint, gsp, new)
+        assert str(err.value) == (
+            f"load failed at graph 3 of 4 ({LOAD_BASE}g3): {gsp}: HTTP 500 Internal Server "
+            f"Error: scripted failure 500; written to staging and removed again: "
+            f"{LOAD_BASE}g1, {LOAD_BASE}g2; no graph of the store was replaced")
+        assert state(endpoint, graphs) == {"g1": 3, "g2": 3, "g3": 3, "g4": 3}
+        assert len({p for m, p in seen.requests if m == "DELETE"}) == 2
+
+    # the switch refused: nothing replaced
+    with scripted_proxy(upstream, fail_switch) as (proxy, seen):
+        endpoint, gsp = through(server, proxy)
+        with pytest.raises(InputError, match=r"no graph replaced; not replaced: .*g1, .*g4"):
+            load_build(endpoint, gsp, new)
+        assert state(endpoint, graphs) == {"g1": 3, "g2": 3, "g3": 3, "g4": 3}
+
+    # the switch fails after two of its four MOVEs: Oxigraph rolls the request back,
+    # Virtuoso keeps the first two, and the message says exactly which
+    with scripted_proxy(upstream, break_switch_after_two) as (proxy, seen):
+        endpoint, gsp = through(server, proxy)
+        with pytest.raises(InputError) as err:
+            load_build(endpoint, gsp, new)
+        after = state(endpoint, graphs)
+        if kind == "oxigraph":
+            assert after == {"g1": 3, "g2": 3, "g3": 3, "g4": 3}
+            assert "; no graph replaced; not replaced: " in str(err.value)
+        else:
+            assert after == {"g1": 5, "g2": 5, "g3": 3, "g4": 3}
+            assert (f"; replaced: {LOAD_BASE}g1, {LOAD_BASE}g2; not replaced: {LOAD_BASE}g3, "
+                    f"{LOAD_BASE}g4 (run clusterkg load again)") in str(err.value)
+
+    # and a clean load replaces every graph
+    with scripted_proxy(upstream, lambda *a: None) as (proxy, seen):
+        endpoint, gsp = through(server, proxy)
+        rows = load_build(endpoint, gsp, new)
+        assert [(g[len(LOAD_BASE):], a, b) for g, a, b in rows] == \
+            [(f"g{i}", 5, 5) for i in range(1, 5)]
+        assert state(endpoint, graphs) == {"g1": 5, "g2": 5, "g3": 5, "g4": 5}
+        assert len(set(seen.updates)) == 1 and seen.updates[0].count("MOVE") == 4
+        endpoint.update(endpoint.url.rsplit("/", 1)[0] + (
+            "/update" if kind == "oxigraph" else "/sparql-auth"),
+            " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))

@@ -190,5 +190,5 @@ def test_no_surface_forms_in_the_matcher_code() -> None:
 def test_malformed_lexicon_file_names_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text("<a> <b> .\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"bad\.ttl: malformed Turtle"):
+    with pytest.raises(InputError, match=r"bad\.ttl:1: malformed Turtle: objectList expected"):
         Lexicon.load([bad], [])

@@ -98,8 +98,8 @@ def test_exact_term_counts(onto: Graph) -> None:
         for kind in ("class", "object property", "datatype property", "annotation property")
     }
     assert counts == {
-        "class": 73,
-        "object property": 51,
+        "class": 75,
+        "object property": 53,
         "datatype property": 14,
         "annotation property": 1,
     }
@@ -532,21 +532,21 @@ def test_stats_command_on_the_ontology_and_its_own_schemes(tmp_path: Path) -> No
         for m in re.finditer(r"^│ ([^│]+?)\s*│\s*([^│]+?)\s*│", result.output, re.M)
     }
     assert rows["files"] == "6"
-    assert rows["ck: classes"] == "73"
-    assert rows["ck: object properties"] == "51"
+    assert rows["ck: classes"] == "75"
+    assert rows["ck: object properties"] == "53"
     assert rows["ck: datatype properties"] == "14"
     assert rows["ck: annotation properties"] == "1"
     assert rows["SKOS concept schemes"] == "19"  # 4 vocab files + 15 named by concept classes
     assert rows["SKOS concepts"] == "38"
     for lang in LANGUAGES:
         line = next(line for line in result.output.splitlines() if line.startswith(f"│ {lang} "))
-        assert "139/139 (100.0%)" in line
+        assert "143/143 (100.0%)" in line
         assert "38/38 (100.0%)" in line
 
 
 def test_compute_stats_on_the_full_ontology_graph(full: Graph) -> None:
     stats = compute_stats(full)
-    assert stats.terms["class"] == 73
+    assert stats.terms["class"] == 75
     for lang in LANGUAGES:
         assert stats.term_labels.percent(lang) == 100.0
         assert stats.concept_labels.percent(lang) == 100.0

@@ -81,6 +81,7 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, corpus: str, messa
     previous = tmp_path / "previous"
     previous.mkdir()
     (previous / "clusterkg.nq").write_text("old build\n", encoding="utf-8")
+    (previous / ".clusterkg-build").write_text("a previous build\n", encoding="utf-8")
     for out in (fresh, previous):
         result = subprocess.run(
             [

@@ -6,12 +6,21 @@ and the line or entry, never a traceback.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.options import MAX_ARTICLE_ENV
 
 CATALOGUE_NAME = "sources.yaml"
+DEFAULT_MAX_ARTICLE_BYTES = 2_000_000  # 50x the longest article; ~20 s and 1.6 GB to build
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+# Fields that become RDF, and the YAML types they may have.
+TEXT_FIELDS = ("title", "title_en", "title_as_extracted", "venue")
+TEXT_OR_LIST_FIELDS = ("authors", "other_languages")
+LANGUAGE_FIELDS = ("language", "other_languages")
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ def read_catalogue(corpus_dir: Path) -> list[CatalogueEntry]:
         if file in seen:
             raise InputError(f"entry {index}: {file} is already listed", where=where)
         seen[file] = line
+        _check_fields(item, item_node, index, f"{path}:")
         entries.append(CatalogueEntry(file=file, fields=dict(item), line=line))
     return entries
 
@@ -72,10 +82,76 @@ def read_article(corpus_dir: Path, entry: CatalogueEntry) -> str:
             f"file listed in the catalogue is missing: {entry.file}",
             where=f"{Path(corpus_dir) / CATALOGUE_NAME}:{entry.line}",
         )
+    limit = max_article_bytes()
+    size = path.stat().st_size
+    if size > limit:
+        raise InputError(
+            f"the article is {_human(size)}, over the limit of {_human(limit)}",
+            where=str(path),
+            hint=f"split it, or raise the limit with --max-article-size {size // 10**6 + 1}MB "
+            f"or ${MAX_ARTICLE_ENV}",
+        )
     text = _read_utf8(path)
     if not text.strip():
         raise InputError("the article file is empty", where=str(path))
     return text
+
+
+def max_article_bytes() -> int:
+    """The size limit for one article file: ``$CLUSTERKG_MAX_ARTICLE_SIZE`` bytes (set by
+    ``clusterkg build --max-article-size``), else :data:`DEFAULT_MAX_ARTICLE_BYTES`."""
+    value = os.environ.get(MAX_ARTICLE_ENV, "")
+    if not value:
+        return DEFAULT_MAX_ARTICLE_BYTES
+    from kg.options import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as err:
+        raise InputError(str(err), where=f"${MAX_ARTICLE_ENV}") from None
+
+
+def _check_fields(item: dict[object, object], node: object, index: int, prefix: str) -> None:
+    """The fields that become RDF must be text (or lists of text); languages BCP 47 tags.
+
+    ``node`` is the entry's YAML mapping node (for the line of a bad field); ``prefix`` is
+    ``"path:"``."""
+    lines = {key.value: key.start_mark.line + 1 for key, _ in node.value  # type: ignore[attr-defined]
+             if isinstance(key.value, str)}
+    for name in (*TEXT_FIELDS, *TEXT_OR_LIST_FIELDS, "language"):
+        value = item.get(name)
+        if value is None:
+            continue
+        where = f"{prefix}{lines.get(name, '?')}"
+        values = value if isinstance(value, list) and name in TEXT_OR_LIST_FIELDS else [value]
+        for one in values:
+            if not isinstance(one, str):
+                kind = "text or a list of text" if name in TEXT_OR_LIST_FIELDS else "text"
+                hint = ("one tag; list the others under other_languages"
+                        if name == "language" and isinstance(one, list)
+                        else "quote the value in YAML")
+                raise InputError(
+                    f"entry {index}: '{name}' must be {kind}, not {_yaml_kind(one)}: {one!r}",
+                    where=where, hint=hint)
+            if name in LANGUAGE_FIELDS and not _LANGUAGE_TAG.fullmatch(one):
+                raise InputError(f"entry {index}: '{name}' is not a BCP 47 language tag: {one!r}",
+                                 where=where, hint="e.g. ru, en, uz-Cyrl, uz-Latn")
+
+
+def _human(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 10**6 else f"{size / 1e3:.1f} kB"
+
+
+def _yaml_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
 
 
 def _read_utf8(path: Path) -> str:

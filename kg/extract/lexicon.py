@@ -32,7 +32,6 @@ from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
 from kg.corpus.russian import morph
 from kg.corpus.uzbek import cyrl_to_latn, latn_to_cyrl, normalise_apostrophes, strip_suffixes
-from kg.errors import InputError
 from kg.paths import LEXICON_DIR, VOCAB_DIR
 
 TOKEN = re.compile(r"[^\W_](?:[^\W_]|[‘’'ʻ`](?=[^\W\d_]))*")
@@ -315,10 +314,9 @@ class Lexicon:
 
 
 def _parse(paths: Iterable[Path]) -> Graph:
+    from kg.ontology import parse_turtle  # one-line errors with the line and the reason
+
     graph = Graph()
     for path in paths:
-        try:
-            graph.parse(path, format="turtle")
-        except Exception as err:  # rdflib raises many parser error types
-            raise InputError(f"malformed Turtle: {err}".splitlines()[0], where=str(path)) from None
+        parse_turtle(path, graph)
     return graph

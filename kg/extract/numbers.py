@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 #: Number words (lower case) -> value; only read when a multiplier follows (``икки минг``).
 # fmt: off
@@ -236,9 +236,11 @@ def find_numbers(text: str, base: int = 0) -> list[NumberExpr]:
         else:
             value = _digits_value(m.group("digits"))
             number_start = m.start("digits")
-        value *= _factor(m.group("mult"))
-        if value == value.to_integral_value():
-            value = value.quantize(Decimal(1))
+        with localcontext() as exact:  # no rounding, whatever the number of digits
+            exact.prec = max(28, len(m.group()) + 15)
+            value *= _factor(m.group("mult"))
+            if value == value.to_integral_value():
+                value = value.quantize(Decimal(1))
         end = m.end()
         surface = text[m.start() : end]
         stripped = surface.rstrip()

@@ -147,9 +147,6 @@ def _order(record: Record) -> tuple[int, int, int, str]:
 
 
 def _parse_turtle(path: Path) -> Graph:
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except Exception as err:  # rdflib raises many parser error types
-        raise InputError(f"malformed Turtle: {err}".splitlines()[0], where=str(path)) from None
-    return graph
+    from kg.ontology import parse_turtle  # one-line errors with the line and the reason
+
+    return parse_turtle(path)
