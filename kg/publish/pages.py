@@ -195,6 +195,24 @@ SELECT DISTINCT ?iri ?s ?p WHERE {{ ?s ?p ?iri .
 """
 
 
+#: stands for "too many predicates point at it to list": every page query is run
+ANY: frozenset[str] = frozenset({"*"})
+#: incoming triples looked at to decide which page queries can have rows
+INCOMING_SCAN = 2000
+
+
+def _incoming_predicates(store: Any, node: Any) -> frozenset[str]:
+    """The predicates of the triples pointing at ``node`` (:data:`ANY` past a bound), so that
+    a page skips the queries that cannot match (an annotation has no facts about it)."""
+    ox = _ox()
+    found: set[str] = set()
+    for i, q in enumerate(store.quads_for_pattern(None, None, node, ox.DefaultGraph())):
+        if i >= INCOMING_SCAN:
+            return ANY
+        found.add(q.predicate.value)
+    return frozenset(found)
+
+
 def _select(store: Any, query: str, iri: Any) -> list[dict[str, Any]]:
     """Rows of a stored SELECT with ``?iri`` bound by substitution (SEP-0007: the variable
     must be projected)."""
@@ -211,8 +229,13 @@ def entity_page(snapshot: Any, iri: str, preference: list[str], settings: Settin
     node = ox.NamedNode(iri)
     default = ox.DefaultGraph()
     quads = list(store.quads_for_pattern(node, None, None, None))
-    if not quads and not exists(store, iri):
+    pointing = _incoming_predicates(store, node)
+    if not quads and not pointing:
         return not_found_page(iri, settings)
+
+    def select(query: str, needed: bool) -> list[dict[str, Any]]:
+        return _select(store, query, node) if needed or pointing is ANY else []
+
     labels = Labeller(snapshot, preference)
 
     def view(term: Any) -> TermView:
@@ -249,19 +272,21 @@ def entity_page(snapshot: Any, iri: str, preference: list[str], settings: Settin
             "extractor": view(r["extractor"]) if r["extractor"] is not None else None,
             "quote": quote(r["ann"]),
         }
-        for r in _select(store, _FACTS, node)
+        for r in select(_FACTS, bool(pointing & {RDF_NS + "subject", RDF_NS + "object"}))
     ]  # fmt: skip
     nary = [
         {
             "fact": view(r["fact"]), "type": view(r["type"]) if r["type"] else None,
             "role": view(r["role"]), "quote": quote(r["ann"]),
         }
-        for r in _select(store, _NARY, node)
+        for r in select(_NARY, bool(pointing))
     ]  # fmt: skip
     own_evidence = dict.fromkeys(q.object for q in outgoing if q.predicate.value == CK + "evidence")
     evidence = [quote(ann) for ann in own_evidence]
-    mentions = [(view(r["source"]), r["n"].value) for r in _select(store, _MENTIONS, node)]
-    incoming_rows = _select(store, _INCOMING, node)
+    mentions = [
+        (view(r["source"]), r["n"].value) for r in select(_MENTIONS, OA + "hasBody" in pointing)
+    ]
+    incoming_rows = select(_INCOMING, bool(pointing))
     incoming = [(view(r["s"]), view(r["p"])) for r in incoming_rows[:INCOMING_LIMIT]]
     title, lang = labels.label(iri)
     doc_url = ""
