@@ -358,7 +358,11 @@ def markdown(results: dict[str, Any]) -> str:
                 if row is None:
                     cells.append("—")
                     continue
-                ratios = [f"{row[k]:.2f}x" for k in ("ratio_cold", "ratio_warm") if k in row]
+                ratios = [
+                    f"{row[f'ratio_{k}']:.2f}x" if row[k]["rps"] > 0 else "no answer in the run"
+                    for k in ("cold", "warm")
+                    if k in row
+                ]
                 cells.append(" / ".join(ratios))
             lines.append(f"| {size} | {NAMES[workload]} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
