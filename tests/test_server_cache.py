@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_server import mini_build  # noqa: F401
+from test_server import FIXTURE
 
 from kg.publish.caching import ReleaseCache, deterministic_query
 
@@ -130,12 +130,17 @@ def test_deterministic_query(query: str, expected: bool) -> None:
     assert deterministic_query(b"q%75ery=SELECT+%2A+%7B%7D") is True
 
 
-def test_snapshot_lookups_match_the_store(mini_build: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_snapshot_lookups_match_the_store(tmp_path: Path) -> None:
     import pyoxigraph as ox
+    from rdflib import Dataset
 
+    from kg.publish.dumps import write_dumps
     from kg.publish.snapshot import Snapshot, prepare
 
-    prepare(mini_build / "clusterkg.nq", tmp_path)
+    ds = Dataset()
+    ds.parse(FIXTURE, format="trig")
+    write_dumps(ds, tmp_path / "build")
+    prepare(tmp_path / "build" / "clusterkg.nq", tmp_path)
     snapshot = Snapshot.open(tmp_path)
     labels = dict(snapshot.labels(SV))
     assert labels["en"] == "Silicon Valley" and labels["ru"] == "Кремниевая долина"
