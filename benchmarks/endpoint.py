@@ -205,7 +205,8 @@ def _serve(checkout: Path, build_dir: Path, port: int, workers: int,
 
 def run_build(build_dir: Path, *, duration: float, repeats: int, workers: int, entities: int,
               checkout: Path, warm: bool, work: Path, log: Any,
-              workloads: tuple[str, ...] = tuple(TARGETS)) -> dict[str, Any]:  # fmt: skip
+              workloads: tuple[str, ...] = tuple(TARGETS),
+              fronts: int = 1) -> dict[str, Any]:  # fmt: skip
     """Measure one build: Oxigraph, clusterkg cold and (``warm``) clusterkg warm."""
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     nquads = build_dir / "clusterkg.nq"
@@ -213,6 +214,7 @@ def run_build(build_dir: Path, *, duration: float, repeats: int, workers: int, e
     subprocess.run([oxigraph, "load", "--location", str(location), "--file", str(nquads)],
                    check=True, capture_output=True)  # fmt: skip
     ports = {"cold": _free_port(), "oxigraph": _free_port(), "warm": _free_port()}
+    front_options = ["--fronts", str(fronts)] if fronts > 1 else []
     procs = {
         "oxigraph": subprocess.Popen(
             [oxigraph, "serve-read-only", "--location", str(location), "--bind",
@@ -220,12 +222,12 @@ def run_build(build_dir: Path, *, duration: float, repeats: int, workers: int, e
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         ),
         # a checkout from before the answer cache has none to turn off
-        "cold": _serve(checkout, build_dir, ports["cold"], workers,
+        "cold": _serve(checkout, build_dir, ports["cold"], workers, *front_options,
                        *(["--cache-mb", "0"] if (checkout / CACHE_MODULE).exists() else [])),
     }  # fmt: skip
     if warm:
-        procs["warm"] = _serve(checkout, build_dir, ports["warm"], workers, "--cache-mb", "512",
-                               "--cache-queries")  # fmt: skip
+        procs["warm"] = _serve(checkout, build_dir, ports["warm"], workers, *front_options,
+                               "--cache-mb", "512", "--cache-queries")  # fmt: skip
     bases = {name: f"http://127.0.0.1:{ports[name]}" for name in procs}
     try:
         _wait(bases["oxigraph"] + "/query?query=ASK%7B%7D", procs["oxigraph"])
@@ -266,7 +268,7 @@ def run_build(build_dir: Path, *, duration: float, repeats: int, workers: int, e
             # a slow request (CQ02 and the dump at 1M triples) gets longer runs, and no
             # concurrency past the cores (where both servers only queue)
             probe = _probe(bases["oxigraph"], *ox_sides[workload])
-            run_s = max(duration, 15 * probe)
+            run_s = float(min(max(duration, round(15 * probe)), 20))  # wrk takes whole seconds
             slow = probe > duration / 20
             results["probe_s"][workload] = round(probe, 4)
             for c in CONCURRENCY if not slow and workload != "dump" else (1, 8):
@@ -309,7 +311,8 @@ def run_build(build_dir: Path, *, duration: float, repeats: int, workers: int, e
 
 def run(builds: list[Path], duration: float, repeats: int, workers: int, entities: int,
         out: Path, checkout: Path = ROOT, warm: bool = True, log: Any = print,
-        workloads: tuple[str, ...] = tuple(TARGETS)) -> dict[str, Any]:  # fmt: skip
+        workloads: tuple[str, ...] = tuple(TARGETS),
+        fronts: int = 1) -> dict[str, Any]:  # fmt: skip
     """Measure every build; return (and write) the results."""
     if shutil.which("wrk") is None:
         raise click.ClickException("wrk is not installed (apt-get install wrk)")
@@ -321,7 +324,7 @@ def run(builds: list[Path], duration: float, repeats: int, workers: int, entitie
             raise click.ClickException(f"no build at {build_dir}: run clusterkg build first")
     results: dict[str, Any] = {
         "machine": "shared 2-core machine (other engineers' jobs running)",
-        "duration_s": duration, "repeats": repeats, "workers": workers,
+        "duration_s": duration, "repeats": repeats, "workers": workers, "fronts": fronts,
         "checkout": str(checkout), "builds": {},
     }  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="bench-endpoint-") as tmp:
@@ -330,7 +333,7 @@ def run(builds: list[Path], duration: float, repeats: int, workers: int, entitie
             results["builds"][str(build_dir)] = run_build(
                 build_dir, duration=duration, repeats=repeats, workers=workers,
                 entities=entities, checkout=checkout, warm=warm, work=Path(tmp), log=log,
-                workloads=workloads,
+                workloads=workloads, fronts=fronts,
             )  # fmt: skip
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
@@ -407,6 +410,13 @@ def markdown(results: dict[str, Any]) -> str:
     help="Also measure a clusterkg with its answer cache filled.",
 )
 @click.option(
+    "--fronts",
+    type=int,
+    default=1,
+    show_default=True,
+    help="clusterkg serve --fronts (front processes).",
+)
+@click.option(
     "--workload",
     "workloads",
     type=click.Choice(list(TARGETS)),
@@ -415,11 +425,11 @@ def markdown(results: dict[str, Any]) -> str:
 )
 @click.option("--out", type=click.Path(path_type=Path), default=RESULTS, show_default=True)
 def endpoint_command(builds: tuple[Path, ...], duration: float, repeats: int, workers: int,
-                     entities: int, checkout: Path, warm: bool, workloads: tuple[str, ...],
-                     out: Path) -> None:  # fmt: skip
+                     entities: int, checkout: Path, warm: bool, fronts: int,
+                     workloads: tuple[str, ...], out: Path) -> None:  # fmt: skip
     """Load-test clusterkg serve (cold and warm) against oxigraph serve on the same builds."""
     results = run(list(builds) or [BUILD_DIR], duration, repeats, workers, entities, out,
                   checkout=checkout, warm=warm, log=click.echo,
-                  workloads=workloads or tuple(TARGETS))  # fmt: skip
+                  workloads=workloads or tuple(TARGETS), fronts=fronts)  # fmt: skip
     click.echo("ratio Oxigraph / clusterkg (cold / warm):\n" + markdown(results))
     click.echo(f"wrote {out}")
