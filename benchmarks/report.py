@@ -172,9 +172,62 @@ def update_readme(results: dict[str, Any], readme: Path) -> None:
     write_text_atomic(readme, f"{before}{START}\n{all_tables(results)}\n{END}{after}")
 
 
+def build_table(build: dict[str, Any]) -> str:
+    """``build.json`` (``python -m benchmarks build``): one row per corpus size."""
+    lines = ["| articles | triples | 1 worker | 2 workers | speed-up | articles/s (2 workers) "
+             "| peak memory: build process / per worker | machine load (1 min) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for n, row in sorted(build.items(), key=lambda kv: int(kv[0])):
+        w1, w2 = row.get("workers1", {}), row.get("workers2", {})
+        lines.append(
+            f"| {n} | {row['triples']:,} | {_s(w1.get('wall_s'))} | {_s(w2.get('wall_s'))} | "
+            + (f"{row['speedup']:.2f}x" if "speedup" in row else "-")
+            + f" | {w2.get('articles_per_s', 0):.2f} | {w2.get('main_peak_mb', 0):.0f} MB / "
+            f"{w2.get('worker_peak_mb', 0):.0f} MB | {row.get('load_before', '-')} |")
+    return "\n".join(lines)
+
+
+def peers_table(peers: dict[str, Any]) -> str:
+    """``peers.json`` (``python -m benchmarks peers``): summary per size, then per query."""
+    out = ["| triples | load: pyoxigraph / Oxigraph server / Virtuoso | CQ median: embedded / "
+           "Oxigraph server / Virtuoso | slowest (embedded) | over 1 s | slower than Virtuoso "
+           "| kg.query overhead (median) | answers differ |",
+           "|---|---|---|---|---|---|---|---|"]
+    for size, per in sorted(peers.items(), key=lambda kv: kv[1]["triples"]):
+        qs = per["queries"].values()
+
+        def med(key: str, rows: Any = qs) -> str:
+            values = [r[key] for r in rows if key in r]
+            return _ms(statistics.median(values)) if values else "-"
+
+        sm, load = per["summary"], per["load"]
+        out.append(
+            f"| {size} ({per['triples']:,}) | {_s(load['pyoxigraph_s'])} / "
+            f"{_s(load['oxigraph_server_s'])} / {_s(load['virtuoso_s'])} | "
+            f"{med('embedded_ms')} / {med('oxigraph_ms')} / {med('virtuoso_ms')} | "
+            f"{_ms(sm['slowest_ms'])} | {', '.join(sm['over_1s']) or 'none'} | "
+            f"{', '.join(sm['slower_than_virtuoso']) or 'none'} | "
+            f"{sm['overhead_median']:+.1%} | {', '.join(sm['differ']) or 'none'} |")
+    for size, per in sorted(peers.items(), key=lambda kv: kv[1]["triples"]):
+        out += ["", f"Stored queries at {size}:", "",
+                "| query | rows | embedded (kg.query) | bare pyoxigraph | Oxigraph server | "
+                "Virtuoso | Virtuoso / embedded |", "|---|---|---|---|---|---|---|"]
+        for name, r in per["queries"].items():
+            ratio = (f"{r['virtuoso_ms'] / r['embedded_ms']:.1f}x" if r.get("virtuoso_ms")
+                     else r.get("virtuoso_error", "-")[:40])
+            out.append(f"| {name} | {r['rows']} | {_ms(r['embedded_ms'])} | {_ms(r['bare_ms'])} "
+                       f"| {_ms(r.get('oxigraph_ms'))} | {_ms(r.get('virtuoso_ms'))} | {ratio} |")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Print every table as Markdown; ``--readme FILE`` writes them into FILE instead."""
+    """Print every table as Markdown; ``--readme FILE`` writes them into FILE instead.
+    ``build`` / ``peers`` as the first argument: the tables of ``build.json`` / ``peers.json``."""
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in ("build", "peers"):
+        data = json.loads((RESULTS_DIR / f"{args[0]}.json").read_text(encoding="utf-8"))
+        print(build_table(data) if args[0] == "build" else peers_table(data))
+        return
     readme = None
     if "--readme" in args:
         at = args.index("--readme")

@@ -235,10 +235,14 @@ def bench_queries(cfg: Config, size: int, nq: Path,
         row: dict[str, Any] = {"title": query.title}
         try:
             terms = kq.bind_params(query, _params_for(query))
-            subs = {pyoxigraph.Variable(k): t.to_oxigraph() for k, t in terms.items()} or None
+            text, subs = query.text, None
+            if terms and getattr(query, "binding", "substitution") == "values":
+                text = kq.inject_values(text, terms)
+            elif terms:
+                subs = {pyoxigraph.Variable(k): t.to_oxigraph() for k, t in terms.items()}
 
-            def bare(q: Any = query, s: Any = subs) -> int:
-                return _consume_ox(store.query(q.text, use_default_graph_as_union=True,
+            def bare(t: str = text, s: Any = subs) -> int:
+                return _consume_ox(store.query(t, use_default_graph_as_union=True,
                                                substitutions=s))  # fmt: skip
 
             def ours(q: Any = query) -> Any:
@@ -407,7 +411,7 @@ _BUILD_CHILD = """
 import json, re, sys, time
 start = time.perf_counter()
 from kg.pipeline import run_build
-run_build(out_dir=__import__('pathlib').Path(sys.argv[1]), progress=False)
+run_build(out_dir=__import__('pathlib').Path(sys.argv[1]), progress=False, cache_dir=None)
 wall = time.perf_counter() - start
 hwm = re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read())
 print(json.dumps({"wall_s": wall, "peak_rss_mb": int(hwm.group(1)) / 1024}))

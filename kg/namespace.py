@@ -1,6 +1,9 @@
-"""Namespaces and IRI minting used across the package.
+"""Namespaces and IRI minting used across the package: the one place the project's
+namespace IRIs are written.
 
-The ontology's own terms are in ``CK``; data IRIs are minted under ``ID`` by :func:`data_iri`.
+The ontology's own terms are in ``CK``, the checked namespace generated from the ontology
+(:mod:`kg.vocab`: a misspelt term raises AttributeError); data IRIs are minted under ``ID`` by
+:func:`data_iri`; the shapes' own terms are under ``CKSH``.
 """
 
 from __future__ import annotations
@@ -10,12 +13,20 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from functools import cache
+from typing import TYPE_CHECKING
 
 from rdflib import Namespace, URIRef
 
+if TYPE_CHECKING:
+    import curies
+
+from kg.vocab import CK as CK  # re-exported: the checked ck: namespace
+
 BASE = "https://w3id.org/clusterkg/"
-CK = Namespace(BASE + "ontology#")
+#: the ck: namespace as a string (kg/vocab.py, generated from the ontology, spells it too)
+ONTOLOGY_NS = BASE + "ontology#"
 ID = Namespace(BASE + "id/")
+CKSH = Namespace(BASE + "shapes#")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -58,7 +69,7 @@ _LOCAL_NAME = re.compile(r"[\w\-./#]+")
 
 
 @cache
-def _converter(prefixes: tuple[tuple[str, str], ...]) -> object:
+def _converter(prefixes: tuple[tuple[str, str], ...]) -> curies.Converter:
     import curies
 
     return curies.Converter.from_prefix_map(dict(prefixes))
@@ -71,7 +82,7 @@ def compact_iri(iri: str, prefixes: Mapping[str, str] | None = None) -> str:
     :data:`PREFIXES`.
     """
     converter = _converter(tuple((prefixes or PREFIXES).items()))
-    curie = converter.compress(iri)  # type: ignore[attr-defined]
+    curie = converter.compress(iri)
     if curie:
         local = curie.partition(":")[2]
         if _LOCAL_NAME.fullmatch(local):

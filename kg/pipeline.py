@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from kg.publish.dumps import GraphFile
     from kg.validate import LoadedData
 
-ID = "https://w3id.org/clusterkg/id/"
 CACHE_NAME = ".clusterkg-cache"
 
 
@@ -141,17 +140,23 @@ def run_build(
                                lambda done: stage("extract", f"{done}/{len(tasks)}"))
         stage("merge")
         files = corpus_graph_files(results, cache, Path(work)) + [r.file for r in results]
-        _add_up(results, files, summary)
         store = load_store(files)
-        # model: derived graphs (the inferred graph, generated links) are computed from the
-        # merged store here, one call each, appended to ``files`` and loaded into the store.
-        if validate:
-            stage("validate")
-            _validate(store, summary)
-        del store
-        stage("write")
-        with atomic_directory(out_dir) as tmp:
-            write_outputs(files, results, tmp, summary)
+        # derived graphs (the inferred graph) are computed from the merged store, one call
+        # each, appended to ``files`` (the links from ontology/mappings are in the ontology
+        # and lexicon graphs, written by kg.rdf.dataset.corpus_graphs).
+        stage("infer")
+        from kg.rdf.inferred import infer_graph_file
+
+        files.append(infer_graph_file(store, Path(work) / "inferred.nq"))
+        _add_up(results, files, summary)
+        with atomic_directory(out_dir) as tmp, _writer(summary.workers) as write:
+            stage("validate" if validate else "write")
+            pending = write(write_outputs, files, results, tmp)  # beside validation
+            if validate:
+                _validate(store, summary)
+            del store
+            stage("write")
+            pending()
             if with_docs:
                 stage("docs")
                 from kg.publish.docs import write_docs
@@ -262,6 +267,8 @@ def _add_up(mapped: list[Mapped], files: list[GraphFile], summary: BuildSummary)
         summary.article_triples += result.article_triples
         summary.evidenced_triples += result.evidenced_triples
         summary.candidates += len(result.candidates)
+        for warning in getattr(result, "warnings", []):
+            click.echo(f"warning: {warning}", err=True)
         entities |= result.entities
         concepts |= result.concepts
         summary.extractors = result.context_extractors
@@ -282,8 +289,28 @@ def load_store(files: list[GraphFile]) -> LoadedData:
     return store_from_files([f.path for f in files])
 
 
-def write_outputs(files: list[GraphFile], mapped: list[Mapped], out: Path,
-                  summary: BuildSummary) -> None:
+@contextmanager
+def _writer(workers: int) -> Iterator[Callable[..., Callable[[], None]]]:
+    """Run a job in a second process while this one validates (with two or more workers),
+    else right away; the job's ``wait`` returns when it is done (raising its error)."""
+    if workers < 2:
+        def now(fn: Callable[..., None], *args: Any) -> Callable[[], None]:
+            fn(*args)
+            return lambda: None
+
+        yield now
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        def later(fn: Callable[..., None], *args: Any) -> Callable[[], None]:
+            return pool.submit(fn, *args).result
+
+        yield later
+
+
+def write_outputs(files: list[GraphFile], mapped: list[Mapped], out: Path) -> None:
     """The dumps, VoID/DCAT, checksums and the unknown-name candidates into ``out``."""
     from kg.extract.mentions import candidates_tsv
     from kg.publish.dumps import write_checksums, write_release
@@ -309,11 +336,14 @@ def resolve_curation_dir(corpus_dir: Path, curation_dir: Path | None) -> Path | 
 def evidence_coverage(ds: Dataset) -> tuple[int, int]:
     """(article triples, evidenced triples) of a Dataset by docs/model.md section 4."""
     from kg.build_map import graph_coverage
+    from kg.namespace import ID
 
     total = covered = 0
     for graph in ds.graphs():
         name = str(graph.identifier)
-        if not name.startswith(ID + "graph/") or name.endswith(("/ontology", "/lexicon")):
+        if not name.startswith(str(ID) + "graph/") or name.endswith(
+            ("/ontology", "/lexicon", "/inferred")
+        ):
             continue
         t, c = graph_coverage(graph)
         total, covered = total + t, covered + c
@@ -327,7 +357,7 @@ def _validate(data: LoadedData, summary: BuildSummary) -> None:
     summary.validated = True
     summary.violations = len(result.violations)
     summary.warnings = len(result.warnings)
-    if not result.conforms:
+    if result.violations:
         first = result.violations[0]
         raise CheckFailed(
             f"{summary.violations} SHACL violation(s); first: {first.message} "
@@ -339,7 +369,7 @@ def _validate(data: LoadedData, summary: BuildSummary) -> None:
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[[str | None, str], None]]:
     """A step reporter: a rich progress bar over the pipeline stages when enabled."""
-    steps = ["plan", "extract", "merge", "validate", "write", "docs"]
+    steps = ["plan", "extract", "merge", "infer", "validate", "write", "docs"]
     if not enabled:
         yield lambda name, detail: None
         return

@@ -16,7 +16,9 @@ Parameter types: ``iri`` (CURIE with a project prefix, ``<IRI>`` or an absolute 
 
 Parameters are bound as RDF terms, never pasted into the query text: on the embedded store by
 ``Store.query(..., substitutions=...)`` (SEP-0007; a SELECT query must therefore project its
-parameters); on a remote endpoint by a VALUES block, see :func:`inject_values`.
+parameters); on a remote endpoint by a VALUES block, see :func:`inject_values`. A query whose
+header says ``# Binding: values`` gets the VALUES block on the embedded store too (pyoxigraph
+picks a much better plan for some queries that way; ``benchmarks/peers.py`` measures both).
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ if TYPE_CHECKING:
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "string", "lang", "integer", "decimal", "boolean", "date")
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt")
-HEADER_KEYS = ("CQ", "Check", "Question", "Params", "Terms", "Expects")
+HEADER_KEYS = ("CQ", "Check", "Question", "Params", "Terms", "Expects", "Binding")
+BINDINGS = ("substitution", "values")
 _PARAM_RE = re.compile(r"([A-Za-z_]\w*)\s*\(\s*([a-z]+)\s*(?:,\s*((?:\"[^\"]*\"|[^)])*?))?\s*\)")
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANG_RE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
@@ -81,6 +84,15 @@ class StoredQuery:
         """SELECT, ASK, CONSTRUCT or DESCRIBE (the first query-form keyword after comments)."""
         match = _FORM_RE.search(_strip_comments(self.text))
         return match.group(1).upper() if match else "SELECT"
+
+    @cached_property
+    def binding(self) -> str:
+        """How parameters are bound on the embedded store: substitution (default) or values."""
+        value = (self.header.get("Binding", "").split() or ["substitution"])[0].lower()
+        if value not in BINDINGS:
+            raise InputError(f"'# Binding: {value}': use one of {', '.join(BINDINGS)}",
+                             where=f"{self.path}:1")
+        return value
 
     @cached_property
     def ordered(self) -> bool:
@@ -181,7 +193,7 @@ class Term:
         """The pyoxigraph term (for ``substitutions``)."""
         import pyoxigraph
 
-        if self.is_iri:
+        if self.datatype is None:
             return pyoxigraph.NamedNode(self.value)
         return pyoxigraph.Literal(self.value, datatype=pyoxigraph.NamedNode(self.datatype))
 
@@ -189,7 +201,7 @@ class Term:
         """SPARQL syntax produced by rdflib's term serialiser (escapes quotes and newlines)."""
         from rdflib import Literal, URIRef
 
-        if self.is_iri:
+        if self.datatype is None:
             return URIRef(self.value).n3()
         if self.datatype == XSD + "string":  # a simple literal (same term in RDF 1.1)
             return Literal(self.value).n3()
@@ -452,10 +464,14 @@ def run_embedded(query: StoredQuery, terms: dict[str, Term], store: pyoxigraph.S
     """Run on a pyoxigraph store with the default graph = union of the named graphs."""
     import pyoxigraph
 
-    substitutions = {pyoxigraph.Variable(k): t.to_oxigraph() for k, t in terms.items()}
+    text = query.text
+    substitutions: dict[pyoxigraph.Variable, Any] | None = None
+    if terms and query.binding == "values":
+        text = inject_values(text, terms)
+    elif terms:
+        substitutions = {pyoxigraph.Variable(k): t.to_oxigraph() for k, t in terms.items()}
     try:
-        answer = store.query(query.text, use_default_graph_as_union=True,
-                             substitutions=substitutions or None)
+        answer = store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
     except SyntaxError as err:
         raise syntax_error(query, err) from err
     except RuntimeError as err:  # e.g. a parameter missing from the SELECT projection
@@ -529,9 +545,9 @@ def serialize(result: Result, fmt: str) -> bytes:
     if result.form == "ASK":
         if fmt in ("csv", "tsv"):  # no standard CSV/TSV for booleans: one cell
             return f"boolean\n{'true' if result.boolean else 'false'}\n".encode()
-        store = pyoxigraph.Store()
-        return store.query("ASK { }" if result.boolean else "ASK { FILTER(false) }"
-                           ).serialize(format=formats[fmt]) or b""
+        answer = pyoxigraph.Store().query("ASK { }" if result.boolean else "ASK { FILTER(false) }")
+        assert isinstance(answer, pyoxigraph.QueryBoolean)
+        return answer.serialize(format=formats[fmt]) or b""
     return _solutions(result).serialize(format=formats[fmt]) or b""
 
 
@@ -556,8 +572,10 @@ def _solutions(result: Result) -> pyoxigraph.QuerySolutions:
     doc = {"head": {"vars": result.variables},
            "results": {"bindings": [{k: term_json(v) for k, v in row.items()}
                                     for row in result.rows]}}
-    return pyoxigraph.parse_query_results(json.dumps(doc).encode(),
-                                          format=pyoxigraph.QueryResultsFormat.JSON)
+    solutions = pyoxigraph.parse_query_results(json.dumps(doc).encode(),
+                                               format=pyoxigraph.QueryResultsFormat.JSON)
+    assert isinstance(solutions, pyoxigraph.QuerySolutions)  # a document with "results"
+    return solutions
 
 
 def short(term: Any) -> str:

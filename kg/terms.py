@@ -39,7 +39,7 @@ def to_rdflib(term: Any) -> Node:
         dt = term.datatype.value
         if dt == XSD_STRING:
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(dt))
+        return Literal(term.value, datatype=URIRef(dt), normalize=False)
     raise TypeError(f"not an RDF term: {term!r}")
 
 
@@ -51,6 +51,19 @@ def memoised_to_rdflib() -> Callable[[Any], Node]:
         hit = cache.get(term)
         if hit is None:
             hit = cache[term] = to_rdflib(term)
+        return hit
+
+    return convert
+
+
+def memoised_to_ox() -> Callable[[Node], Any]:
+    """A :func:`to_ox` that converts each distinct rdflib term once (for hot loops)."""
+    cache: dict[Node, Any] = {}
+
+    def convert(term: Node) -> Any:
+        hit = cache.get(term)
+        if hit is None:
+            hit = cache[term] = to_ox(term)
         return hit
 
     return convert

@@ -26,6 +26,7 @@ class CK(DefinedNamespace):
     ClusterCharacteristic: URIRef  # Cluster characteristic
     ClusterFeature: URIRef  # Cluster feature
     ClusterInitiative: URIRef  # Cluster initiative
+    ClusterOrganisation: URIRef  # Cluster organisation
     ClusterPolicy: URIRef  # Cluster policy
     ClusterTypeEnterprise: URIRef  # Cluster-type enterprise
     Company: URIRef  # Company
@@ -34,7 +35,6 @@ class CK(DefinedNamespace):
     ComparisonTable: URIRef  # Comparison table
     Conclusion: URIRef  # Conclusion
     ConsultingCompany: URIRef  # Consulting company
-    Consumer: URIRef  # Consumer
     Country: URIRef  # Country
     DevelopmentDirection: URIRef  # Development direction
     Document: URIRef  # Document
@@ -48,8 +48,10 @@ class CK(DefinedNamespace):
     Indicator: URIRef  # Statistical indicator
     IndustrialCluster: URIRef  # Industrial cluster
     IndustrialDistrict: URIRef  # Industrial district
+    IndustrialEcosystem: URIRef  # Industrial ecosystem
     IndustrialPark: URIRef  # Industrial park
     IndustryAssociation: URIRef  # Industry association
+    InferenceRule: URIRef  # Inference rule
     InnovationEcosystem: URIRef  # Innovation ecosystem
     IntegrationChannel: URIRef  # Integration channel
     InternationalOrganisation: URIRef  # International organisation
@@ -79,7 +81,8 @@ class CK(DefinedNamespace):
     SpecialEconomicZone: URIRef  # Special economic zone
     StartUp: URIRef  # Start-up
     StateSupportMeasure: URIRef  # State support measure
-    Supplier: URIRef  # Supplier
+    StipInstrumentType: URIRef  # STIP Compass instrument type
+    TargetGroup: URIRef  # Target group
     TechnologyCluster: URIRef  # Technology cluster
     Technopark: URIRef  # Technopark
     Theory: URIRef  # Theory or concept
@@ -87,6 +90,7 @@ class CK(DefinedNamespace):
     TransnationalCluster: URIRef  # Transnational cluster
     TransnationalCorporation: URIRef  # Transnational corporation
     TripleHelixSector: URIRef  # Triple helix sector
+    UnionOfStates: URIRef  # Union of states
     UnitOfMeasure: URIRef  # Unit of measure
     University: URIRef  # University
     ValueQualifier: URIRef  # Value qualifier
@@ -95,6 +99,7 @@ class CK(DefinedNamespace):
     # Object properties
     about: URIRef  # about
     appliesTo: URIRef  # applies to
+    budget: URIRef  # budget
     carriedOutBy: URIRef  # carried out by
     carriesOut: URIRef  # carries out
     cites: URIRef  # cites
@@ -103,8 +108,8 @@ class CK(DefinedNamespace):
     containsPlace: URIRef  # contains place
     cooperatesWith: URIRef  # cooperates with
     denotes: URIRef  # denotes
-    dimension: URIRef  # comparison dimension
-    enterpriseModel: URIRef  # enterprise model
+    dimension: URIRef  # compared along
+    enterpriseModel: URIRef  # for enterprise model
     evidence: URIRef  # evidence
     exampleOf: URIRef  # example of
     exchangesKnowledgeWith: URIRef  # exchanges knowledge with
@@ -122,36 +127,48 @@ class CK(DefinedNamespace):
     hasMember: URIRef  # has member
     hasPart: URIRef  # has part
     hasProblem: URIRef  # has problem
+    hasTerritory: URIRef  # has territory
+    headquarteredIn: URIRef  # headquartered in
     inEnumeration: URIRef  # in enumeration
     inTable: URIRef  # in table
     indicator: URIRef  # indicator
     listScheme: URIRef  # list scheme
     locatedIn: URIRef  # located in
+    managedBy: URIRef  # managed by
+    manages: URIRef  # manages
     memberOf: URIRef  # member of
     mentions: URIRef  # mentions
     partOf: URIRef  # part of
     partOfPlace: URIRef  # part of place
-    policyInstrument: URIRef  # policy instrument
+    policyInstrument: URIRef  # uses policy instrument
     producedBy: URIRef  # produced by
     produces: URIRef  # produces
     proposedBy: URIRef  # proposed by
     proposes: URIRef  # proposes
     refArea: URIRef  # reference area
+    responsibleBody: URIRef  # responsible body
+    responsibleFor: URIRef  # is responsible for
     specialisesIn: URIRef  # specialises in
     spinOffOf: URIRef  # spin-off of
     statSubject: URIRef  # statistical subject
     supportedBy: URIRef  # supported by
     supports: URIRef  # supports
-    tripleHelixSector: URIRef  # triple helix sector
-    unit: URIRef  # unit of measure
+    targetGroup: URIRef  # addresses target group
+    territoryOf: URIRef  # territory of
+    tripleHelixSector: URIRef  # in triple helix sector
+    unit: URIRef  # has unit of measure
     usesMechanism: URIRef  # uses mechanism
-    valueQualifier: URIRef  # value qualifier
+    valueQualifier: URIRef  # has value qualifier
 
     # Datatype properties
     abstractLanguage: URIRef  # abstract language
     cellText: URIRef  # cell text
     confidence: URIRef  # confidence
+    endDate: URIRef  # end date
     fileName: URIRef  # file name
+    foundingYear: URIRef  # founding year
+    inferredTriples: URIRef  # inferred triples
+    iso3166Code: URIRef  # ISO 3166 code
     itemCount: URIRef  # item count
     itemText: URIRef  # item text
     locationException: URIRef  # location exception
@@ -159,7 +176,9 @@ class CK(DefinedNamespace):
     rawEnd: URIRef  # raw end offset
     rawStart: URIRef  # raw start offset
     refPeriod: URIRef  # reference period
+    ruleQuery: URIRef  # rule query
     sha256: URIRef  # SHA-256 checksum
+    startDate: URIRef  # start date
     surfaceForm: URIRef  # surface form
     value: URIRef  # value
 

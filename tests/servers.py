@@ -53,6 +53,7 @@ class Server:
     password: str | None = None
     auth: str = "basic"
     log: Path | None = None
+    sql_port: int | None = None  # Virtuoso's SQL port (isql-vt, the bulk loader)
 
     def stop(self) -> None:
         """Terminate the server process (bounded wait, then kill)."""
@@ -229,7 +230,7 @@ def virtuoso_server(workdir: Path, timeout: float = 60.0) -> Iterator[Server]:
     base = f"http://127.0.0.1:{http_port}"
     server = Server("virtuoso", f"{base}/sparql", f"{base}/sparql-graph-crud-auth", process,
                     workdir, user="dba", password="dba", auth="digest",
-                    log=workdir / "virtuoso.log")
+                    log=workdir / "virtuoso.log", sql_port=sql_port)
     try:
         _wait_sparql(f"{base}/sparql", process, timeout, server.log)
         yield server

@@ -13,6 +13,7 @@ from kg.errors import InputError
 from kg.extract.lexicon import Lexicon
 from kg.namespace import CK, ID, slugify
 from kg.paths import LEXICON_DIR
+from kg.rdf.links import LINK_PREDICATES
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = {"en", "ru", "uz-Cyrl", "uz-Latn"}
@@ -30,7 +31,7 @@ KINDS = {
     "theory",
 }
 #: slugs fixed by the brief that are not slugify(English prefLabel)
-SLUG_EXCEPTIONS = {"place/usa", "theory/porter-cluster-theory"}
+SLUG_EXCEPTIONS = {"place/usa", "theory/porter-cluster-theory", "org/european-union"}
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def found(lexicon: Lexicon, text: str) -> list[tuple[str, str]]:
 
 def test_every_entity_has_four_preferred_labels_and_a_core_type(lexicon: Lexicon) -> None:
     own = Lexicon.load([LEXICON_DIR / f"{name}.ttl" for name in MY_FILES], [])
-    assert len(own.entities()) == 82
+    assert len(own.entities()) == 86
     for entity in own.entities():
         prefs = {lit.language for lit in own.graph.objects(entity, SKOS.prefLabel)}
         assert prefs == LANGS, entity
@@ -76,11 +77,8 @@ def test_places_other_stages_rely_on(lexicon: Lexicon) -> None:
     graph = lexicon.graph
     assert (iri("place/seattle"), CK.partOfPlace, iri("place/washington-state")) in graph
     assert (iri("cluster/silicon-valley"), CK.locatedIn, iri("place/california")) in graph
-    assert (
-        iri("cluster/silicon-valley"),
-        SKOS.exactMatch,
-        URIRef("http://www.wikidata.org/entity/Q163"),
-    ) in graph
+    # external links are typed once, in ontology/mappings (kg/rdf/links.py), never here
+    assert not any(p in LINK_PREDICATES for p in map(str, graph.predicates()))
 
 
 @pytest.mark.parametrize(
@@ -192,3 +190,43 @@ def test_malformed_lexicon_file_names_the_file(tmp_path: Path) -> None:
     bad.write_text("<a> <b> .\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad\.ttl:1: malformed Turtle: objectList expected"):
         Lexicon.load([bad], [])
+
+
+def test_us_clusters_are_one_per_city_as_the_article_lists_them(lexicon: Lexicon) -> None:
+    """Issue 13: the two multi-state groupings existed only in the lexicon; article 000 lists
+    cities with their sectors, so each city has its own cluster located in it."""
+    graph = lexicon.graph
+    for gone in (
+        "cluster/akron-cleveland-pittsburgh-alternative-energy-cluster",
+        "cluster/jacksonville-minneapolis-medical-devices-cluster",
+    ):
+        assert (iri(gone), None, None) not in graph
+    cities = {
+        "olympia": "olympia-aerospace-it-cluster",
+        "seattle": "seattle-aerospace-it-cluster",
+        "tacoma": "tacoma-aerospace-it-cluster",
+        "jacksonville": "jacksonville-medical-devices-cluster",
+        "minneapolis": "minneapolis-medical-devices-cluster",
+        "akron": "akron-alternative-energy-cluster",
+        "cleveland": "cleveland-alternative-energy-cluster",
+        "pittsburgh": "pittsburgh-alternative-energy-cluster",
+        "kansas-city": "kansas-city-chemistry-biotechnology-cluster",
+        "boston": "boston-biotechnology-cluster",
+        "austin": "austin-semiconductor-cluster",
+    }
+    for city, cluster in cities.items():
+        c = iri(f"cluster/{cluster}")
+        assert (c, RDF.type, CK.RegionalInnovationCluster) in graph, cluster
+        assert list(graph.objects(c, CK.locatedIn)) == [iri(f"place/{city}")], cluster
+
+
+def test_the_eu_is_an_agent_and_a_place(lexicon: Lexicon) -> None:
+    """Issue 13: two linked resources, so that agents and places stay disjoint (OWL 2 DL)."""
+    graph = lexicon.graph
+    agent, place = iri("org/european-union"), iri("place/european-union")
+    assert (agent, RDF.type, CK.UnionOfStates) in graph
+    assert (agent, CK.hasTerritory, place) in graph
+    assert (place, RDF.type, CK.Region) in graph
+    assert (place, RDF.type, CK.UnionOfStates) not in graph
+    agent_labels = set(graph.objects(agent, SKOS.prefLabel))
+    assert agent_labels.isdisjoint(set(graph.objects(place, SKOS.prefLabel)))

@@ -144,3 +144,24 @@ def test_parse_number_and_qualifiers() -> None:
     assert qualifier_of("қарийб 2 миллиард АҚШ долларидан ошиқроқ") == "approximately"
     assert qualifier_of("97 фоизи") == "exact"
     assert qualifier_of("менее 5") == "less-than"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("over 1,500 companies", "en", "1500"),  # English group separator
+        ("3,200,000 people", "en", "3200000"),
+        ("1,234.5 hectares", "en", "1234.5"),
+        ("1.5 billion", "en", "1500000000"),
+        ("1,5 млрд", "ru", "1500000000"),  # Russian decimal comma
+        ("1,500 млн", "ru", "1500000"),  # still a decimal comma in Russian
+        ("1 500 компаний", "ru", "1500"),
+        ("12 345,6 млн", "ru", "12345600000"),
+        ("1.500.000 рублей", "ru", "1500000"),  # repeated three-digit groups
+        ("2.5 млрд", "ru", "2500000000"),
+        ("1,5 миллиард", "uz-Cyrl", "1500000000"),
+    ],
+)
+def test_digits_read_by_the_passage_locale(text: str, lang: str, value: str) -> None:
+    found = find_numbers(text, lang=lang)
+    assert [n.value for n in found] == [Decimal(value)]

@@ -27,6 +27,7 @@ from kg.namespace import (
     NIF,
     OA,
     ONTOLOGY_IRI,
+    ONTOLOGY_NS,
     SDMX_ATTRIBUTE,
     SDMX_DIMENSION,
     SDMX_MEASURE,
@@ -45,7 +46,8 @@ from kg.ontology import (
 from kg.paths import ONTOLOGY_FILE, ROOT, VOCAB_DIR
 
 VOCAB_COPIES = Path(__file__).parent / "data" / "vocab"
-OWN_SCHEMES = ("triple-helix-sector", "actor-role", "sector", "policy-instrument")
+OWN_SCHEMES = ("triple-helix-sector", "actor-role", "sector", "policy-instrument", "target-group",
+               "stip-instrument-type", "industrial-ecosystem")  # fmt: skip
 OWN_FILES = (
     ONTOLOGY_FILE,
     *(VOCAB_DIR / f"{name}.ttl" for name in (*OWN_SCHEMES, "statistics-structure")),
@@ -98,9 +100,9 @@ def test_exact_term_counts(onto: Graph) -> None:
         for kind in ("class", "object property", "datatype property", "annotation property")
     }
     assert counts == {
-        "class": 75,
-        "object property": 53,
-        "datatype property": 14,
+        "class": 79,
+        "object property": 62,
+        "datatype property": 20,
         "annotation property": 1,
     }
 
@@ -122,20 +124,26 @@ def test_terms_the_issue_asks_for(onto: Graph) -> None:
     InnovationEcosystem TraditionalProductionEnterprise ClusterTypeEnterprise EnterpriseModel
     ComparisonTable ComparisonCell Company TransnationalCorporation SME StartUp University
     ResearchInstitute GovernmentBody RegionalAuthority VentureCapitalFirm Bank
-    FinancialInstitution IndustryAssociation ConsultingCompany Supplier Consumer RegulatoryBody
+    FinancialInstitution IndustryAssociation ConsultingCompany RegulatoryBody ClusterOrganisation
     InternationalOrganisation Technopark Person Place Country Region City Policy ClusterPolicy
     SmartSpecialisationStrategy RegionalInnovationStrategy StateSupportMeasure Programme Project
     Platform Report Theory Mechanism Benefit Challenge Problem ClusterCharacteristic
     SourceDocument Fact Enumeration EnumerationItem dimension hasMember memberOf
     tripleHelixSector locatedIn partOfPlace specialisesIn funds supports carriedOutBy
     cooperatesWith exchangesKnowledgeWith conductsJointRnDWith competesWith proposedBy exampleOf
-    partOf mentions cites hasProblem hasCharacteristic abstractLanguage""",
+    partOf mentions cites hasProblem hasCharacteristic abstractLanguage UnionOfStates hasTerritory
+    manages responsibleBody targetGroup budget startDate endDate iso3166Code TargetGroup
+    StipInstrumentType IndustrialEcosystem InferenceRule""",
     )
     assert sorted(set(wanted) - declared) == []
 
 
 def test_key_axioms(onto: Graph) -> None:
-    assert (CK.Cluster, RDFS.subClassOf, ORG.Organization) in onto
+    assert (CK.Cluster, RDFS.subClassOf, ORG.OrganizationalCollaboration) in onto
+    assert (ORG.OrganizationalCollaboration, RDFS.subClassOf, ORG.Organization) in onto
+    # roles are SKOS concepts used through org:role, never classes (issue 13)
+    assert (URIRef(ONTOLOGY_NS + "Supplier"), RDF.type, OWL.Class) not in onto
+    assert (URIRef(ONTOLOGY_NS + "Consumer"), RDF.type, OWL.Class) not in onto
     assert (CK.Person, RDFS.subClassOf, FOAF.Person) in onto
     assert (CK.hasMember, RDFS.subPropertyOf, ORG.hasMember) in onto
     assert (CK.memberOf, OWL.inverseOf, CK.hasMember) in onto
@@ -151,8 +159,9 @@ def test_key_axioms(onto: Graph) -> None:
     assert (CK.refArea, RDFS.subPropertyOf, SDMX_DIMENSION.refArea) in onto
     assert (CK.value, RDFS.subPropertyOf, SDMX_MEASURE.obsValue) in onto
     assert (CK.unit, RDFS.subPropertyOf, SDMX_ATTRIBUTE.unitMeasure) in onto
-    for prop in (CK.indicator, CK.refArea, CK.statSubject, CK.refPeriod):
+    for prop in (CK.indicator, CK.refArea, CK.statSubject, SDMX_DIMENSION.refPeriod):
         assert (prop, RDF.type, QB.DimensionProperty) in onto, prop
+    assert (CK.refPeriod, RDF.type, QB.AttributeProperty) in onto
     assert (CK.value, RDF.type, QB.MeasureProperty) in onto
     assert (CK.unit, RDF.type, QB.AttributeProperty) in onto
     assert (CK.valueQualifier, RDF.type, QB.AttributeProperty) in onto
@@ -175,9 +184,9 @@ def test_statistics_structure(own: Graph) -> None:
         for role in parts:
             parts[role].update(own.objects(spec, QB[role]))
     assert parts == {
-        "dimension": {CK.indicator, CK.refArea, CK.statSubject, CK.refPeriod},
+        "dimension": {CK.indicator, CK.refArea, CK.statSubject, SDMX_DIMENSION.refPeriod},
         "measure": {CK.value},
-        "attribute": {CK.unit, CK.valueQualifier},
+        "attribute": {CK.unit, CK.valueQualifier, CK.refPeriod},
     }
 
 
@@ -473,7 +482,7 @@ def test_hermit_detects_violations(tmp_path: Path) -> None:
     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
     ck:UniversityCompany a owl:Class ; rdfs:subClassOf ck:University , ck:Company ."""
     assert _hermit(tmp_path, ONTOLOGY_FILE, extra=bad_class) == (
-        [str(CK.UniversityCompany)],
+        [str(CK) + "UniversityCompany"],  # a fixture class, not in the ontology
         True,
     )
     bad_individual = """@prefix ck: <https://w3id.org/clusterkg/ontology#> .
@@ -531,22 +540,22 @@ def test_stats_command_on_the_ontology_and_its_own_schemes(tmp_path: Path) -> No
         m.group(1).strip(): m.group(2).strip()
         for m in re.finditer(r"^│ ([^│]+?)\s*│\s*([^│]+?)\s*│", result.output, re.M)
     }
-    assert rows["files"] == "6"
-    assert rows["ck: classes"] == "75"
-    assert rows["ck: object properties"] == "53"
-    assert rows["ck: datatype properties"] == "14"
+    assert rows["files"] == "9"
+    assert rows["ck: classes"] == "79"
+    assert rows["ck: object properties"] == "62"
+    assert rows["ck: datatype properties"] == "20"
     assert rows["ck: annotation properties"] == "1"
-    assert rows["SKOS concept schemes"] == "19"  # 4 vocab files + 15 named by concept classes
-    assert rows["SKOS concepts"] == "38"
+    assert rows["SKOS concept schemes"] == "22"  # 7 vocab files + 15 named by concept classes
+    assert rows["SKOS concepts"] == "67"
     for lang in LANGUAGES:
         line = next(line for line in result.output.splitlines() if line.startswith(f"│ {lang} "))
-        assert "143/143 (100.0%)" in line
-        assert "38/38 (100.0%)" in line
+        assert "162/162 (100.0%)" in line
+        assert "67/67 (100.0%)" in line
 
 
 def test_compute_stats_on_the_full_ontology_graph(full: Graph) -> None:
     stats = compute_stats(full)
-    assert stats.terms["class"] == 75
+    assert stats.terms["class"] == 79
     for lang in LANGUAGES:
         assert stats.term_labels.percent(lang) == 100.0
         assert stats.concept_labels.percent(lang) == 100.0
@@ -615,3 +624,107 @@ def test_vocab_module_lists_every_term_and_rejects_unknown_ones(onto: Graph) -> 
         assert getattr(DefinedCK, str(term)[len(str(CK)) :]) == term
     with pytest.raises(AttributeError):
         _ = DefinedCK.Clustr
+
+
+# ----------------------------------------------------------------------------- quality (issue 13)
+
+LABEL_FILES = sorted(VOCAB_DIR.glob("*.ttl")) + sorted((ROOT / "data" / "lexicon").glob("*.ttl"))
+
+
+def test_no_duplicate_label_per_language_within_the_ontology(onto: Graph) -> None:
+    """A class and a property (PolicyInstrument / policyInstrument) never share a label."""
+    seen: dict[tuple[str, str], set[URIRef]] = {}
+    for term in all_ck_terms(onto):
+        for value in onto.objects(term, RDFS.label):
+            seen.setdefault((value.language, str(value).casefold()), set()).add(term)
+    assert {k: sorted(v) for k, v in seen.items() if len(v) > 1} == {}
+
+
+def test_no_preferred_label_is_also_an_alternative_or_hidden_label() -> None:
+    """SKOS S13/S14 for every concept and named entity, ignoring case (the matcher does)."""
+    graph = Graph()
+    for path in LABEL_FILES:
+        parse_turtle(path, graph)
+    clashes = []
+    for subject in set(graph.subjects(SKOS.prefLabel)):
+
+        def keys(prop: URIRef, s: URIRef = subject) -> set[tuple[str, str]]:
+            return {(v.language, str(v).casefold()) for v in graph.objects(s, prop)}
+
+        pref, alt, hidden = keys(SKOS.prefLabel), keys(SKOS.altLabel), keys(SKOS.hiddenLabel)
+        if pref & alt or pref & hidden or alt & hidden:
+            clashes.append(str(subject))
+    assert clashes == []
+
+
+def test_uzbek_latin_apostrophe_variants_are_hidden_labels() -> None:
+    """Every Uzbek Latin label with o‘/g‘ or the tutuq belgisi is also findable typed with
+    U+02BB, U+2018, U+2019 or ASCII '; the generated files are in sync with the labels."""
+    from kg.ontology import APOSTROPHE_FORMS, variant_targets
+
+    for target, text in variant_targets().items():
+        assert target.read_text(encoding="utf-8") == text, (
+            f"{target} is out of date: run python -m kg.ontology --write-variants"
+        )
+    graph = Graph()
+    for path in LABEL_FILES:
+        parse_turtle(path, graph)
+    bare = "O‘zbekiston"
+    usa_forms = {str(v) for v in graph.objects(URIRef(ID + "place/uzbekistan"), SKOS.hiddenLabel)}
+    assert {bare.replace("‘", form) for form in APOSTROPHE_FORMS} - {bare} <= usa_forms
+    missing = []
+    for subject, value in graph.subject_objects(SKOS.prefLabel):
+        if value.language != "uz-Latn" or not re.search("[ʻ‘’'ʼ]", str(value)):
+            continue
+        labels = {str(v) for p in LABEL_PROPS for v in graph.objects(subject, p)}
+        for form in APOSTROPHE_FORMS:
+            if re.sub("[ʻ‘’'ʼ]", form, str(value)) not in labels:
+                missing.append((str(subject), form))
+    assert missing == []
+
+
+LABEL_PROPS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+
+
+def test_labels_as_a_fluent_speaker_writes_them(onto: Graph) -> None:
+    """The labels issue 13 found wrong, as Russian and Uzbek write them."""
+    graph = Graph()
+    for path in LABEL_FILES:
+        parse_turtle(path, graph)
+
+    def pref(iri: str, lang: str) -> str:
+        return next(str(v) for v in graph.objects(URIRef(ID + iri), SKOS.prefLabel)
+                    if v.language == lang)  # fmt: skip
+
+    def label(term: URIRef, lang: str) -> str:
+        return next(str(v) for v in onto.objects(term, RDFS.label) if v.language == lang)
+
+    assert label(CK.Person, "ru") == "Человек"  # not the calque "Персона"
+    assert pref("cluster/silicon-valley", "ru") == "Кремниевая долина"  # the standard name
+    assert pref("org/research-triangle-park", "ru") == "Исследовательский треугольный парк"
+    assert label(CK.statSubject, "uz-Latn") == "statistik obyekt"  # not "ob’yekt"
+    # uz-Latn and uz-Cyrl say the same (transliteration), for the triple helix too
+    from kg.corpus.uzbek import cyrl_to_latn
+
+    helix_cyrl, helix_latn = (
+        pref("theory/triple-helix", "uz-Cyrl"),
+        pref("theory/triple-helix", "uz-Latn"),
+    )
+    assert cyrl_to_latn(helix_cyrl.lower()) == helix_latn.lower()
+
+
+def test_domains_and_ranges_where_they_hold(onto: Graph) -> None:
+    """Object properties have a domain and a range unless any kind of thing fits (named)."""
+    open_domain = {"about", "mentions"}  # documents and facts are about anything
+    open_range = {"about", "mentions", "statSubject"}
+    missing = []
+    for prop in ck_terms(onto, "object property"):
+        name = str(prop)[len(str(CK)) :]
+        inverse = onto.value(prop, OWL.inverseOf) or onto.value(None, OWL.inverseOf, prop)
+        domain = (prop, RDFS.domain, None) in onto or name in open_domain
+        range_ = (prop, RDFS.range, None) in onto or name in open_range
+        if not domain and (inverse is None or (inverse, RDFS.range, None) not in onto):
+            missing.append(f"{name} domain")
+        if not range_ and (inverse is None or (inverse, RDFS.domain, None) not in onto):
+            missing.append(f"{name} range")
+    assert missing == []

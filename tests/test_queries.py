@@ -433,3 +433,23 @@ def test_selector_check_reports_each_missing_selector() -> None:
                   "<http://www.w3.org/ns/oa#exact> ?x FILTER(STR(?x) = \"Х.Чесбро\") } }")
     rows = table(broken, "selector-incomplete-violation")
     assert [r["problem"] for r in rows] == ["no quote selector", "no quote selector"]
+
+
+def test_values_binding_gives_the_substitution_answers(store: ox.Store, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from kg.query import load_query
+
+    for name in ("CQ02-cluster-members", "CQ11-quote-behind-a-fact", "CQ33-search-labels"):
+        query = QUERIES[name]
+        assert query.binding == "values"
+        substituted = replace(query, header={**query.header, "Binding": "substitution"})
+        assert substituted.binding == "substitution"
+        for params in ({}, {"text": '"} DROP ALL {'} if name.startswith("CQ33") else {}):
+            a = execute(query, params, store=store)
+            b = execute(substituted, params, store=store)
+            assert a.rows == b.rows and a.triples == b.triples, name
+    bad = tmp_path / "CQ99-bad.rq"
+    bad.write_text("# CQ: bad\n# Binding: paste\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(InputError, match="use one of substitution, values"):
+        _ = load_query(bad, "cq").binding

@@ -175,12 +175,15 @@ def test_mention_annotation_pattern(store: ox.Store) -> None:
            oa:hasTarget ?t . ?t oa:hasSelector ?q . ?q oa:exact ?exact } }"""
     )
     result = rows(store, query)
-    assert len(result) == 7
+    assert len(result) == 10  # 7 by name, 3 by anaphora ("мазкур кластер", "Мазкур кластер")
+    by_name = [r for r in result if r["exact"].value == "Силикон водийси"]
+    assert len(by_name) == 7
     for r in result:
         assert re.fullmatch(
             r"https://w3id\.org/clusterkg/id/annotation/[0-9a-f]{12}", r["ann"].value
         )
-        assert r["exact"].value == r["surface"].value == "Силикон водийси"
+        assert r["exact"].value == r["surface"].value
+        assert r in by_name or r["exact"].value.lower().startswith("мазкур кластер")
         assert r["exact"].language == "uz-cyrl"
     facts = (
         PREFIX

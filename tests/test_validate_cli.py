@@ -79,20 +79,32 @@ def test_json_output_and_output_file(monkeypatch, capsys, tmp_path: Path) -> Non
     assert row["message"].startswith('The quote Clusters grew is not the text at [0, 13)')
 
 
-def test_warnings_only_exit_0(monkeypatch, capsys) -> None:
-    code, out, err = run([str(FIXTURES / "invalid" / "Eccp-001.trig"), "--shapes",
-                          str(SHAPES / "persons.shacl.ttl"), "--profile", "eccp"],
-                         monkeypatch, capsys)
+def test_warnings_only_exit_0_but_the_report_does_not_conform(monkeypatch, capsys) -> None:
+    """SHACL: sh:conforms is false when there is any result; the exit code counts violations."""
+    args = [str(FIXTURES / "invalid" / "Eccp-001.trig"), "--shapes",
+            str(SHAPES / "persons.shacl.ttl"), "--profile", "eccp"]
+    code, out, err = run(args, monkeypatch, capsys)
     assert code == 0, err
-    assert "CONFORMS - 0 violations, 3 warnings" in out
+    assert "DOES NOT CONFORM - 0 violations, 3 warnings" in out
     assert "Warning: ECCP: at least 15 committed members" in out
+    code, out, _err = run([*args, "--format", "turtle"], monkeypatch, capsys)
+    assert code == 0
+    assert (None, SH.conforms, Literal(False)) in Graph().parse(data=out, format="turtle")
+
+
+def test_fail_on_warning_exits_1(monkeypatch, capsys) -> None:
+    args = [str(FIXTURES / "invalid" / "Eccp-001.trig"), "--shapes",
+            str(SHAPES / "persons.shacl.ttl"), "--profile", "eccp", "--fail-on", "warning"]
+    code, _out, err = run(args, monkeypatch, capsys)
+    assert code == 1
+    assert err == "error: 3 SHACL results at warning severity or above\n"
 
 
 def test_reference_engine_gives_the_same_json(monkeypatch, capsys) -> None:
     args = [str(EVIDENCE_BAD), "--shapes", str(SHAPES / "evidence.shacl.ttl"), "--format", "json"]
     _c1, fast, _ = run(args, monkeypatch, capsys)
     _c2, ref, _ = run([*args, "--engine", "pyshacl"], monkeypatch, capsys)
-    strip = ("timings", "engine")
+    strip = ("timings", "engine", "engines")
     a = {k: v for k, v in json.loads(fast).items() if k not in strip}
     b = {k: v for k, v in json.loads(ref).items() if k not in strip}
     assert a == b

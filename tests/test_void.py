@@ -17,7 +17,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from kg.publish.dumps import DUMPS, sha256_file, write_dumps
-from kg.publish.void import DATASET, SPDX
+from kg.publish.void import DATASET, NOT_DATA, SPDX, _location, _place_matches
 
 FIXTURE = Path(__file__).parent / "fixtures" / "publish" / "mini.trig"
 
@@ -125,10 +125,13 @@ def check_void_against_sparql(out: Path) -> Graph:
     q = (
         "SELECT DISTINCT ?o { GRAPH ?g { ?s ?p ?o } "
         'FILTER(STRSTARTS(STR(?o), "https://w3id.org/clusterkg/id/place/")'
-        ' && !STRENDS(STR(?g), "/ontology") && !STRENDS(STR(?g), "/lexicon")) }'
+        ' && !STRENDS(STR(?g), "/ontology") && !STRENDS(STR(?g), "/lexicon")'
+        ' && !STRENDS(STR(?g), "/inferred")) }'
     )
-    places = {r[0].value for r in ox_store.query(q)}
-    assert {str(p) for p in void.objects(DATASET, DCTERMS.spatial)} == places
+    places = {URIRef(r[0].value) for r in ox_store.query(q)}
+    matches = _place_matches(store, places)
+    locations = {str(_location(matches[p], p)) for p in places}
+    assert {str(p) for p in void.objects(DATASET, DCTERMS.spatial)} == locations
 
     q = (
         "SELECT ?v { GRAPH ?g { ?s <https://w3id.org/clusterkg/ontology#refPeriod> ?v } }",
@@ -149,8 +152,9 @@ def check_void_against_sparql(out: Path) -> Graph:
     assert int(str(void.value(period, DCAT.endDate))) == max(years)
 
     dists = list(void.objects(DATASET, DCAT.distribution))
-    assert len(dists) == len(DUMPS)
-    assert len(list(void.objects(DATASET, VOID.dataDump))) == len(DUMPS)
+    data_files = set(DUMPS) - NOT_DATA  # context.jsonld is not a data dump
+    assert len(dists) == len(data_files)
+    assert len(list(void.objects(DATASET, VOID.dataDump))) == len(data_files)
     for dist in dists:
         name = str(void.value(dist, DCTERMS.title))
         assert _int(void, dist, DCAT.byteSize) == (out / name).stat().st_size
@@ -207,3 +211,63 @@ def test_void_on_real_build(request: pytest.FixtureRequest) -> None:
     pytest.importorskip("kg.pipeline", reason="kg.pipeline not there yet: no real build")
     build_dir: Path = request.getfixturevalue("build_dir")
     check_void_against_sparql(build_dir)
+
+
+DCAT_AP = Path(__file__).parent / "data" / "dcat-ap"
+
+
+def dcat_ap_results(void_ttl: Path, shapes: str) -> list[tuple[str, str, str]]:
+    """(focus, path, message) of every sh:Violation of ``shapes`` (a DCAT-AP 3.0.1 file)."""
+    from pyshacl import validate
+    from rdflib.namespace import SH
+
+    shapes_graph = Graph().parse(DCAT_AP / shapes)
+    _, report, _ = validate(Graph().parse(void_ttl), shacl_graph=shapes_graph, inference="none")
+    return sorted(
+        (str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultPath)),
+         str(report.value(r, SH.resultMessage)))
+        for r in report.subjects(SH.resultSeverity, SH.Violation)
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("shapes", ["shapes.ttl", "range.ttl"])
+def test_void_conforms_to_the_dcat_ap_3_shapes(request: pytest.FixtureRequest, shapes: str) -> None:
+    build_dir: Path = request.getfixturevalue("build_dir")
+    assert dcat_ap_results(build_dir / "void.ttl", shapes) == []
+
+
+def test_dcat_ap_shapes_catch_what_the_issue_found(mini_out: Path, tmp_path: Path) -> None:
+    """The shapes really run: the old description (a class as theme, an untyped licence,
+    places that are not dct:Location) fails them."""
+    void = Graph().parse(mini_out / "void.ttl")
+    for s, p, o in list(void.triples((None, RDF.type, None))):
+        if o in (DCTERMS.LicenseDocument, DCTERMS.Location):
+            void.remove((s, p, o))
+    void.add((DATASET, DCAT.theme, URIRef("https://w3id.org/clusterkg/ontology#Cluster")))
+    bad = tmp_path / "void.ttl"
+    void.serialize(bad, format="turtle")
+    messages = {m for _, _, m in dcat_ap_results(bad, "range.ttl")}
+    assert "Value does not have class dct:LicenseDocument" in messages
+    assert "Value does not have class dct:Location" in messages
+    assert "Value does not have class skos:Concept" in messages
+
+
+def test_controlled_vocabularies_of_dcat_ap(request: pytest.FixtureRequest) -> None:
+    """DCAT-AP's recommended vocabularies: places as EU country-table or GeoNames IRIs, the EU
+    data theme. What remains is known: the EU and the world (no country IRI), our publisher
+    (not an EU body), the EuroVoc theme (not the data-theme table) and the SPDX namespace
+    (the shape expects https, SPDX publishes http)."""
+    build_dir: Path = request.getfixturevalue("build_dir")
+    remaining = dcat_ap_results(build_dir / "void.ttl", "mdr-vocabularies.shape.ttl")
+    focus = {f.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for f, _, _ in remaining}
+    assert focus <= {
+        "european-union",
+        "world",
+        "publisher",
+        "c_de4d6f2f",
+        "checksumAlgorithm_sha256",
+    } | {f"checksum-{name}" for name in DUMPS}
+    void = Graph().parse(build_dir / "void.ttl")
+    spatial = {str(o) for o in void.objects(DATASET, DCTERMS.spatial)}
+    assert "http://publications.europa.eu/resource/authority/country/UZB" in spatial
+    assert "https://sws.geonames.org/5809844/" in spatial  # Seattle

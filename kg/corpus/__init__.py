@@ -14,8 +14,6 @@ from kg.paths import CORPUS_DIR
 
 __all__ = ["Document", "Sentence", "load_corpus", "load_document"]
 
-LANGUAGES = ("uz-Cyrl", "ru", "uz-Latn", "en")
-
 
 def load_corpus(corpus_dir: Path = CORPUS_DIR) -> list[Document]:
     """Read, clean and sentence-split every article of the catalogue in ``corpus_dir``."""
@@ -41,11 +39,11 @@ def load_document(path: Path, raw: str, meta: dict[str, object]) -> Document:
     cleaned = clean_text(raw)
     if not cleaned.text.strip():
         raise InputError("the article has no text after cleaning", where=str(path))
-    default = str(meta.get("language") or "")
-    if default not in LANGUAGES:
-        default = "ru"
+    from kg.corpus.normalise import normalise
+
+    default = str(meta.get("language") or "").strip() or "ru"
     spans = split_sentences(cleaned.text)
-    langs = assign_languages([cleaned.text[s:e] for s, e in spans], default)
+    langs = assign_languages([normalise(cleaned.text[s:e]).text for s, e in spans], default)
     sentences = tuple(
         Sentence(start=s, end=e, text=cleaned.text[s:e], lang=lang)
         for (s, e), lang in zip(spans, langs, strict=True)

@@ -6,6 +6,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from kg.corpus.normalise import TextView, normalise, unify_uzbek_apostrophes
+
 
 @dataclass(frozen=True)
 class Sentence:
@@ -32,6 +34,31 @@ class Document:
     offset_map: tuple[int, ...]
     sentences: tuple[Sentence, ...]
     meta: dict[str, object] = field(default_factory=dict)  # the sources.yaml entry
+
+    @cached_property
+    def view(self) -> TextView:
+        """The normalised view of ``text`` (``kg.corpus.normalise``) that recognisers read;
+        Uzbek apostrophes are unified in the sentences tagged ``uz-Latn``."""
+        view = normalise(self.text)
+        text = view.text
+        for sentence in self.sentences:
+            if sentence.lang == "uz-Latn":
+                start, end = view.view_span(sentence.start, sentence.end)
+                text = unify_uzbek_apostrophes(text, start, end)
+        return TextView(text, view.to_clean, view.to_view) if text != view.text else view
+
+    @cached_property
+    def lower_words(self) -> frozenset[str]:
+        """Words that occur in lower case in the view: common words, so a capitalised
+        occurrence (at a sentence start) is not by itself a name."""
+        import re
+
+        return frozenset(re.findall(r"(?<![\w‘’'])[^\W\d_A-ZА-ЯЁЎҚҒҲ][\w‘’'-]*", self.view.text))
+
+    def view_of(self, sentence: Sentence) -> tuple[int, str]:
+        """(view offset, view text) of a sentence."""
+        start, end = self.view.view_span(sentence.start, sentence.end)
+        return start, self.view.text[start:end]
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a clean-text span [start, end) to the raw-text span it came from."""

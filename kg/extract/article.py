@@ -13,20 +13,36 @@ from pathlib import Path
 
 from kg.corpus.document import Document
 from kg.extract import curation, enumerations, statistics, tables
+from kg.extract.entities import extract_entities
 from kg.extract.lexicon import Lexicon
 from kg.extract.mentions import Candidate, candidates, find_mentions
-from kg.extract.records import Record
+from kg.extract.recognisers import Recognisers, unsupported
+from kg.extract.records import Membership, Record, Relation
+from kg.extract.relations import RelationExtractor, fact_key, list_relations
+from kg.review import apply_decisions, read_decisions
 
 #: the extractors run on every article, in this order ("curation" only with a curation folder)
-EXTRACTORS = ("mentions", "statistics", "enumerations", "tables", "curation")
+EXTRACTORS = (
+    "mentions",
+    "entities",
+    "statistics",
+    "enumerations",
+    "relations",
+    "tables",
+    "curation",
+)
 
 
 @dataclass
 class ExtractionContext:
-    """What extraction needs besides the article, loaded once per process."""
+    """What extraction needs besides the article, loaded once per process.
+
+    Picklable: the recognisers' models are left out of the pickle and load again in the
+    receiving process on first use (:class:`kg.extract.recognisers.Recognisers`)."""
 
     lexicon: Lexicon
     curation_dir: Path | None = None
+    recognisers: Recognisers = field(default_factory=Recognisers)
 
     @property
     def extractors(self) -> list[str]:
@@ -41,6 +57,7 @@ class ArticleExtraction:
     source_id: str
     records: list[Record] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # one line each (unsupported language)
     entities: set[str] = field(default_factory=set)  # lexicon entities mentioned
     concepts: set[str] = field(default_factory=set)  # SKOS concepts mentioned
     sentences: int = 0
@@ -49,14 +66,23 @@ class ArticleExtraction:
 
 
 def load_context(curation_dir: Path | None = None) -> ExtractionContext:
-    """The lexicon and curation folder every article is extracted with."""
-    return ExtractionContext(lexicon=Lexicon.load(), curation_dir=curation_dir)
+    """The lexicon, recognisers and curation folder every article is extracted with; a
+    recogniser that cannot be loaded raises ``RecogniserMissing`` (naming its package)."""
+    return ExtractionContext(
+        lexicon=Lexicon.load(), curation_dir=curation_dir, recognisers=Recognisers().load_all()
+    )
 
 
 def extract_article(doc: Document, context: ExtractionContext) -> ArticleExtraction:
     """Every extractor's records for ``doc``."""
     lexicon = context.lexicon
     mentions = find_mentions(doc, lexicon)
+    opened = extract_entities(doc, lexicon, context.recognisers, mentions)
+    dropped = {id(m) for m in opened.dropped}
+    mentions = sorted(
+        [m for m in mentions if id(m) not in dropped] + opened.mentions,
+        key=lambda m: (m.evidence.start, m.evidence.end),
+    )
     out = ArticleExtraction(
         source_id=doc.source_id,
         records=list(mentions),
@@ -65,11 +91,31 @@ def extract_article(doc: Document, context: ExtractionContext) -> ArticleExtract
         mentions=len(mentions),
         characters=len(doc.text),
     )
+    out.records.extend(opened.descriptions)
+    missing = unsupported(doc)
+    if missing:
+        out.warnings.append(
+            f"{doc.path}: no recogniser for {', '.join(missing)}: mentions from the lexicon only"
+        )
     for m in mentions:
         (out.entities if lexicon.is_entity(m.entity) else out.concepts).add(str(m.entity))
     out.records.extend(statistics.extract(doc, lexicon, mentions))
-    out.records.extend(enumerations.extract(doc, lexicon))
+    lists = enumerations.extract(doc, lexicon)
+    out.records.extend(lists)
+    types = {d.entity: set(d.classes) for d in opened.descriptions}
+    automatic: list[Relation | Membership] = RelationExtractor(
+        doc, lexicon, context.recognisers, types
+    ).extract(mentions)
+    automatic += list_relations(lists)
     out.records.extend(tables.extract(doc, lexicon))
+    curated: list[Relation | Membership] = []
     if context.curation_dir is not None:
-        out.records.extend(curation.extract(doc, context.curation_dir))
+        curated = curation.extract(doc, context.curation_dir)
+    # a curated row states the same fact better (its quote, role, helix): it replaces ours
+    known = {fact_key(r) for r in curated}
+    out.records.extend(r for r in automatic if fact_key(r) not in known)
+    # the curators' review decisions (accept / reject / correct) on the automatic output
+    decisions = read_decisions(context.curation_dir, doc.source_id)
+    out.records = apply_decisions(out.records, decisions, doc.source_id)
+    out.records.extend(curated)
     return out

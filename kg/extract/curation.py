@@ -73,7 +73,9 @@ class Row:
     def where(self) -> str:
         return f"{self.path}:{self.line}"
 
-    def fail(self, message: str, cls: type[InputError] | type[CheckFailed] = InputError):
+    def fail(
+        self, message: str, cls: type[InputError] | type[CheckFailed] = InputError
+    ) -> InputError | CheckFailed:
         """An error naming the file, line and row."""
         return cls(f"row {self.number}: {message}", where=self.where)
 
@@ -85,8 +87,9 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     except OSError as err:
         raise InputError(f"cannot read curation file: {err.strerror}", where=str(path)) from None
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
+        data = yaml.load(text, Loader=loader)
+        node = yaml.compose(text, Loader=loader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
@@ -223,9 +226,21 @@ def _occurrence(row: Row) -> int:
 
 
 def fact_rows(curation_dir: Path = RELATIONS_DIR) -> list[tuple[str, Row]]:
-    """(source stem, row) for every fact row of every ``*.yaml`` file in ``curation_dir``."""
+    """(source stem, row) for every fact row of every ``*.yaml`` file in ``curation_dir``.
+
+    Parsed once per process while the files are unchanged (name, size, mtime): the build
+    extracts each article on its own and would otherwise parse every file per article."""
+    paths = sorted(Path(curation_dir).glob("*.yaml"))
+    signature = tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    return list(_fact_rows(str(curation_dir), signature))
+
+
+@lru_cache(maxsize=8)
+def _fact_rows(curation_dir: str, signature: tuple[tuple[str, int, int], ...]
+               ) -> tuple[tuple[str, Row], ...]:
     out = []
-    for path in sorted(Path(curation_dir).glob("*.yaml")):
+    for name, _size, _mtime in signature:
+        path = Path(curation_dir) / name
         data, node = read_yaml(path)
         default = data.get("source") if isinstance(data, dict) else None
         for row in rows_of(path, data, node, "facts"):
@@ -233,7 +248,7 @@ def fact_rows(curation_dir: Path = RELATIONS_DIR) -> list[tuple[str, Row]]:
             if unknown:
                 raise row.fail(f"unknown field(s): {', '.join(sorted(unknown))}")
             out.append((source_stem(row.data.get("source", default), row.where), row))
-    return out
+    return tuple(out)
 
 
 def relations_dir(curation_dir: Path) -> Path:

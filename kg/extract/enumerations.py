@@ -105,7 +105,7 @@ def scheme_concepts(lexicon: object | None, scheme: str) -> tuple[Concept, ...]:
     key = (id(graph), scheme)
     if key not in _CONCEPT_CACHE:
         concepts = []
-        for iri in sorted(set(graph.subjects(SKOS.inScheme, scheme_iri(scheme)))):
+        for iri in sorted(set(graph.subjects(SKOS.inScheme, scheme_iri(scheme))), key=str):
             if not isinstance(iri, URIRef) or (iri, RDF.type, SKOS.Concept) not in graph:
                 continue
             labels = {
@@ -242,8 +242,11 @@ def _inline_lists(doc: Document) -> list[_List]:
     return lists
 
 
-def _choose_scheme(lexicon: object | None, items: list[_Item]) -> tuple[str, list] | None:
-    best: tuple[int, str, list] | None = None
+Match = tuple[Concept, int] | None
+
+
+def _choose_scheme(lexicon: object | None, items: list[_Item]) -> tuple[str, list[Match]] | None:
+    best: tuple[int, str, list[Match]] | None = None
     for scheme in LIST_SCHEMES:
         concepts = scheme_concepts(lexicon, scheme)
         matches = [best_concept(item.text, concepts) for item in items]
@@ -258,7 +261,8 @@ def _about(lexicon: object | None, text: str, base: int) -> URIRef | None:
     if match is None:
         return None
     for found in match(text, base, schemes=["entity"]):
-        return found.entity
+        entity: URIRef = found.entity
+        return entity
     return None
 
 

@@ -12,6 +12,11 @@ tokenised; a text token matches a label token when their *key sets* intersect:
   ``АҚШнинг`` -> ``ақш``, ``ЕИда`` -> ``еи``;
 - the same keys transliterated between the Uzbek scripts: ``Silikon`` <-> ``силикон``.
 
+Uzbek Cyrillic OCR confusions (``у`` for ``ў``, ``к`` for ``қ``, ``г`` for ``ғ``, ``х`` for
+``ҳ``) are a fallback: with ``ocr_fallback=True`` the tokens no exact pass covered are matched
+again with those letters folded on both sides (:func:`kg.corpus.normalise.fold_uzbek_ocr`),
+and such matches say so (``Match.folded``, a lower confidence for the caller).
+
 A label token with two or more capitals and at most one small letter (an acronym: ``ЕИ``,
 ``AQSh``) only matches a text token that starts with it, case and all. Consecutive tokens
 of a match may be separated by spaces, hyphens, dots or ``&``. Overlapping matches: the
@@ -23,13 +28,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
+from kg.corpus.normalise import fold_uzbek_ocr
 from kg.corpus.russian import morph
 from kg.corpus.uzbek import cyrl_to_latn, latn_to_cyrl, normalise_apostrophes, strip_suffixes
 from kg.paths import LEXICON_DIR, VOCAB_DIR
@@ -47,6 +53,9 @@ UNMATCHED_SCHEMES = (
     "comparison-dimension",
     "triple-helix-sector",
     "actor-role",
+    "target-group",
+    "stip-instrument-type",
+    "industrial-ecosystem",
 )
 ENTITY = "entity"  # pseudo-scheme of the named entities in ``match(schemes=...)``
 SCHEME_BASE = "https://w3id.org/clusterkg/id/scheme/"
@@ -62,6 +71,7 @@ class Match:
     entity: URIRef
     label: str
     surface: str
+    folded: bool = False  # found only with Uzbek OCR confusions folded
 
 
 @dataclass
@@ -132,6 +142,12 @@ def text_keys(token: str, russian: bool = True) -> frozenset[str]:
     return _with_translit(keys)
 
 
+@lru_cache(maxsize=65536)
+def folded_keys(token: str) -> frozenset[str]:
+    """:func:`text_keys` with the Uzbek OCR confusions folded (ў->у, қ->к, ғ->г, ҳ->х)."""
+    return frozenset(fold_uzbek_ocr(k) for k in text_keys(fold_uzbek_ocr(token)) | text_keys(token))
+
+
 def tokenize(text: str) -> list[tuple[int, int, str]]:
     """Word tokens of ``text`` as (start, end, token)."""
     return [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
@@ -148,6 +164,7 @@ class Lexicon:
         self._collect(graph, is_concept=False)
         self._collect(vocab, is_concept=True)
         self._patterns: dict[str, list[_Pattern]] = defaultdict(list)
+        self._folded: dict[str, list[_Pattern]] = defaultdict(list)
         self._build_patterns()
 
     @classmethod
@@ -203,24 +220,51 @@ class Lexicon:
         """Slugs of the SKOS schemes that have concepts in the lexicon."""
         return sorted({e.scheme for e in self.entries.values() if e.is_concept})
 
-    def match(self, text: str, base: int = 0, schemes: Iterable[str] | None = None) -> list[Match]:
+    def match(
+        self,
+        text: str,
+        base: int = 0,
+        schemes: Iterable[str] | None = None,
+        ocr_fallback: bool = False,
+    ) -> list[Match]:
         """Non-overlapping matches in ``text`` (offsets shifted by ``base``), in text order.
 
         ``schemes`` restricts the matcher to concepts of these scheme slugs (add ``"entity"``
         for the named entities); by default: entities and every scheme but the unmatched ones.
+        ``ocr_fallback`` adds matches with Uzbek OCR confusions folded where none was found.
         """
         default = {ENTITY, *self.schemes()} - self.unmatched
         allowed = default if schemes is None else set(schemes)
         tokens = tokenize(text)
+        result = self._match_pass(text, tokens, allowed, set(), folded=False)
+        if ocr_fallback:
+            taken = {i for m in result for i, t in enumerate(tokens) if m.start <= t[0] < m.end}
+            result += self._match_pass(text, tokens, allowed, taken, folded=True)
+        result = [replace(m, start=m.start + base, end=m.end + base) for m in result]
+        result.sort(key=lambda m: (m.start, m.end))
+        return result
+
+    def _match_pass(
+        self,
+        text: str,
+        tokens: list[tuple[int, int, str]],
+        allowed: set[str],
+        taken: set[int],
+        folded: bool,
+    ) -> list[Match]:
+        index = self._folded if folded else self._patterns
+        keys_of = folded_keys if folded else text_keys
         found: list[tuple[int, int, _Pattern]] = []
         for i, (_, _, token) in enumerate(tokens):
+            if i in taken:
+                continue
             candidates: dict[int, _Pattern] = {}
-            for key in text_keys(token):
-                for pattern in self._patterns.get(key, ()):
+            for key in keys_of(token):
+                for pattern in index.get(key, ()):
                     if pattern.scheme in allowed:
                         candidates[id(pattern)] = pattern
             for pattern in candidates.values():
-                end = self._match_at(text, tokens, i, pattern)
+                end = self._match_at(text, tokens, i, pattern, keys_of)
                 if end is not None:
                     found.append((i, end, pattern))
         found.sort(
@@ -233,7 +277,7 @@ class Lexicon:
                 f[2].label,
             )
         )
-        taken: set[int] = set()
+        taken = set(taken)
         result: list[Match] = []
         for first, last, pattern in found:
             span = set(range(first, last))
@@ -241,14 +285,16 @@ class Lexicon:
                 continue
             taken |= span
             start, end = tokens[first][0], tokens[last - 1][1]
-            result.append(
-                Match(base + start, base + end, pattern.entity, pattern.label, text[start:end])
-            )
-        result.sort(key=lambda m: (m.start, m.end))
+            result.append(Match(start, end, pattern.entity, pattern.label, text[start:end], folded))
         return result
 
     def _match_at(
-        self, text: str, tokens: list[tuple[int, int, str]], i: int, pattern: _Pattern
+        self,
+        text: str,
+        tokens: list[tuple[int, int, str]],
+        i: int,
+        pattern: _Pattern,
+        keys_of: Callable[[str], frozenset[str]] = text_keys,
     ) -> int | None:
         if i + len(pattern.tokens) > len(tokens):
             return None
@@ -263,7 +309,9 @@ class Lexicon:
                 if rest and not (rest.islower() and rest.isalpha()):
                     return None
                 continue
-            if not keys & text_keys(token):
+            if keys_of is folded_keys:
+                keys = frozenset(fold_uzbek_ocr(k) for k in keys)
+            if not keys & keys_of(token):
                 return None
         return i + len(pattern.tokens)
 
@@ -311,6 +359,7 @@ class Lexicon:
                 first_keys, first_prefix = compiled[0]
                 for key in first_keys if first_prefix is None else {_norm(first_prefix)}:
                     self._patterns[key].append(pattern)
+                    self._folded[fold_uzbek_ocr(key)].append(pattern)
 
 
 def _parse(paths: Iterable[Path]) -> Graph:

@@ -28,6 +28,7 @@ from kg.extract.records import Evidence, Mention
 EXTRACTOR = "mentions"
 EXACT_CONFIDENCE = 1.0  # the surface form is one of the labels
 INFLECTED_CONFIDENCE = 0.9  # matched through lemmas, suffixes or transliteration
+OCR_CONFIDENCE = 0.7  # matched only with Uzbek OCR confusions folded (ў/у, қ/к, ғ/г, ҳ/х)
 
 CANDIDATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("quoted", re.compile(r"«([^«»\n]{2,80})»|“([^“”\n]{2,80})”|\"([^\"\n]{2,80})\"")),
@@ -59,16 +60,24 @@ class Candidate:
 
 
 def find_mentions(doc: Document, lexicon: Lexicon) -> list[Mention]:
-    """Every occurrence of a lexicon entity or concept in ``doc``, in text order."""
+    """Every occurrence of a lexicon entity or concept in ``doc``, in text order.
+
+    The matcher reads the normalised view (:attr:`Document.view`); spans and surface forms are
+    those of the clean text as written."""
     mentions: list[Mention] = []
     for sentence in doc.sentences:
-        for match in lexicon.match(sentence.text, base=sentence.start):
+        base, text = doc.view_of(sentence)
+        ocr = sentence.lang == "uz-Cyrl"
+        for match in lexicon.match(text, base=base, ocr_fallback=ocr):
+            start, end = doc.view.clean_span(match.start, match.end)
             exact = any(
                 label.lower() == match.surface.lower() for _, label in lexicon.labels(match.entity)
             )
             confidence = EXACT_CONFIDENCE if exact else INFLECTED_CONFIDENCE
-            evidence = Evidence(doc.source_id, match.start, match.end, EXTRACTOR, confidence)
-            mentions.append(Mention(match.entity, match.surface, evidence))
+            if match.folded:
+                confidence = OCR_CONFIDENCE
+            evidence = Evidence(doc.source_id, start, end, EXTRACTOR, confidence)
+            mentions.append(Mention(match.entity, doc.text[start:end], evidence))
     return mentions
 
 

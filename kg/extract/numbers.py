@@ -6,6 +6,12 @@
 ``"1,5 млрд"``, ``"12 %"``, ``"over 3 billion"``. The words below are grammar (number words,
 multipliers, units, qualifiers); what a number measures is decided elsewhere, from data.
 
+Digits are read by the passage's locale (Babel's CLDR data: ``babel.numbers``): in English
+``1,500`` is 1500 and ``1.5`` one and a half; in Russian and Uzbek ``1,5`` is one and a half and
+``1 500`` (space, no-break or thin space) 1500. A separator that is neither the locale's
+decimal nor its group symbol groups thousands when exactly three digits follow each time
+(``1.500.000`` in a Russian text), else it is a decimal point (``2.5 млрд``).
+
 Not quantities: ordinals and dates written with a hyphenated suffix (``"1950-йилларнинг"``,
 ``"19-асрнинг"``, ``"1-жадвал"``), citation numbers (``"[7]"``), digits glued to letters
 (``"№6"``, ``"Узбекистане1"``).
@@ -16,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
+from functools import lru_cache
 
 #: Number words (lower case) -> value; only read when a multiplier follows (``икки минг``).
 # fmt: off
@@ -136,7 +143,9 @@ NUMBER_RE = re.compile(
     (?:(?P<pre>{_PRE})\s+)?
     (?<![\w\-№./,\[])
     (?:
-        (?P<digits>\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?![\d])|\d+(?:[.,]\d+)?)
+        (?P<digits>\d{{1,3}}(?:,\d{{3}})+\.\d+|\d{{1,3}}(?:\.\d{{3}})+,\d+
+          |\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?:,\d+)?(?![\d])
+          |\d{{1,3}}(?:,\d{{3}})+(?![\d,])|\d{{1,3}}(?:\.\d{{3}})+(?![\d.])|\d+(?:[.,]\d+)?)
       | (?P<word>(?<![\w‘’])(?:{_WORDS}))
     )
     (?!-\w)(?![\w‘’])(?!\])(?![.,]\d)
@@ -162,9 +171,38 @@ class NumberExpr:
     number_start: int  # where the digits (or the number word) begin
 
 
-def _digits_value(digits: str) -> Decimal:
-    compact = re.sub(r"[ \u00a0\u202f]", "", digits).replace(",", ".")
-    return Decimal(compact)
+#: BCP 47 tags of the corpus -> Babel locale identifiers
+BABEL_LOCALES = {"en": "en", "ru": "ru", "uz-Cyrl": "uz_Cyrl", "uz-Latn": "uz_Latn"}
+
+
+@lru_cache(maxsize=16)
+def separators(lang: str) -> tuple[str, str]:
+    """(decimal symbol, group symbol) of a language's locale (CLDR via Babel)."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = BABEL_LOCALES.get(lang, lang.replace("-", "_") or "en")
+    try:
+        return get_decimal_symbol(locale), get_group_symbol(locale)
+    except (ValueError, LookupError):
+        return get_decimal_symbol("en"), get_group_symbol("en")
+
+
+def _digits_value(digits: str, lang: str = "en") -> Decimal:
+    """The value of a digit string with separators, read by ``lang``'s locale."""
+    decimal, _group = separators(lang)
+    compact = re.sub(r"[ \u00a0\u202f]", "", digits)
+    marks = [c for c in compact if c in ",."]
+    if not marks:
+        return Decimal(compact)
+    if len(set(marks)) == 2:  # "1,234.5" / "1.234,5": the last separator is the decimal
+        last = compact[max(compact.rfind(","), compact.rfind("."))]
+        whole, _, frac = compact.rpartition(last)
+        return Decimal(re.sub(r"[,.]", "", whole) + "." + frac)
+    mark = marks[0]
+    grouped = re.fullmatch(rf"\d{{1,3}}(?:{re.escape(mark)}\d{{3}})+", compact) is not None
+    if grouped and (mark != decimal or len(marks) > 1):
+        return Decimal(compact.replace(mark, ""))
+    return Decimal(compact.replace(mark, "."))
 
 
 def _factor(mult: str | None) -> int:
@@ -220,8 +258,9 @@ def _is_list_marker(text: str, m: re.Match[str]) -> bool:
     return bool(LABEL_WORD_RE.search(text[max(0, start - 12) : start]))
 
 
-def find_numbers(text: str, base: int = 0) -> list[NumberExpr]:
-    """Every quantity expression in ``text`` (offsets shifted by ``base``), in text order."""
+def find_numbers(text: str, base: int = 0, lang: str = "en") -> list[NumberExpr]:
+    """Every quantity expression in ``text`` (offsets shifted by ``base``), in text order;
+    digits are read by the locale of ``lang`` (the passage's language)."""
     found: list[NumberExpr] = []
     for m in NUMBER_RE.finditer(text):
         if m.group("word") and not m.group("mult"):
@@ -234,7 +273,7 @@ def find_numbers(text: str, base: int = 0) -> list[NumberExpr]:
             value = Decimal(NUMBER_WORDS[m.group("word").lower()])
             number_start = m.start("word")
         else:
-            value = _digits_value(m.group("digits"))
+            value = _digits_value(m.group("digits"), lang)
             number_start = m.start("digits")
         with localcontext() as exact:  # no rounding, whatever the number of digits
             exact.prec = max(28, len(m.group()) + 15)
@@ -259,7 +298,7 @@ def find_numbers(text: str, base: int = 0) -> list[NumberExpr]:
     return found
 
 
-def parse_number(surface: str) -> NumberExpr | None:
+def parse_number(surface: str, lang: str = "en") -> NumberExpr | None:
     """Parse one quantity expression (the first one found in ``surface``)."""
-    found = find_numbers(surface)
+    found = find_numbers(surface, lang=lang)
     return found[0] if found else None

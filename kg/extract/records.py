@@ -22,6 +22,7 @@ class Evidence:
     end: int
     extractor: str  # "mentions", "statistics", "enumerations", "tables", "curation", ...
     confidence: float  # 0..1
+    curator: str | None = None  # who accepted or corrected it (``clusterkg review``)
 
 
 @dataclass(frozen=True)
@@ -104,4 +105,38 @@ class TableCell:
     table_evidence: Evidence | None = None  # the caption's span: evidence of the table node
 
 
-Record = Mention | Relation | Membership | Observation | Enumeration | TableCell
+@dataclass(frozen=True)
+class EntityDescription:
+    """A resource the lexicon does not know, minted from the text (``id:{kind}/{slug}``): its
+    classes, labels (``("pref"|"alt", lang, text)``) and external identifiers."""
+
+    entity: URIRef
+    classes: tuple[URIRef, ...]
+    labels: tuple[tuple[str, str, str], ...]
+    matches: tuple[URIRef, ...]  # skos:exactMatch (GeoNames, ISO 3166 country authority)
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class ConceptDescription:
+    """A SKOS concept minted from the text (a new statistical indicator): scheme, labels
+    (``(lang, text)``, one per language), English definition and unit."""
+
+    concept: URIRef
+    scheme: URIRef
+    labels: tuple[tuple[str, str], ...]
+    definition: str
+    unit: URIRef | None
+    evidence: Evidence
+
+
+Record = (
+    Mention
+    | Relation
+    | Membership
+    | Observation
+    | Enumeration
+    | TableCell
+    | EntityDescription
+    | ConceptDescription
+)

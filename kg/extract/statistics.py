@@ -18,20 +18,37 @@ For each quantity found by :mod:`kg.extract.numbers`:
    cluster (or place) mention of the same paragraph. A figure about a cluster with no place in
    its sentence takes the cluster's single ``ck:locatedIn`` place of the lexicon as its area;
 4. *evidence*: the sentence.
+
+**The article's topic.** A figure whose sentence names no subject and no anaphor resolves
+is about what the article is about: the first cluster, organisation, project, programme or
+platform named in its first two units (the title and the first sentence), at the anaphora
+confidence.
+
+**Open vocabulary.** A count with no indicator label near it still becomes a statistic when a
+noun follows it (``64 тысяч сотрудников``, ``1,500 students``, ``300 та фермер``): the indicator
+is a new concept ``id:indicator/number-of-{slug}`` (the slug of the noun's dictionary form in
+Latin script), labelled in all four languages by quoting the noun as the article writes it
+(``number of “сотрудник”``@en, ``количество «сотрудник»``@ru, ...; the translation is left to a
+curator) with an English definition saying where it came from; the figure's confidence is
+lower (0.7). **Period**: a year stated in the sentence (``in 2010``, ``в 2010 году``,
+``2025 йилда``) that is not the figure itself is its ``ck:refPeriod``. **Not quantities**: a
+number inside a name (a mention's span, or right after a capitalised Latin word:
+``Fortune 1000``, ``Industry 4.0``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rdflib import URIRef
 
 from kg.corpus.document import Document, Sentence
 from kg.extract.enumerations import Concept, label_positions, scheme_concepts
 from kg.extract.numbers import NumberExpr, find_numbers
-from kg.extract.records import Evidence, Mention, Observation
-from kg.namespace import CK, data_iri
+from kg.extract.records import ConceptDescription, Evidence, Mention, Observation
+from kg.namespace import CK, data_iri, slugify
 
 EXTRACTOR = "statistics"
 DIRECT_CONFIDENCE = 0.9  # indicator and context found in the sentence itself
@@ -60,7 +77,50 @@ SUBJECT_ANAPHOR_RE = re.compile(
     r"klaster\s+hududida|этот|эта|этом|данн\w+|в\s+нём|в\s+нем|this|there)(?![\w‘’])",
     re.IGNORECASE,
 )
-SUBJECT_KINDS = ("cluster", "project", "programme", "platform", "policy")
+SUBJECT_KINDS = ("cluster", "project", "programme", "platform", "policy", "org")
+OPEN_CONFIDENCE = 0.7  # the indicator was minted from the counted noun
+YEAR_RE = re.compile(
+    r"(?<![\w‘’.,-])(1[89]\d\d|20\d\d)(?:\s*(?:-?(?:йил|yil|год|г\.)\w*))?(?![\w‘’]|[.,]\d)",
+    re.IGNORECASE,
+)
+NAME_NUMBER_RE = re.compile(r"(?<![\w‘’])[A-Z][A-Za-z]+\s+$")
+NOUN_RE = re.compile(r"\s*(?:(?:та|ta|шт\.)\s+)?([^\W\d_][\w‘’'-]{2,})")
+NOT_COUNTED = frozenset(
+    [
+        "year",
+        "years",
+        "йил",
+        "йили",
+        "йилда",
+        "yil",
+        "yilda",
+        "год",
+        "года",
+        "году",
+        "лет",
+        "per",
+        "cent",
+        "percent",
+        "процент",
+        "процентов",
+        "фоиз",
+        "foiz",
+        "times",
+        "раз",
+        "марта",
+        "marta",
+        "and",
+        "и",
+        "ва",
+        "va",
+        "or",
+        "или",
+        "ёки",
+        "of",
+        "из",
+        "дан",
+    ]
+)
 UNIT_SLUGS = {"percent": "percent", "count": "count", "usd": "usd"}
 
 
@@ -154,7 +214,9 @@ def _paragraph_start(doc: Document, offset: int) -> int:
     return doc.text.rfind("\n", 0, offset) + 1
 
 
-def _preceding(mentions: Sequence[Mention], start: int, end: int, kinds: tuple[str, ...]):
+def _preceding(
+    mentions: Sequence[Mention], start: int, end: int, kinds: tuple[str, ...]
+) -> Mention | None:
     """The last mention of one of ``kinds`` in [start, end)."""
     found = [
         m
@@ -199,7 +261,8 @@ def _context(
         if candidates:
             subject = min(candidates, key=lambda m: abs(m.evidence.start - number.start)).entity
             break
-    if subject is None and SUBJECT_ANAPHOR_RE.search(doc.text, sentence.start, number.start):
+    anaphor = SUBJECT_ANAPHOR_RE.search(doc.text, sentence.start, number.start)
+    if subject is None and anaphor and _anaphor_kind(doc.text, anaphor) is not False:
         found = _preceding(
             mentions, _paragraph_start(doc, sentence.start), sentence.start, ("cluster",)
         )
@@ -212,6 +275,55 @@ def _context(
     return ref_area, subject, anaphora
 
 
+@lru_cache(maxsize=1)
+def _class_words() -> dict[str, bool]:
+    """Keys of the one-word class labels of the ontology (any language) -> "is a cluster class".
+
+    "Мазкур технопаркда" names a technopark, "Мазкур кластер ҳудудида" a cluster: the head
+    noun after a demonstrative tells which kind of antecedent it refers to.
+    """
+    from rdflib import RDFS, Graph
+
+    from kg.extract.lexicon import text_keys, tokenize
+    from kg.paths import ONTOLOGY_FILE
+
+    graph = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    clusters = set(graph.transitive_subjects(RDFS.subClassOf, CK.Cluster))
+    words: dict[str, bool] = {}
+    for cls, label in graph.subject_objects(RDFS.label):
+        tokens = tokenize(str(label))
+        if not str(cls).startswith(str(CK)) or len(tokens) != 1:
+            continue
+        for key in text_keys(tokens[0][2]):
+            words[key] = words.get(key, False) or cls in clusters
+    return words
+
+
+def _head_names_a_cluster(text: str, end: int) -> bool | None:
+    """Whether the word after a demonstrative (ending at ``end``) is a cluster word: True,
+    another class word (False: the anaphor is not about a cluster), or unknown (None)."""
+    from kg.extract.lexicon import text_keys
+
+    match = re.match(r"\s+([^\W\d_][\w‘’']*)", text[end : end + 40])
+    if not match:
+        return None
+    verdicts = {_class_words()[k] for k in text_keys(match.group(1)) if k in _class_words()}
+    return True if True in verdicts else (False if verdicts else None)
+
+
+def _anaphor_kind(text: str, anaphor: re.Match[str]) -> bool | None:
+    """A cluster anaphor ("кластер ҳудудида") or the head noun after the demonstrative."""
+    from kg.extract.lexicon import text_keys, tokenize
+
+    words = _class_words()
+    own = {
+        words[k] for _, _, tok in tokenize(anaphor.group()) for k in text_keys(tok) if k in words
+    }
+    if own:
+        return True in own
+    return _head_names_a_cluster(text, anaphor.end())
+
+
 def _location(lexicon: object | None, entity: URIRef) -> URIRef | None:
     """The single ``ck:locatedIn`` place of an entity in the lexicon graph, if any."""
     graph = getattr(lexicon, "graph", None)
@@ -221,25 +333,165 @@ def _location(lexicon: object | None, entity: URIRef) -> URIRef | None:
     return places[0] if len(places) == 1 else None
 
 
+def _period(sentence: Sentence, number: NumberExpr, doc: Document) -> str | None:
+    """The year the sentence states for a figure (the nearest one that is not the figure)."""
+    years = [
+        (abs(sentence.start + m.start() - number.start), m.group(1))
+        for m in YEAR_RE.finditer(sentence.text)
+        if not (number.number_start <= sentence.start + m.start() < number.end)
+    ]
+    return min(years)[1] if years else None
+
+
+def _in_name(doc: Document, number: NumberExpr, mentions: Sequence[Mention]) -> bool:
+    """A number inside a name: a mention's span, or after a capitalised Latin word."""
+    if any(m.evidence.start <= number.number_start < m.evidence.end for m in mentions):
+        return True
+    before = doc.text[max(0, number.number_start - 40) : number.number_start]
+    return number.start == number.number_start and bool(NAME_NUMBER_RE.search(before))
+
+
+@lru_cache(maxsize=8)
+def _months(lang: str) -> frozenset[str]:
+    """Month names of a language in every form CLDR has (Babel), lower case."""
+    from babel.dates import get_month_names
+
+    from kg.extract.numbers import BABEL_LOCALES
+
+    locale = BABEL_LOCALES.get(lang, "en")
+    names: set[str] = set()
+    for width in ("wide", "abbreviated"):
+        for context in ("format", "stand-alone"):
+            names |= {
+                n.lower().rstrip(".") for n in get_month_names(width, context, locale).values()
+            }
+    return frozenset(names)
+
+
+def _is_month(word: str, lang: str) -> bool:
+    from kg.corpus.uzbek import cyrl_to_latn
+
+    months = _months(lang) | _months("en")
+    if lang.startswith("uz"):
+        months |= {cyrl_to_latn(m) for m in _months("uz-Cyrl")} | _months("uz-Latn")
+    return word.rstrip(".") in months or any(word.startswith(m) for m in months if len(m) >= 4)
+
+
+def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, str] | None:
+    """(noun as written, dictionary form) of the noun a count counts, if one follows it."""
+    match = NOUN_RE.match(doc.text, number.end)
+    if match is None:
+        return None
+    word = match.group(1)
+    low = word.lower()
+    if low in NOT_COUNTED or not word[0].islower() or _is_month(low, lang):
+        return None  # "15 декабря", "1 aprel": a date, not a count
+    if lang == "ru":
+        from kg.corpus.russian import morph
+
+        parses = [p for p in morph().parse(low) if p.tag.POS == "NOUN"]
+        if not parses:
+            return None
+        return word, parses[0].normal_form
+    if lang.startswith("uz"):
+        from kg.corpus.uzbek import strip_suffixes
+
+        stems = sorted((s for s in strip_suffixes(low) if len(s) >= 3), key=len)
+        return word, stems[0] if stems else low
+    if lang == "en":
+        if re.fullmatch(r"[a-z]+(?:ly|ed|ing)", low):
+            return None
+        return word, low[:-3] + "y" if low.endswith("ies") else low.rstrip("s") or low
+    return None
+
+
+def _topic(doc: Document, mentions: Sequence[Mention]) -> URIRef | None:
+    """The first subject-kind entity of the title and first sentence (see the docstring)."""
+    if not doc.sentences:
+        return None
+    end = doc.sentences[min(1, len(doc.sentences) - 1)].end
+    for m in mentions:
+        if m.evidence.start < end and _kind(m.entity) in SUBJECT_KINDS:
+            return m.entity
+    return None
+
+
+def _label_follows(doc: Document, number: NumberExpr, concept: Concept) -> bool:
+    """Does one of the indicator's labels stand right after the number (its counted noun)?"""
+    window = doc.text[number.end : number.end + 40]
+    return any(label_positions(window, label) for label in concept.labels)
+
+
+def open_indicator(lemma: str, lang: str, ev: Evidence) -> ConceptDescription:
+    """A new indicator concept for a counted noun (see the module docstring)."""
+    from kg.corpus.uzbek import latn_to_cyrl
+    from kg.extract.entities import latin_form
+
+    latin = latin_form(lemma, lang).lower()
+    slug = slugify(latin) or "items"
+    # the labels depend on the slug's word only, so two articles (in any language) that mint
+    # one IRI write the same labels (one skos:prefLabel per language)
+    cyrillic = latn_to_cyrl(latin)
+    labels = (
+        ("en", f"number of “{latin}”"),
+        ("ru", f"количество «{cyrillic}»"),
+        ("uz-Cyrl", f"«{cyrillic}» сони"),
+        ("uz-Latn", f"«{latin}» soni"),
+    )
+    definition = (
+        f"Number of the things an article counts as “{latin}”; an indicator minted by the "
+        "statistics extractor from the counted noun, for a curator to name."
+    )
+    return ConceptDescription(
+        data_iri("indicator", f"number-of-{slug}"),
+        data_iri("scheme", "indicator"),
+        labels,
+        definition,
+        data_iri("unit", "count"),
+        ev,
+    )
+
+
 def extract(
     doc: Document, lexicon: object | None, mentions: Sequence[Mention]
-) -> list[Observation]:
+) -> list[Observation | ConceptDescription]:
     """Every statistic of ``doc`` (``mentions``: the entity mentions of the same document)."""
     indicators = scheme_concepts(lexicon, "indicator")
     own = sorted(
         (m for m in mentions if m.evidence.source_id == doc.source_id),
         key=lambda m: (m.evidence.start, m.evidence.end),
     )
-    numbers = find_numbers(doc.text)
-    out: list[Observation] = []
+    numbers = [
+        n for st in doc.sentences for n in find_numbers(st.text, base=st.start, lang=st.lang)
+    ]
+    out: list[Observation | ConceptDescription] = []
+    known = {c.iri for c in indicators}
+    topic = _topic(doc, own)
     for number in numbers:
         sentence = doc.sentence_at(number.start)
+        if _in_name(doc, number, own):
+            continue
         unit = _unit(doc, number, sentence)
         found = _indicator(doc, sentence, number, numbers, unit, indicators)
-        if found is None:
-            continue
-        indicator, _distance = found
         ref_area, subject, anaphora = _context(doc, sentence, number, own)
+        if subject is None and topic is not None:
+            subject, anaphora = topic, True
+        confidence = ANAPHORA_CONFIDENCE if anaphora else DIRECT_CONFIDENCE
+        noun = _counted_noun(doc, number, sentence.lang) if unit.endswith("/count") else None
+        if found is not None and noun is not None and not _label_follows(doc, number, found[0]):
+            found = None  # "64 тысяч сотрудников": the noun counted, not a label further off
+        if found is not None:
+            indicator_iri = found[0].iri
+        else:
+            if noun is None or YEAR_RE.fullmatch(number.surface):
+                continue
+            ev = Evidence(doc.source_id, sentence.start, sentence.end, EXTRACTOR, OPEN_CONFIDENCE)
+            concept = open_indicator(noun[1], sentence.lang, ev)
+            indicator_iri = concept.concept
+            if indicator_iri not in known:
+                out.append(concept)
+                known.add(indicator_iri)
+            confidence = OPEN_CONFIDENCE
         if ref_area is None and subject is not None:
             ref_area = _location(lexicon, subject)
         start, end = sentence.start, sentence.end
@@ -247,21 +499,15 @@ def extract(
             end -= 1
         out.append(
             Observation(
-                indicator=indicator.iri,
+                indicator=indicator_iri,
                 value=number.value,
                 unit=unit,
                 qualifier=data_iri("qualifier", number.qualifier),
                 ref_area=ref_area,
                 subject=subject,
-                ref_period=None,
+                ref_period=_period(sentence, number, doc),
                 surface=number.surface,
-                evidence=Evidence(
-                    doc.source_id,
-                    start,
-                    end,
-                    EXTRACTOR,
-                    ANAPHORA_CONFIDENCE if anaphora else DIRECT_CONFIDENCE,
-                ),
+                evidence=Evidence(doc.source_id, start, end, EXTRACTOR, confidence),
             )
         )
     return out

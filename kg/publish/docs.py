@@ -13,16 +13,21 @@ import subprocess
 import sys
 import types
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from kg.namespace import ONTOLOGY_NS
 from kg.paths import BUILD_DIR, ONTOLOGY_FILE, VOCAB_DIR
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
 
 OWL = "http://www.w3.org/2002/07/owl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
-CK = "https://w3id.org/clusterkg/ontology#"
+CK = ONTOLOGY_NS
 #: colour groups of the diagram: a class takes the colour of its first ancestor listed here
 GROUPS: list[tuple[str, str]] = [
     ("Cluster", "#cfe2f3"),
@@ -38,7 +43,7 @@ GROUPS: list[tuple[str, str]] = [
 ]
 
 
-def _import_pylode() -> types.ModuleType:
+def _import_pylode() -> Any:
     """Import pylode; its 3.4 wheel reads ``pyproject.toml`` for its version, which pip does
     not install, so the version module is provided from the package metadata first."""
     spec = importlib.util.find_spec("pylode")
@@ -65,7 +70,7 @@ def ontology_html(ontology_file: Path) -> str:
 
     pylode = _import_pylode()
     try:
-        return pylode.OntPub(ontology=str(ontology_file)).make_html()
+        return str(pylode.OntPub(ontology=str(ontology_file)).make_html())
     except pylode.PylodeError as err:
         raise InputError(f"pyLODE cannot document it: {err}", where=str(ontology_file)) from err
 
@@ -73,7 +78,7 @@ def ontology_html(ontology_file: Path) -> str:
 def vocabulary_html(vocab_file: Path) -> str:
     """pyLODE VocPub HTML of a SKOS vocabulary file (one concept scheme)."""
     pylode = _import_pylode()
-    return pylode.VocPub(ontology=str(vocab_file)).make_html()
+    return str(pylode.VocPub(ontology=str(vocab_file)).make_html())
 
 
 def diagram_dot(ontology_file: Path) -> str:
@@ -111,10 +116,10 @@ def diagram_dot(ontology_file: Path) -> str:
                     todo.append(parent)
         return seen
 
-    def members(node: object) -> list[URIRef]:
+    def members(node: Node) -> list[URIRef]:
         if isinstance(node, URIRef):
             return [node]
-        union = g.value(node, URIRef(OWL + "unionOf"))  # type: ignore[arg-type]
+        union = g.value(node, URIRef(OWL + "unionOf"))
         if union is None:
             return []
         return sorted(m for m in Collection(g, union) if isinstance(m, URIRef))
@@ -126,7 +131,7 @@ def diagram_dot(ontology_file: Path) -> str:
     )  # fmt: skip
     nodes = set(core)
     relations: list[tuple[URIRef, URIRef, str]] = []
-    for prop in sorted(g.subjects(rdf_type, URIRef(OWL + "ObjectProperty"))):
+    for prop in sorted(g.subjects(rdf_type, URIRef(OWL + "ObjectProperty")), key=str):
         if not str(prop).startswith(CK):
             continue
         domains = [d for x in g.objects(prop, URIRef(RDFS + "domain")) for d in members(x)]
@@ -160,10 +165,15 @@ def diagram_dot(ontology_file: Path) -> str:
                 lines.append(
                     f'  "{name(cls)}" -> "{name(parent)}" [arrowhead=empty, color="#888888"];'
                 )
+    # one edge per (domain, range) pair, its properties in one label: parallel labelled edges
+    # make dot's spline router fail ("lost ... edge") once properties have union domains
+    labels: dict[tuple[URIRef, URIRef], list[str]] = {}
     for d, r, label in relations:
+        labels.setdefault((d, r), []).append(label)
+    for (d, r), names in labels.items():
         lines.append(
-            f'  "{name(d)}" -> "{name(r)}" [label="{label}", color="#1f5f9e",'
-            ' fontcolor="#1f5f9e", constraint=false];'
+            f'  "{name(d)}" -> "{name(r)}" [label="{", ".join(sorted(set(names)))}",'
+            ' color="#1f5f9e", fontcolor="#1f5f9e", constraint=false];'
         )
     lines.append("}")
     return "\n".join(lines) + "\n"

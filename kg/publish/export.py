@@ -47,7 +47,8 @@ def serialize(triples: list[Any], fmt: str) -> bytes:
     if fmt == "ttl":
         text = " ".join(str(t) for t in triples)
         prefixes = {p: ns for p, ns in PREFIXES.items() if f"<{ns}" in text}
-    return ox.serialize(triples, format=getattr(ox.RdfFormat, FORMATS[fmt]), prefixes=prefixes)
+    data = ox.serialize(triples, format=getattr(ox.RdfFormat, FORMATS[fmt]), prefixes=prefixes)
+    return data or b""
 
 
 def open_build_store(build_dir: Path) -> Any:

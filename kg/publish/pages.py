@@ -81,7 +81,8 @@ def describe(snapshot: Any, iri: str) -> list[Any]:
                 todo.append(o)
     for q in store.quads_for_pattern(None, None, node, default):
         triples[q.triple] = None
-    return snapshot.originals(triples)
+    described: list[Any] = snapshot.originals(triples)
+    return described
 
 
 def rdf_document(snapshot: Any, iri: str, ext: str, settings: Settings) -> Reply:
@@ -360,11 +361,11 @@ def ontology_page(snapshot: Any, preference: list[str], settings: Settings) -> R
 # ----- the landing page --------------------------------------------------------------------
 
 _CLUSTERS = f"""
-SELECT DISTINCT ?c WHERE {{ ?c a ?k . ?k <{RDFS_NS}subClassOf>* <{CK}Cluster>
+SELECT DISTINCT ?c WHERE {{ ?c a ?k . ?k <{RDFS_NS}subClassOf>* <{CK.Cluster}>
   FILTER(isIRI(?c)) }} ORDER BY ?c LIMIT 60
 """
 DEFAULT_QUERY = (
-    "PREFIX ck: <https://w3id.org/clusterkg/ontology#>\n"
+    f"PREFIX ck: <{CK}>\n"
     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
     "SELECT ?cluster ?label WHERE {\n"

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.namespace import BASE, compact_iri
 from kg.publish.conneg import bcp47_case
+
+if TYPE_CHECKING:
+    import jinja2
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 LITERAL_PREVIEW = 1500
@@ -110,7 +113,7 @@ def quote_html(quote: Any) -> Any:
 
 
 @cache
-def environment() -> Any:
+def environment() -> jinja2.Environment:
     """The Jinja2 environment (autoescape on every template)."""
     import jinja2
 

@@ -92,7 +92,7 @@ def _static_replies(build_dir: Path, settings: Settings, mapping_files: dict[str
         triples = [q.triple for q in ox.parse(path=str(void), format=ox.RdfFormat.TURTLE)]
         for ext, (media, fmt, _) in RDF_DOCUMENTS.items():
             static[f"void.{ext}"] = serialize(triples, media, fmt)
-        turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
         static["void.html"] = html_reply(
             render(
                 "void.html", base_url=base, title="VoID", lang="en", turtle=(turtle or b"").decode()

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any, cast
 
 from kg.publish.conneg import negotiate
 from kg.publish.federation import ServiceRefused, check_service
@@ -89,6 +89,11 @@ class QueryRequest:
 
 class ResultTooLarge(Exception):
     """Raised by :class:`CappedBuffer` when the result exceeds the byte limit."""
+
+
+def _as_io(buffer: CappedBuffer) -> IO[bytes]:
+    """The buffer as pyoxigraph's serialisers see it: something with ``write(bytes)``."""
+    return cast("IO[bytes]", buffer)
 
 
 class CappedBuffer:
@@ -177,9 +182,10 @@ def execute(snapshot: Any, req: QueryRequest, settings: Settings) -> Reply:
         if kind == "HTML":
             return _html(result, snapshot, settings)
         if isinstance(result, ox.QueryTriples):
-            ox.serialize(snapshot.originals(result), buffer, format=getattr(ox.RdfFormat, kind))
+            ox.serialize(snapshot.originals(result), _as_io(buffer),
+                         format=getattr(ox.RdfFormat, kind))
         else:
-            result.serialize(buffer, format=getattr(ox.QueryResultsFormat, kind))
+            result.serialize(_as_io(buffer), format=getattr(ox.QueryResultsFormat, kind))
         body = buffer.getvalue()
     except ResultTooLarge:
         return _too_large(limit)
@@ -188,7 +194,7 @@ def execute(snapshot: Any, req: QueryRequest, settings: Settings) -> Reply:
             return _too_large(limit)
         return text_reply(400, f"query failed: {err}")
     charset = "; charset=utf-8" if media.startswith("text/") or "json" in media else ""
-    return Reply(200, media + charset, body)
+    return Reply(200, media + charset, body or b"")
 
 
 def _html(result: Any, snapshot: Any, settings: Settings) -> Reply:
@@ -202,8 +208,8 @@ def _html(result: Any, snapshot: Any, settings: Settings) -> Reply:
     if isinstance(result, ox.QueryBoolean):
         common["boolean"] = bool(result)
     elif isinstance(result, ox.QueryTriples):
-        buffer: Any = CappedBuffer(limit)
-        ox.serialize(snapshot.originals(result), buffer, format=ox.RdfFormat.TURTLE)
+        buffer = CappedBuffer(limit)
+        ox.serialize(snapshot.originals(result), _as_io(buffer), format=ox.RdfFormat.TURTLE)
         common["turtle"] = buffer.getvalue().decode("utf-8")
     else:
         variables = [v.value for v in result.variables]

@@ -14,7 +14,10 @@ Counting conventions (the tests recompute each one with SPARQL over ``clusterkg.
 - property partition: ``void:triples`` = distinct triples with the predicate;
 - linksets: ``skos:exactMatch`` triples whose object is a Wikidata / DBpedia IRI;
 - subsets: one per named graph, ``void:triples`` = triples of that graph;
-- ``dcterms:spatial``: every ``id:place/...`` IRI an article graph refers to;
+- ``dcterms:spatial``: every ``id:place/...`` IRI an article graph refers to, as the EU
+  country-table IRI or the GeoNames feature it is matched to (``skos:exactMatch``) when it has
+  one (the controlled vocabularies DCAT-AP asks for), else the place itself; each a
+  ``dcterms:Location``;
 - ``dcterms:temporal``: first and last year of the statistics' ``ck:refPeriod`` or, when no
   statistic gives a period, of the articles' publication (``dcterms:bibliographicCitation``).
 """
@@ -26,11 +29,12 @@ import re
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, VOID
+from rdflib.term import Node
 
 from kg.atomic import atomic_path
 from kg.namespace import BASE, CK, DBR, ID, PREFIXES, WD, short_hash
@@ -62,6 +66,24 @@ LINK_TARGETS: dict[str, tuple[str, str, str]] = {
     "dbpedia": ("http://dbpedia.org/", str(DBR), "DBpedia"),
 }
 MEDIA_TYPE_BASE = "https://www.iana.org/assignments/media-types/"
+#: files of the release that are not data (not listed as dumps or distributions)
+NOT_DATA = frozenset({"context.jsonld"})
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+EU_COUNTRY = EU_AUTHORITY + "country/"
+GEONAMES = "http://sws.geonames.org/"
+#: dcat:theme: the EU data theme (DCAT-AP's mandatory vocabulary) and the EuroVoc descriptor
+THEMES: dict[str, tuple[str, str, str]] = {
+    EU_AUTHORITY + "data-theme/ECON": (
+        "Economy and finance",
+        EU_AUTHORITY + "data-theme",
+        "Data theme (EU Vocabularies)",
+    ),
+    "http://eurovoc.europa.eu/c_de4d6f2f": (
+        "business cluster",
+        "http://eurovoc.europa.eu/100141",
+        "EuroVoc",
+    ),
+}
 
 
 def build_date() -> date:
@@ -79,23 +101,24 @@ def _named_graphs(ds: Dataset) -> list[Graph]:
     )
 
 
-def _union_triples(ds: Dataset) -> set[tuple]:
+def _union_triples(ds: Dataset) -> set[tuple[Node, Node, Node]]:
     return {triple for graph in ds.graphs() for triple in graph}
 
 
-def _is_article_graph(iri: URIRef) -> bool:
+def _is_article_graph(iri: Node) -> bool:
     return str(iri).startswith(str(ID["graph/"])) and str(iri).rsplit("/", 1)[1] not in {
         "ontology",
         "lexicon",
+        "inferred",
     }
 
 
-def compute_stats(ds: Dataset) -> dict[str, object]:
+def compute_stats(ds: Dataset) -> dict[str, Any]:
     """All numbers of the VoID description, computed from the dataset."""
     triples = _union_triples(ds)
     subjects = {s for s, _, _ in triples}
     objects = {o for _, _, o in triples}
-    typed: dict[URIRef, set] = defaultdict(set)
+    typed: dict[Node, set[Node]] = defaultdict(set)
     for s, p, o in triples:
         if p == RDF.type:
             typed[o].add(s)
@@ -130,6 +153,7 @@ def compute_stats(ds: Dataset) -> dict[str, object]:
         "linksets": links,
         "subsets": {g.identifier: len(g) for g in _named_graphs(ds)},
         "places": places,
+        "place_matches": _place_matches(ds, places),
         # the periods the statistics refer to; without any, the articles' publication years
         "years": years or published,
         "vocabularies": _vocabularies(set(typed) | set(predicates)),
@@ -141,22 +165,22 @@ def _years(literal: object) -> set[int]:
     return {int(y) for y in re.findall(r"\b(1[5-9]\d\d|20\d\d)\b", str(literal))}
 
 
-def _vocabularies(terms: set) -> list[str]:
+def _vocabularies(terms: set[Node] | set[str]) -> list[str]:
     spaces = [ns for prefix, ns in PREFIXES.items() if prefix != "id"]
     return sorted({ns for ns in spaces for term in terms if str(term).startswith(ns)})
 
 
-def _source_titles(ds: Dataset) -> dict[URIRef, Literal]:
-    titles: dict[URIRef, Literal] = {}
+def _source_titles(ds: Dataset) -> dict[Node, Node]:
+    titles: dict[Node, Node] = {}
     for graph in _named_graphs(ds):
         for s in graph.subjects(RDF.type, CK.SourceDocument):
             for title in graph.objects(s, DCTERMS.title):
-                titles[graph.identifier] = title  # type: ignore[index]
+                titles[graph.identifier] = title
     return titles
 
 
 def stats_from_files(files: list[GraphFile], union_nt: Path
-                     ) -> tuple[dict[str, object], dict[URIRef, Literal]]:
+                     ) -> tuple[dict[str, Any], dict[Node, Node]]:
     """:func:`compute_stats` and the source titles, streamed from the build's graph files and
     its union N-Triples (``clusterkg.nt``: distinct triples), not from an rdflib Dataset.
 
@@ -164,6 +188,8 @@ def stats_from_files(files: list[GraphFile], union_nt: Path
     import pyoxigraph as ox
 
     rdf_type, exact_match = str(RDF.type), str(SKOS.exactMatch)
+    place_prefix = str(ID["place/"])
+    place_matches: dict[URIRef, list[str]] = defaultdict(list)
     subjects: set[int] = set()
     objects: set[int] = set()
     entities: set[int] = set()
@@ -186,13 +212,15 @@ def stats_from_files(files: list[GraphFile], union_nt: Path
             for name, (_, space, _) in LINK_TARGETS.items():
                 if o.value.startswith(space):
                     links[name] += 1
+            if isinstance(s, ox.NamedNode) and s.value.startswith(place_prefix):
+                place_matches[URIRef(s.value)].append(o.value)
     place_ns, period = str(ID["place/"]), str(CK.refPeriod)
     published_by = {str(DCTERMS.bibliographicCitation), str(DCTERMS.date), str(DCTERMS.issued)}
     places: set[URIRef] = set()
     years: set[int] = set()
     published: set[int] = set()
     subsets: dict[URIRef, int] = {}
-    titles: dict[URIRef, Literal] = {}
+    titles: dict[Node, Node] = {}
     for graph in sorted((f for f in files if f.name), key=lambda f: str(f.name)):
         iri = URIRef(str(graph.name))
         quads = list(ox.parse(path=str(graph.path), format=ox.RdfFormat.N_QUADS)) \
@@ -214,7 +242,7 @@ def stats_from_files(files: list[GraphFile], union_nt: Path
                 published.update(_years(o.value))
             elif p == str(DCTERMS.title) and str(q.subject) in sources:
                 titles[iri] = Literal(o.value, lang=o.language or None)
-    stats: dict[str, object] = {
+    stats: dict[str, Any] = {
         "triples": triples,
         "entities": len(entities),
         "distinctSubjects": len(subjects),
@@ -226,13 +254,14 @@ def stats_from_files(files: list[GraphFile], union_nt: Path
         "linksets": {name: links[name] for name in LINK_TARGETS},
         "subsets": {g: n for g, n in subsets.items() if n},
         "places": places,
+        "place_matches": {p: place_matches.get(p, []) for p in places},
         "years": years or published,
-        "vocabularies": _vocabularies(set(typed) | set(predicates)),
+        "vocabularies": _vocabularies({*typed, *predicates}),
     }
     return stats, titles
 
 
-def void_graph(source: Dataset | tuple[dict[str, object], dict[URIRef, Literal]],
+def void_graph(source: Dataset | tuple[dict[str, Any], dict[Node, Node]],
                dumps: dict[str, tuple[str, int, str]] | None = None) -> Graph:
     """The VoID + DCAT graph of a Dataset (or of precomputed ``(stats, titles)``, see
     :func:`stats_from_files`).
@@ -278,8 +307,8 @@ def void_graph(source: Dataset | tuple[dict[str, object], dict[URIRef, Literal]]
         "classes",
         "properties",
     ):
-        g.add((ds_, VOID[key], nni(stats[key])))  # type: ignore[arg-type]
-    for vocab in stats["vocabularies"]:  # type: ignore[union-attr]
+        g.add((ds_, VOID[key], nni(stats[key])))
+    for vocab in stats["vocabularies"]:
         g.add((ds_, VOID.vocabulary, URIRef(vocab)))
 
     service = _V["sparql-service"]
@@ -287,20 +316,28 @@ def void_graph(source: Dataset | tuple[dict[str, object], dict[URIRef, Literal]]
     g.add((service, DCTERMS.title, Literal("clusterkg SPARQL 1.1 endpoint (read-only)", lang="en")))
     g.add((service, DCAT.endpointURL, SPARQL_ENDPOINT))
     g.add((service, DCAT.servesDataset, ds_))
-    g.add((ds_, DCAT.theme, URIRef(BASE + "ontology#Cluster")))
+    for theme, (label, scheme, title) in THEMES.items():
+        g.add((ds_, DCAT.theme, URIRef(theme)))
+        g.add((URIRef(theme), RDF.type, SKOS.Concept))
+        g.add((URIRef(theme), SKOS.prefLabel, Literal(label, lang="en")))
+        g.add((URIRef(theme), SKOS.inScheme, URIRef(scheme)))
+        g.add((ds_, DCAT.themeTaxonomy, URIRef(scheme)))
+        g.add((URIRef(scheme), RDF.type, SKOS.ConceptScheme))
+        g.add((URIRef(scheme), DCTERMS.title, Literal(title, lang="en")))
+    g.add((LICENSE, RDF.type, DCTERMS.LicenseDocument))
 
-    for cls, count in sorted(stats["class_partitions"].items()):  # type: ignore[union-attr]
+    for cls, count in sorted(stats["class_partitions"].items()):
         node = _V[f"class-{short_hash(cls)}"]
         g.add((ds_, VOID.classPartition, node))
         g.add((node, VOID["class"], cls))
         g.add((node, VOID.entities, nni(count)))
-    for prop, count in sorted(stats["property_partitions"].items()):  # type: ignore[union-attr]
+    for prop, count in sorted(stats["property_partitions"].items()):
         node = _V[f"property-{short_hash(prop)}"]
         g.add((ds_, VOID.propertyPartition, node))
         g.add((node, VOID.property, prop))
         g.add((node, VOID.triples, nni(count)))
 
-    for name, count in sorted(stats["linksets"].items()):  # type: ignore[union-attr]
+    for name, count in sorted(stats["linksets"].items()):
         if not count:
             continue
         target_iri, space, title = LINK_TARGETS[name]
@@ -318,7 +355,7 @@ def void_graph(source: Dataset | tuple[dict[str, object], dict[URIRef, Literal]]
         g.add((linkset, VOID.linkPredicate, SKOS.exactMatch))
         g.add((linkset, VOID.triples, nni(count)))
 
-    for graph_iri, count in sorted(stats["subsets"].items()):  # type: ignore[union-attr]
+    for graph_iri, count in sorted(stats["subsets"].items()):
         node = _V[f"graph-{str(graph_iri).rsplit('/', 1)[1]}"]
         g.add((ds_, VOID.subset, node))
         g.add((node, RDF.type, VOID.Dataset))
@@ -330,9 +367,13 @@ def void_graph(source: Dataset | tuple[dict[str, object], dict[URIRef, Literal]]
         if graph_iri in titles:
             g.add((node, DCTERMS.title, titles[graph_iri]))
 
-    for place in sorted(stats["places"]):  # type: ignore[union-attr]
-        g.add((ds_, DCTERMS.spatial, place))
-    years = sorted(stats["years"])  # type: ignore[arg-type]
+    matches: dict[URIRef, list[str]] = stats["place_matches"]
+    for location in sorted({_location(matches.get(p, []), p) for p in stats["places"]}):
+        g.add((ds_, DCTERMS.spatial, location))
+        g.add((location, RDF.type, DCTERMS.Location))
+        if str(location).startswith(EU_COUNTRY):
+            g.add((location, SKOS.inScheme, URIRef(EU_COUNTRY.rstrip("/"))))
+    years = sorted(stats["years"])
     if years:
         period = _V["temporal-coverage"]
         g.add((ds_, DCTERMS.temporal, period))
@@ -341,6 +382,8 @@ def void_graph(source: Dataset | tuple[dict[str, object], dict[URIRef, Literal]]
         g.add((period, DCAT.endDate, Literal(str(years[-1]), datatype=XSD.gYear)))
 
     for name, (media_type, size, sha) in sorted((dumps or {}).items()):
+        if name in NOT_DATA:
+            continue
         url = URIRef(DUMPS_BASE + name)
         dist = _V[f"dump-{name}"]
         g.add((ds_, VOID.dataDump, url))
@@ -350,6 +393,7 @@ def void_graph(source: Dataset | tuple[dict[str, object], dict[URIRef, Literal]]
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.mediaType, URIRef(MEDIA_TYPE_BASE + media_type)))
+        g.add((URIRef(MEDIA_TYPE_BASE + media_type), RDF.type, DCTERMS.MediaType))
         g.add((dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
         g.add((dist, DCTERMS.license, LICENSE))
         checksum = _V[f"checksum-{name}"]
@@ -359,6 +403,26 @@ def void_graph(source: Dataset | tuple[dict[str, object], dict[URIRef, Literal]]
         g.add((checksum, SPDX.checksumValue, Literal(sha, datatype=XSD.hexBinary)))
     assert not any(isinstance(t, BNode) for tr in g for t in tr)
     return g
+
+
+def _location(matches: list[str], place: URIRef) -> URIRef:
+    """The controlled IRI of a place for ``dcterms:spatial`` from its ``skos:exactMatch``es: its
+    EU country-table match, else its GeoNames feature (https, as DCAT-AP's GeoNames pattern
+    expects), else the place."""
+    for match in sorted(matches):
+        if match.startswith(EU_COUNTRY):
+            return URIRef(match)
+    for match in sorted(matches):
+        if match.startswith(GEONAMES):
+            return URIRef("https://" + match[len("http://") :])
+    return place
+
+
+def _place_matches(ds: Dataset, places: set[URIRef]) -> dict[URIRef, list[str]]:
+    return {
+        place: [str(o) for g in ds.graphs() for o in g.objects(place, SKOS.exactMatch)]
+        for place in places
+    }
 
 
 def write_void(source: Dataset | list[GraphFile], out_dir: Path) -> Path:

@@ -12,6 +12,8 @@ from kg.corpus.document import Document
 from kg.errors import CheckFailed, InputError
 from kg.extract.lexicon import Lexicon
 from kg.extract.records import (
+    ConceptDescription,
+    EntityDescription,
     Enumeration,
     Membership,
     Mention,
@@ -26,13 +28,25 @@ from kg.rdf.evidence import extractor_iri
 from kg.rdf.facts import FactWriter
 
 #: write order: mentions first (so ``ck:mentions`` evidence is the first mention), then facts
-RECORD_ORDER = (Mention, Relation, Membership, Observation, Enumeration, TableCell)
+RECORD_ORDER = (
+    Mention,
+    EntityDescription,
+    ConceptDescription,
+    Relation,
+    Membership,
+    Observation,
+    Enumeration,
+    TableCell,
+)
 EXTRACTOR_LABELS = {
     "mentions": "Lexicon-based mention extractor",
     "statistics": "Statistics extractor (numbers, units, qualifiers)",
     "enumerations": "Enumeration (bulleted list) extractor",
     "tables": "Comparison table extractor",
     "curation": "Curated relations (data/curation) aligned to their quotes",
+    "entities": "Open entity extractor (spaCy, Natasha, Uzbek rules; typing, linking, anaphora)",
+    "relations": "Relation extractor (trigger lexicons and dependency parses per language)",
+    "review": "Facts a curator accepted or corrected (data/curation/review)",
 }
 
 
@@ -82,6 +96,10 @@ def corpus_graphs(
         lexicon_graph.add((agent, RDF.type, CK.Extractor))
         lexicon_graph.add((agent, RDF.type, PROV.SoftwareAgent))
         lexicon_graph.add((agent, RDFS.label, Literal(EXTRACTOR_LABELS.get(name, name), lang="en")))
+    from kg.rdf.links import add_link_triples
+
+    # model: the skos:*Match links, generated from ontology/mappings/*.sssom.tsv
+    add_link_triples(ontology, lexicon_graph)
     return ontology, lexicon_graph
 
 
@@ -136,6 +154,10 @@ def write_record(writer: FactWriter, record: Record) -> None:
         writer.add_enumeration(record)
     elif isinstance(record, TableCell):
         writer.add_table_cell(record)
+    elif isinstance(record, EntityDescription):
+        writer.add_entity(record)
+    elif isinstance(record, ConceptDescription):
+        writer.add_concept(record)
     else:  # pragma: no cover - a new record type needs a writer
         raise TypeError(f"no RDF writer for {type(record).__name__}")
 

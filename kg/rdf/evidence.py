@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
-from rdflib.namespace import PROV
+from rdflib.namespace import DCTERMS, PROV
 
 from kg.corpus.document import Document
 from kg.errors import CheckFailed
@@ -87,4 +87,6 @@ def add_fact_evidence(graph: Graph, doc: Document, node: URIRef, evidence: Evide
     graph.add((node, PROV.wasDerivedFrom, source_iri(doc.source_id)))
     graph.add((node, CK.extractedBy, extractor_iri(evidence.extractor)))
     graph.add((node, CK.confidence, confidence_literal(evidence.confidence)))
+    if evidence.curator:
+        graph.add((node, DCTERMS.contributor, Literal(evidence.curator)))
     return ann

@@ -7,17 +7,26 @@
 - :class:`Membership`: ``org:Membership`` node + the reified shortcut ``ck:hasMember``.
 - :class:`Observation`: ``qb:Observation`` in ``id:dataset/statistics``.
 - :class:`Enumeration` (with items) and :class:`TableCell` (+ their table): n-ary fact nodes.
+- :class:`EntityDescription`: a resource minted from the text; its ``rdf:type``,
+  ``skos:prefLabel`` / ``skos:altLabel`` and ``skos:exactMatch`` triples, each reified with the
+  evidence of the entity's first mention (docs/model.md section 4).
+- :class:`ConceptDescription`: a SKOS concept minted from the text (a new indicator): type,
+  scheme, labels, definition and unit, each reified with the evidence of its figure.
 
 A fact node (same IRI) produced twice keeps the first record (in evidence order).
 """
 
 from __future__ import annotations
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+import re
+
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import ORG, QB
 
 from kg.corpus.document import Document
 from kg.extract.records import (
+    ConceptDescription,
+    EntityDescription,
     Enumeration,
     Evidence,
     Membership,
@@ -26,10 +35,47 @@ from kg.extract.records import (
     Relation,
     TableCell,
 )
-from kg.namespace import CK, OA, data_iri, graph_iri, short_hash, source_iri
+from kg.namespace import CK, OA, SDMX_ATTRIBUTE, data_iri, graph_iri, short_hash, source_iri
 from kg.rdf.evidence import add_annotation, add_fact_evidence
 
 STATISTICS_DATASET = data_iri("dataset", "statistics")
+#: reference calendar years (the intervals of Data Cube's own examples): .../id/year/2025
+YEAR_BASE = "http://reference.data.gov.uk/id/year/"
+SDMX_REF_PERIOD = URIRef("http://purl.org/linked-data/sdmx/2009/dimension#refPeriod")
+
+
+def article_year(doc: Document) -> str | None:
+    """The year of the article's date (``issued`` in sources.yaml), the default period of
+    what it states in the present."""
+    match = re.match(r"^(\d{4})", str(doc.meta.get("issued") or ""))
+    return match.group(1) if match else None
+
+
+def period_year(text: str | None) -> str | None:
+    """The (last) four-digit year of a period as written ("2025", "2010-2020")."""
+    years = re.findall(r"\b(1[5-9]\d\d|20\d\d)\b", text or "")
+    return years[-1] if years else None
+
+
+def relation_iri(source_id: str, subject: object, predicate: object, obj: object) -> URIRef:
+    """``id:fact/{hash}`` of a reified triple of an article graph."""
+    return data_iri("fact", short_hash(graph_iri(source_id), subject, predicate, obj))
+
+
+def record_id(record: object, source_id: str) -> str:
+    """The stable identifier of a fact or minted resource, as its RDF IRI (``clusterkg
+    review`` rows name it): content hashes, so rebuilds keep it."""
+    source = source_iri(source_id)
+    if isinstance(record, Relation):
+        return str(relation_iri(source_id, record.subject, record.predicate, record.object))
+    if isinstance(record, Membership):
+        return str(data_iri("membership", short_hash(source, record.cluster, record.member)))
+    if isinstance(record, Observation):
+        start = record.evidence.start
+        return str(data_iri("observation", short_hash(source, start, record.indicator)))
+    if isinstance(record, EntityDescription):
+        return str(record.entity)
+    raise TypeError(f"no identifier for {type(record).__name__}")
 
 
 class FactWriter:
@@ -53,7 +99,7 @@ class FactWriter:
     # -- binary relations ------------------------------------------------------------------
     def relation(self, subject: URIRef, predicate: URIRef, obj: object, ev: Evidence) -> URIRef:
         """Assert ``subject predicate obj`` and reify it with its evidence."""
-        fact = data_iri("fact", short_hash(self.graph_id, subject, predicate, obj))
+        fact = relation_iri(self.doc.source_id, subject, predicate, obj)
         if fact in self.nodes:
             return fact
         self.nodes.add(fact)
@@ -81,9 +127,34 @@ class FactWriter:
             self.mentioned.add(record.entity)
             self.relation(self.source, CK.mentions, record.entity, ev)
 
+    # -- resources and concepts minted from the text --------------------------------------
+    def add_entity(self, record: EntityDescription) -> None:
+        """Type, labels and external identifiers of a new resource, each with evidence."""
+        ev = record.evidence
+        for cls in record.classes:
+            self.relation(record.entity, RDF.type, cls, ev)
+        for prop, lang, text in record.labels:
+            label_prop = SKOS.prefLabel if prop == "pref" else SKOS.altLabel
+            self.relation(record.entity, label_prop, Literal(text, lang=lang), ev)
+        for target in record.matches:
+            self.relation(record.entity, SKOS.exactMatch, target, ev)
+        self._count("entities")
+
+    def add_concept(self, record: ConceptDescription) -> None:
+        """A new SKOS concept (indicator) with its scheme, labels, definition and unit."""
+        ev, concept = record.evidence, record.concept
+        self.relation(concept, RDF.type, SKOS.Concept, ev)
+        self.relation(concept, SKOS.inScheme, record.scheme, ev)
+        for lang, text in record.labels:
+            self.relation(concept, SKOS.prefLabel, Literal(text, lang=lang), ev)
+        self.relation(concept, SKOS.definition, Literal(record.definition, lang="en"), ev)
+        if record.unit is not None:
+            self.relation(concept, SDMX_ATTRIBUTE.unitMeasure, record.unit, ev)
+        self._count("concepts")
+
     # -- n-ary facts -----------------------------------------------------------------------
     def add_membership(self, record: Membership) -> None:
-        node = data_iri("membership", short_hash(self.source, record.cluster, record.member))
+        node = URIRef(record_id(record, self.doc.source_id))
         if node in self.nodes:
             return
         self.nodes.add(node)
@@ -95,13 +166,16 @@ class FactWriter:
             graph.add((node, ORG.role, record.role))
         if record.helix_sector is not None:
             graph.add((node, CK.tripleHelixSector, record.helix_sector))
+        year = article_year(self.doc)
+        if year is not None:  # memberships are stated in the present: the article's date
+            graph.add((node, ORG.memberDuring, URIRef(YEAR_BASE + year)))
         add_fact_evidence(graph, self.doc, node, record.evidence)
         self.relation(record.cluster, CK.hasMember, record.member, record.evidence)
         self._count("memberships")
 
     def add_observation(self, record: Observation) -> None:
         ev = record.evidence
-        node = data_iri("observation", short_hash(self.source, ev.start, record.indicator))
+        node = URIRef(record_id(record, self.doc.source_id))
         if node in self.nodes:
             return
         self.nodes.add(node)
@@ -115,6 +189,9 @@ class FactWriter:
             graph.add((node, CK.statSubject, record.subject))
         if record.ref_period:
             graph.add((node, CK.refPeriod, Literal(record.ref_period)))
+        year = period_year(record.ref_period) or article_year(self.doc)
+        if year is not None:  # the period as stated, else the article's date
+            graph.add((node, SDMX_REF_PERIOD, URIRef(YEAR_BASE + year)))
         graph.add((node, CK.value, Literal(record.value, datatype=XSD.decimal)))
         graph.add((node, CK.unit, record.unit))
         graph.add((node, CK.valueQualifier, record.qualifier))

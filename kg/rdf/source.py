@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from kg.corpus.document import Document
@@ -33,6 +33,10 @@ def add_source(graph: Graph, doc: Document, lexicon: Lexicon) -> URIRef:
         for match in lexicon.match(author, schemes=["entity"]):
             if CK.Person in lexicon.types(match.entity):
                 graph.add((src, DCTERMS.creator, match.entity))
+    if meta.get("issued"):  # the article's date, as precise as the catalogue gives it
+        issued = str(meta["issued"])
+        kind = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}.get(len(issued), XSD.string)
+        graph.add((src, DCTERMS.issued, Literal(issued, datatype=kind)))
     if meta.get("venue"):
         graph.add((src, DCTERMS.bibliographicCitation, Literal(str(meta["venue"]))))
     graph.add((src, CK.fileName, Literal(Path(doc.path).name)))

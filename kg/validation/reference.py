@@ -1,115 +1,92 @@
-"""The reference engine: plain pyshacl (no inference) on an rdflib copy of the data graph."""
+"""The reference engine: plain pyshacl (no inference) on an rdflib copy of one data graph."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from kg.terms import memoised_to_rdflib
-from kg.validate import LoadedData, ResultRow
-from kg.validation.terms import node_text, value_text
+from kg.terms import memoised_to_rdflib, to_ox
+from kg.validation.data import DataGraph, LoadedData
+from kg.validation.model import Result
+from kg.validation.paths import parse_path
+from kg.validation.shapes import Shape, ShapeError, ShapesGraph, one_line
 
 
-def data_graph(data: LoadedData, default_graph: list[Any] | None) -> Graph:
-    """The data graph as rdflib (literals as written): the union, or the given graphs."""
-    store = data.store
+def rdflib_graph(data: LoadedData, graph: DataGraph) -> Graph:
+    """The data graph as rdflib, with literals as written."""
     g = Graph()
     conv = memoised_to_rdflib()
-
-    graphs = default_graph if default_graph is not None else [None]
-    for name in graphs:
-        for q in store.quads_for_pattern(None, None, None, name):
-            s, p = conv(q.subject), conv(q.predicate)
-            if isinstance(q.object, ox.Literal) and data.originals:
-                for o in data.original(q.subject, q.predicate, q.object):
-                    g.add((s, p, conv(o)))
-            else:
-                g.add((s, p, conv(q.object)))
+    by_triple = data.written.by_triple
+    add = g.add
+    for q in graph.quads(data.store):
+        s, p, o = q.subject, q.predicate, q.object
+        originals = by_triple.get((s, p, o)) if type(o) is ox.Literal else None
+        for obj in originals or (o,):
+            add((conv(s), conv(p), conv(obj)))
     return g
 
 
-def run_pyshacl(
-    data: LoadedData, default_graph: list[Any] | None, shapes: Graph
-) -> list[ResultRow]:
-    """Validate with pyshacl; return the results as rows."""
-    import pyshacl
+class ReferenceEngine:
+    """Validates shapes of one shapes graph against one data graph with pyshacl."""
 
-    graph = data_graph(data, default_graph)
-    _conforms, report, _text = pyshacl.validate(
-        graph,
-        shacl_graph=shapes,
-        inference="none",
-        allow_warnings=True,
-        advanced=False,
-        abort_on_first=False,
-    )
-    return rows_from_report(report, shapes)
+    name = "pyshacl"
 
+    def __init__(self, data: LoadedData, graph: DataGraph, shapes: ShapesGraph):
+        self.data = data
+        self.graph = graph
+        self.sg = shapes
+        self._rdflib: Graph | None = None
 
-def shape_label(shapes: Graph, shape: Node) -> str:
-    """The English rdfs:label of a shape, else its compact name."""
-    from kg.validate import compact
+    def data_graph(self) -> Graph:
+        """The rdflib copy of the data graph (made once)."""
+        if self._rdflib is None:
+            self._rdflib = rdflib_graph(self.data, self.graph)
+        return self._rdflib
 
-    best = None
-    for label in shapes.objects(shape, RDFS.label):
-        if isinstance(label, Literal) and label.language in (None, "en"):
-            best = str(label)
-            break
-    return best or (compact(str(shape)) if isinstance(shape, URIRef) else f"_:{shape}")
+    def run(self, shapes: list[Shape] | None = None) -> list[Result]:
+        """Results of the given shapes with targets (default: all of them)."""
+        import pyshacl
+        from pyshacl.errors import ReportableRuntimeError
 
+        options: dict[str, Any] = {}
+        if shapes is not None:
+            options["use_shapes"] = [s.node for s in shapes]
+        try:
+            _conforms, report, _text = pyshacl.validate(
+                self.data_graph(), shacl_graph=self.sg.graph, inference="none",
+                allow_warnings=True, allow_infos=True, advanced=False, abort_on_first=False,
+                **options)
+        except ReportableRuntimeError as err:
+            raise ShapeError(f"pyshacl: {one_line(getattr(err, 'message', err))}") from None
+        except Exception as err:  # pyshacl raises plain exceptions for shapes it cannot use
+            raise ShapeError(f"pyshacl cannot validate these shapes: {type(err).__name__}: "
+                             f"{one_line(err)}") from None
+        out = []
+        for node in report.subjects(RDF.type, SH.ValidationReport):
+            for res in report.objects(node, SH.result):
+                out.append(self.result(report, res))
+        return out
 
-def path_text(g: Graph, path: Node) -> str:
-    """A property path as text: an IRI, or SPARQL property-path syntax for complex paths."""
-    if isinstance(path, URIRef):
-        return str(path)
-    inv = g.value(path, SH.inversePath)
-    if inv is not None:
-        return "^" + _wrap(path_text(g, inv))
-    alt = g.value(path, SH.alternativePath)
-    if alt is not None:
-        return "(" + " | ".join(_wrap(path_text(g, p)) for p in g.items(alt)) + ")"
-    for pred, op in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
-        inner = g.value(path, pred)
-        if inner is not None:
-            return _wrap(path_text(g, inner)) + op
-    if (path, RDF.first, None) in g:
-        return "(" + " / ".join(_wrap(path_text(g, p)) for p in g.items(path)) + ")"
-    return f"_:{path}"
-
-
-def _wrap(text: str) -> str:
-    return f"<{text}>" if text.startswith(("http://", "https://")) else text
-
-
-def rows_from_report(report: Graph, shapes: Graph) -> list[ResultRow]:
-    """Flatten a SHACL validation report graph into rows."""
-    rows = []
-    for res in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(res, SH.focusNode)
-        shape = report.value(res, SH.sourceShape)
-        path = report.value(res, SH.resultPath)
-        value = report.value(res, SH.value)
-        sev = report.value(res, SH.resultSeverity)
-        comp = report.value(res, SH.sourceConstraintComponent)
-        messages = [m for m in report.objects(res, SH.resultMessage)]
-        msg = next((str(m) for m in messages if getattr(m, "language", None) in (None, "en")), "")
-        rows.append(
-            ResultRow(
-                severity=str(sev).rsplit("#", 1)[-1],
-                shape=str(shape) if isinstance(shape, URIRef) else f"_:{shape}",
-                shape_label=shape_label(shapes, shape) if shape is not None else "",
-                focus=node_text(focus),
-                focus_label=None,
-                path=path_text(report, path) if path is not None else None,
-                value=value_text(value)
-                if value is not None and not isinstance(value, BNode)
-                else (None if value is None else f"_:{value}"),
-                message=msg,
-                component="sh:" + str(comp).rsplit("#", 1)[-1],
-            )
+    def result(self, report: Graph, node: Node) -> Result:
+        """One result of pyshacl's report (with its ``sh:detail`` results)."""
+        shape_node = report.value(node, SH.sourceShape)
+        shape = self.sg.shape(shape_node) if shape_node is not None else Shape(BNode())
+        path = report.value(node, SH.resultPath)
+        value = report.value(node, SH.value)
+        messages = [(str(m), m.language) for m in report.objects(node, SH.resultMessage)
+                    if isinstance(m, Literal)]
+        return Result(
+            focus=to_ox(report.value(node, SH.focusNode)),  # type: ignore[arg-type]
+            shape=shape,
+            component=str(report.value(node, SH.sourceConstraintComponent)),
+            path=parse_path(report, path, "pyshacl report") if path is not None else None,
+            value=to_ox(value) if value is not None else None,
+            messages=messages,
+            source=report.value(node, SH.sourceConstraint),
+            details=[self.result(report, d) for d in report.objects(node, SH.detail)],
+            graph=self.graph.name,
         )
-    return rows

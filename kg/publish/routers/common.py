@@ -6,13 +6,15 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from kg.publish.site import Reply, Settings
+
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 from kg.publish.workers import ClientGone, Job, PoolBusy, QueueTimeout, WorkerPool
 
 #: seconds a client refused with 429 / 503 is asked to wait
@@ -32,10 +34,11 @@ class ServerState:
     dump_files: dict[str, str] = field(default_factory=dict)
 
 
-def route(routes: list[Route], path: str, methods: tuple[str, ...] = ("GET", "HEAD")) -> Any:
+def route(routes: list[Route], path: str, methods: tuple[str, ...] = ("GET", "HEAD")
+          ) -> Callable[[Endpoint], Endpoint]:
     """Decorator: add the endpoint (which takes the request) to ``routes`` at ``path``."""
 
-    def add(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    def add(endpoint: Endpoint) -> Endpoint:
         routes.append(Route(path, endpoint, methods=list(methods)))
         return endpoint
 

@@ -1,0 +1,577 @@
+"""Open entity extraction: names the recognisers find, typed, linked, or minted as resources.
+
+For one article, after the lexicon matcher (:mod:`kg.extract.mentions`):
+
+1. **Recognise** (:mod:`kg.extract.recognisers`): spaCy (en), Natasha (ru), the Uzbek rules.
+2. **Longest real name wins.** A name span that strictly contains lexicon mentions replaces
+   them (``Santa Clara Valley`` over the city ``Santa Clara``, ``Fairchild Semiconductor`` over
+   the sector *semiconductors*), unless what it adds is only a head noun, legal form or quotes
+   consistent with the lexicon entity (``“Силикон водийси” кластери`` stays Silicon Valley).
+   A name inside a lexicon mention is that mention.
+3. **Type** (:mod:`kg.extract.kinds`): class and kind from the label and the head noun.
+4. **Link**: the lexicon first, across scripts and languages (the matcher on the name's normal
+   form and its transliteration); places then to the gazetteer (:mod:`kg.extract.gazetteer`),
+   whose English name gives the IRI and whose GeoNames / ISO ids become ``skos:exactMatch``; a
+   gazetteer place the lexicon knows by one of its labels is the lexicon's.
+5. **Mint** the rest: ``id:{kind}/{slug}``, slug = ``kg.namespace.slugify`` of the name in Latin
+   script (English as written, Russian romanised by the Wikipedia scheme of ``iuliia``, Uzbek
+   in the official Latin alphabet) without quotes and legal forms, so the same name in two
+   articles (or two scripts of Uzbek) gives one IRI. The resource gets its classes, an English
+   preferred label (the Latin form), the name as written as an alternative label in the
+   article's language, and its evidence (the first mention).
+6. **Short forms and anaphora** within the article: a later single surname (``Shockley``) or
+   a leading part of an organisation name (``Fairchild``) is the earlier entity; a
+   demonstrative + head noun (``this cluster``, ``мазкур кластер``, ``этот технопарк``;
+   ``data/nlp/anaphora.yaml``) is the nearest preceding entity of that class in its paragraph
+   or the three sentences before.
+
+Uzbek ``NAME`` spans (capitalised, no head) are kept only when the gazetteer knows them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import yaml
+from rdflib import URIRef
+
+from kg.corpus.document import Document
+from kg.corpus.uzbek import cyrl_to_latn, normalise_apostrophes
+from kg.extract.gazetteer import Place, gazetteer
+from kg.extract.kinds import NLP_DIR, Typed, head_nouns
+from kg.extract.lexicon import Lexicon
+from kg.extract.recognisers import NameSpan, Recognisers
+from kg.extract.records import EntityDescription, Evidence, Mention
+from kg.namespace import CK, ID, data_iri, slugify
+
+EXTRACTOR = "entities"
+ANAPHORA_CONFIDENCE = 0.6
+SHORT_FORM_CONFIDENCE = 0.7
+GAZETTEER_CONFIDENCE = 0.9
+LEXICON_LINK_CONFIDENCE = 0.85
+ANAPHORA_WINDOW = 3  # sentences
+QUOTES = '«»“”"„'
+KIND_CLASSES = {
+    "person": {CK.Person},
+    "place": {CK.Place, CK.Country, CK.Region, CK.City},
+    "cluster": {CK.Cluster},
+}
+
+
+@dataclass
+class ArticleEntities:
+    """What open extraction adds to an article: mentions, new resources, dropped mentions."""
+
+    mentions: list[Mention] = field(default_factory=list)  # of known and new entities
+    descriptions: list[EntityDescription] = field(default_factory=list)
+    dropped: list[Mention] = field(default_factory=list)  # lexicon mentions a longer name won
+
+
+def kind_of(iri: URIRef) -> str:
+    """``id:{kind}/...`` -> kind (``sector`` for sector concepts)."""
+    return str(iri).removeprefix(str(ID)).split("/", 1)[0]
+
+
+#: Latin letters that Unicode does not decompose to ASCII (for slugs: Øresund -> oresund)
+LATIN_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe",
+                               "ß": "ss", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th",
+                               "Þ": "Th", "ı": "i"})  # fmt: skip
+
+
+def latin_form(text: str, lang: str) -> str:
+    """A name in Latin script, case kept: English as is, Russian romanised (Wikipedia scheme),
+    Uzbek Cyrillic in the official Latin alphabet."""
+    if not re.search(r"[\u0400-\u04ff]", text):
+        return text
+    if lang == "ru" or not lang.startswith("uz"):
+        import iuliia
+
+        return str(iuliia.WIKIPEDIA.translate(text))
+    out = []
+    for word in re.split(r"(\s+)", text):
+        latin = cyrl_to_latn(word)
+        out.append(latin[:1].upper() + latin[1:] if word[:1].isupper() else latin)
+    return "".join(out)
+
+
+def bare_name(text: str) -> str:
+    """A name without quotes and legal forms (``«Uzbekcotton» МЧЖ`` -> ``Uzbekcotton``)."""
+    heads = head_nouns()
+    legal = {k for table in heads.legal.values() for k in table}
+    words = [w for w in text.split() if w.strip(".,") not in legal]
+    name = " ".join(words).strip()
+    quoted = re.search(rf"[{QUOTES}]([^{QUOTES}]+)[{QUOTES}]", name)
+    if quoted and len(quoted.group(1).split()) >= 1:
+        rest = (name[: quoted.start()] + name[quoted.end() :]).strip()
+        # keep a head before or after the quotes ("Фонд «Сколково»" stays "Фонд Сколково")
+        name = f"{rest} {quoted.group(1)}".strip() if rest else quoted.group(1)
+        if rest and name.startswith(rest) and text.find(rest) > text.find(quoted.group(1)):
+            name = f"{quoted.group(1)} {rest}"
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    return " ".join(name.strip(QUOTES + " ,.;:()").split())
+
+
+@lru_cache(maxsize=1)
+def determiners() -> dict[str, frozenset[str]]:
+    """The demonstratives of ``data/nlp/anaphora.yaml`` per language."""
+    data = yaml.safe_load((NLP_DIR / "anaphora.yaml").read_text(encoding="utf-8"))
+    return {lang: frozenset(normalise_apostrophes(str(w)) for w in words) for lang, words in
+            data.items()}  # fmt: skip
+
+
+def extract_entities(
+    doc: Document, lexicon: Lexicon, recognisers: Recognisers, mentions: list[Mention]
+) -> ArticleEntities:
+    """Open entity extraction for ``doc`` (see the module docstring)."""
+    out = ArticleEntities()
+    known = [m for m in mentions if m.evidence.source_id == doc.source_id]
+    spans = [_with_head_before(doc, s) for s in recognisers.spans(doc)]
+    best: dict[str, Typed] = {}  # one name, one type in an article: the surest typing wins
+    for span in spans:
+        label = None if span.label == "NAME" else span.label
+        typed = _copula_type(doc, span) or head_nouns().type_of(span.text, label, span.lang)
+        key = bare_name(span.normal or span.text).lower()
+        if key not in best or typed.confidence > best[key].confidence:
+            best[key] = typed
+    countries = _countries(doc, lexicon, known)
+    minted: dict[URIRef, EntityDescription] = {}
+    taken: list[tuple[int, int]] = []
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if any(s < span.end and span.start < e for s, e in taken):
+            continue
+        inside = [m for m in known if span.start <= m.evidence.start and m.evidence.end <= span.end]
+        covering = [
+            m
+            for m in known
+            if lexicon.is_entity(m.entity)
+            and m.evidence.start <= span.start
+            and span.end <= m.evidence.end
+        ]
+        if covering:
+            continue
+        overlapping = [
+            m
+            for m in known
+            if m.evidence.start < span.end and span.start < m.evidence.end and m not in inside
+        ]
+        if any(lexicon.is_entity(m.entity) for m in overlapping):
+            continue
+        typed = best[bare_name(span.normal or span.text).lower()]
+        entities_inside = [m for m in inside if lexicon.is_entity(m.entity)]
+        if len(entities_inside) >= 2:
+            continue  # a coordination the model ran together ("Brynjolfsson & McAfee")
+        modifiers = [
+            (m.evidence.start, m.evidence.end)
+            for m in inside
+            if kind_of(m.entity) == "place" or not lexicon.is_entity(m.entity)
+        ]
+        if not _is_name(doc, span, typed, modifiers):
+            continue
+        if entities_inside and _only_head_added(span, entities_inside, typed, lexicon):
+            continue
+        linked = _link(span, typed, lexicon, countries)
+        if linked is None:
+            continue
+        iri, confidence, description = linked
+        earlier = _earlier_person(span, out.mentions) if typed.kind == "person" else None
+        if earlier is not None:  # "Shockley" after "William Shockley"
+            iri, description = earlier, None
+        if span.label != "NAME" or description is not None or lexicon.is_entity(iri):
+            for m in inside:  # the longer real name wins over what it contains
+                if m.entity != iri:
+                    out.dropped.append(m)
+            evidence = Evidence(doc.source_id, span.start, span.end, EXTRACTOR, confidence)
+            out.mentions.append(Mention(iri, doc.text[span.start : span.end], evidence))
+            taken.append((span.start, span.end))
+            if description is not None and iri not in minted:
+                minted[iri] = _with_evidence(description, evidence)
+    out.descriptions = sorted(minted.values(), key=lambda d: d.evidence.start)
+    dropped = {id(m) for m in out.dropped}
+    remaining = [m for m in known if id(m) not in dropped] + out.mentions
+    out.mentions.extend(_short_forms(doc, out.mentions, remaining, taken))
+    classes = {iri: set(d.classes) for iri, d in minted.items()}
+    out.mentions.extend(_anaphora(doc, lexicon, remaining + out.mentions, taken, classes))
+    out.mentions.sort(key=lambda m: (m.evidence.start, m.evidence.end))
+    return out
+
+
+def _with_head_before(doc: Document, span: NameSpan) -> NameSpan:
+    """``Кластер Пангё``, ``технопарк «Академгородок»``, ``Fund Skolkovo``: a head noun right
+    before a name (Russian and English apposition) belongs to it."""
+    if span.lang not in ("ru", "en") or span.label == "PER":
+        return span
+    before = doc.view.text[: doc.view.to_view[span.start]]
+    match = re.search(r"([^\W\d_][\w-]*)\s+[«“\"]?$", before)
+    if match is None:
+        return span
+    quoted = before.rstrip().endswith(("«", "“", '"'))
+    if not (quoted or match.group(1)[:1].isupper()):
+        return span  # "корпорации Samsung": a common noun before a name, not part of it
+    found = head_nouns().heads([match.group(1)], span.lang)
+    if not found or found[0][2].kind == "place" or found[0][2].legal:
+        return span
+    if found[0][2].cls == CK.Company:  # "компания Acme": a descriptor, not part of the name
+        return span
+    start, _ = doc.view.clean_span(match.start(1), match.end(1))
+    end = span.end
+    view = doc.view.text[match.start(1) : doc.view.to_view[span.end]]
+    if quoted and doc.text[end : end + 1] in ("»", "”", '"'):  # close the quotes it opened
+        end += 1
+        view += doc.text[span.end]
+    normal = f"{match.group(1)} {span.normal}"
+    return NameSpan(start, end, view, "ORG", span.lang, span.recogniser, normal)
+
+
+COPULA = {
+    "en": re.compile(
+        r"^\s*(?:\([^)]*\)\s*)?,?\s*(?:is|was|has been)\s+(?:a|an|the|one of the)\s+"
+        r"((?:[\w-]+\s+){0,5}[\w-]+)",
+        re.I,
+    ),
+    "ru": re.compile(
+        r"^\s*(?:\([^)]*\)\s*)?(?:[—–-]|является|это)\s+((?:[\w-]+\s+){0,5}[\w-]+)"
+        r"(?=[\s,.;])"
+    ),
+}
+
+
+STOP_COPULA = frozenset(
+    ["in", "of", "on", "at", "for", "with", "from", "by", "в", "на", "из", "с", "для", "по", "от"]
+)
+
+
+def _copula_type(doc: Document, span: NameSpan) -> Typed | None:
+    """``Medicon Valley is a bi-national life-science cluster``, ``Сколково — инновационный
+    центр``: what the sentence says the name is decides its class (a head noun within five
+    words after the copula)."""
+    pattern = COPULA.get(span.lang)
+    if pattern is None:
+        return None
+    sentence = doc.sentence_at(span.start)
+    match = pattern.match(doc.text[span.end : sentence.end])
+    if match is None:
+        return None
+    words = match.group(1).split()
+    heads = head_nouns()
+    for word in words:
+        if word.lower() in STOP_COPULA:
+            break
+        found = heads.heads([w for w in re.split(r"-", word) if w][-1:], span.lang)
+        if found and not found[0][2].legal:
+            head = found[0][2]
+            return Typed(head.cls, head.kind, 0.95, None, head.admin)
+    return None
+
+
+def _is_name(doc: Document, span: NameSpan, typed: Typed, places: list[tuple[int, int]]) -> bool:
+    """A span is a name when a word of it is one: capitalised (or a digit), not the head noun,
+    a legal form or a demonstrative, and not a common word opening its sentence; and an
+    organisation or place named by a plural head is a common noun phrase (``IT-компании``,
+    ``Трансмиллий компаниялар``)."""
+    heads = head_nouns()
+    legal = {k for table in heads.legal.values() for k in table}
+    head_words = set(typed.head.split()) if typed.head else set()
+    demonstratives = determiners().get(span.lang, frozenset())
+    words = re.findall(r"[^\W_][\w‘’']*", bare_name(span.text))
+    opening = not doc.text[doc.sentence_at(span.start).start : span.start].strip(' «“"(')
+    sentence = doc.sentence_at(span.start)
+    if len(words) == 1 and doc.text[sentence.start : sentence.end].strip(" .:") == span.text:
+        return False  # a one-word unit is a heading ("Аннотация", "Abstract")
+    if typed.kind != "place":  # "АҚШнинг йирик технопарки", "IT-компании": modifiers only
+        words = [
+            w
+            for w in words
+            if not any(s <= doc.text.find(w, span.start, span.end) < e for s, e in places)
+        ]
+    names = [
+        w
+        for i, w in enumerate(words)
+        if (w[:1].isupper() or w[:1].isdigit())
+        and w not in head_words
+        and w not in legal
+        and w.lower() not in demonstratives
+        and not (i == 0 and opening and w.lower() in doc.lower_words)
+    ]
+    if not names:
+        return False
+    if typed.head and typed.kind in ("org", "place", "cluster") and span.label != "PER":
+        last = typed.head.split()[-1]
+        if _plural_word(last, span.lang) and not any(c in span.text for c in QUOTES):
+            return False
+    return True
+
+
+def _plural_word(word: str, lang: str) -> bool:
+    if lang == "ru":
+        from kg.corpus.russian import morph
+
+        parses = morph().parse(word.lower())
+        return bool(parses) and "plur" in parses[0].tag and "Pltm" not in parses[0].tag
+    if lang == "en":
+        return word.lower().endswith("s") and word.lower() not in (
+            "systems", "electronics", "industries", "holdings", "laboratories", "services",
+        )  # fmt: skip
+    return bool(re.search(r"(?:лар|lar)", word.lower()[3:]))
+
+
+def _earlier_person(span: NameSpan, mentions: list[Mention]) -> URIRef | None:
+    """The person named earlier in the article whose name ends with this one-word name."""
+    if len(span.text.split()) != 1:
+        return None
+    for mention in reversed(mentions):
+        words = mention.surface.split()
+        if kind_of(mention.entity) == "person" and len(words) >= 2 and words[-1] == span.text:
+            return mention.entity
+    return None
+
+
+def _with_evidence(description: EntityDescription, evidence: Evidence) -> EntityDescription:
+    return EntityDescription(
+        description.entity, description.classes, description.labels, description.matches,
+        evidence,
+    )  # fmt: skip
+
+
+def _countries(doc: Document, lexicon: Lexicon, mentions: list[Mention]) -> set[str]:
+    """ISO codes of the countries the article names (to choose among same-named places)."""
+    codes: set[str] = set()
+    for mention in mentions:
+        if kind_of(mention.entity) != "place":
+            continue
+        place = gazetteer().lookup(lexicon.label(mention.entity, "en"), "en")
+        if place is not None and place.level == "country":
+            codes.add(place.country)
+    return codes
+
+
+def _only_head_added(span: NameSpan, inside: list[Mention], typed: Typed, lexicon: Lexicon) -> bool:
+    """True when the span adds to one lexicon entity only quotes, a head noun, a legal form or
+    a case ending: the lexicon mention stands (``“Силикон водийси” лойиҳаси``)."""
+    if len(inside) != 1:
+        return False
+    mention = inside[0]
+    rest = (
+        span.text[: mention.evidence.start - span.start]
+        + " "
+        + span.text[mention.evidence.end - span.start :]
+    )
+    words = [w for w in re.findall(r"[^\W\d_][\w‘’'-]*", rest) if len(w) > 3]  # not "ни"
+    if not words:
+        return True
+    decided = head_nouns().head_of(" ".join(words), span.lang)
+    if decided is None or len(decided[0].split()) != len(words):
+        return False
+    head = decided[1]
+    if head.kind == "place":  # "Фарғона вилояти" is the region, not the city "Фарғона"
+        return head.cls in lexicon.types(mention.entity)
+    return True
+
+
+def _link(
+    span: NameSpan, typed: Typed, lexicon: Lexicon, countries: set[str]
+) -> tuple[URIRef, float, EntityDescription | None] | None:
+    """(IRI, confidence, description of a new resource or None) for a name span."""
+    name = bare_name(span.normal or span.text) or span.text
+    for candidate in dict.fromkeys((name, bare_name(span.text), latin_form(name, span.lang))):
+        found = _lexicon_entity(lexicon, candidate)
+        if found is not None:
+            return found, LEXICON_LINK_CONFIDENCE, None
+    place: Place | None = None
+    guessed = typed.head is None and span.label in ("ORG", "PER") and len(name.split()) == 1
+    if typed.kind == "place" or span.label in ("LOC", "NAME") or guessed:
+        place = _place(name, span, typed, countries)
+        if place is not None and place.level != "country" and _acronym(name):
+            place = None  # "ОТМ" is not the airport code of Ottumwa
+        if guessed and place is not None and place.level == "city" and place.population < 50000:
+            place = None  # an organisation or person the model saw is not a village
+    if place is not None:
+        for _lang, label in place.labels:
+            found = _lexicon_entity(lexicon, label)
+            if found is not None and place.cls in lexicon.types(found):  # same place, same level
+                return found, GAZETTEER_CONFIDENCE, None
+        iri = data_iri("place", slugify(place.name.translate(LATIN_LETTERS)))
+        if iri in lexicon:
+            return iri, GAZETTEER_CONFIDENCE, None
+        labels = [("pref", lang, label) for lang, label in place.labels]
+        if not any(lang == span.lang for _, lang, _ in labels):
+            labels.append(("alt", span.lang, name))
+        place_classes = (place.cls, CK.Place)
+        description = EntityDescription(
+            iri, place_classes, _unique(labels), place.ids, _NO_EVIDENCE
+        )
+        return iri, GAZETTEER_CONFIDENCE, description
+    if span.label == "NAME" or _currency(name):
+        return None
+    latin = latin_form(name, span.lang)
+    slug = slugify(latin.translate(LATIN_LETTERS))
+    if not slug or len(slug) < 2:
+        return None
+    if typed.kind == "place" and span.label == "ORG":  # "Pangyo Techno Valley": the model wins
+        typed = Typed(CK.Organisation, "org", 0.6, typed.head)
+    kind = typed.kind
+    iri = data_iri(kind, slug)
+    if iri in lexicon:
+        return iri, typed.confidence, None
+    labels = [("pref", "en", latin)]
+    if span.lang != "en" or name != latin:
+        labels.append(("alt", span.lang, name))
+    if span.lang == "uz-Cyrl":
+        labels.append(("alt", "uz-Latn", latin))
+    classes = tuple(dict.fromkeys((typed.cls, *_kind_base(kind))))
+    return iri, typed.confidence, EntityDescription(iri, classes, _unique(labels), (), _NO_EVIDENCE)
+
+
+_NO_EVIDENCE = Evidence("", 0, 0, EXTRACTOR, 0.0)
+
+
+@lru_cache(maxsize=1)
+def _currency_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
+def _currency(name: str) -> bool:
+    """``DKK``, ``USD``: an ISO 4217 currency code is no organisation."""
+    return name in _currency_codes()
+
+
+def _acronym(name: str) -> bool:
+    """``ОТМ``, ``ОТМлари``, ``USA``: capitals (and a suffix)."""
+    return bool(re.fullmatch(r"[A-ZА-ЯЁЎҚҒҲ]{2,5}[a-zа-яёўқғҳ‘’]*", name.strip()))
+
+
+def _kind_base(kind: str) -> tuple[URIRef, ...]:
+    return {"place": (CK.Place,), "cluster": (CK.Cluster,)}.get(kind, ())
+
+
+def _unique(labels: list[tuple[str, str, str]]) -> tuple[tuple[str, str, str], ...]:
+    """At most one preferred label per language (the first); later ones become alternatives."""
+    seen: set[str] = set()
+    out = []
+    for prop, lang, text in labels:
+        if prop == "pref":
+            if lang in seen:
+                prop = "alt"
+            seen.add(lang)
+        out.append((prop, lang, text))
+    return tuple(dict.fromkeys(out))
+
+
+def _lexicon_entity(lexicon: Lexicon, text: str) -> URIRef | None:
+    """The lexicon entity whose label covers ``text`` entirely, if exactly one does."""
+    if not text.strip():
+        return None
+    matches = lexicon.match(text, schemes=["entity"])
+    stripped = text.strip(QUOTES + " ")
+    full = [m for m in matches if m.end - m.start >= len(stripped) - 1]
+    return full[0].entity if len({m.entity for m in full}) == 1 else None
+
+
+def _place(name: str, span: NameSpan, typed: Typed, countries: set[str]) -> Place | None:
+    places = gazetteer()
+    levels = {CK.Region: "region", CK.City: "city", CK.Country: "country"}
+    prefer = levels.get(typed.cls) if typed.head else None
+    found = places.lookup(name, span.lang, countries, prefer)
+    if (found is None or found.level != prefer) and typed.head and typed.admin:
+        without = " ".join(w for w in name.split() if w not in typed.head.split()
+                           and not w.lower().startswith(typed.head.lower()[:5]))  # fmt: skip
+        if without and without != name:
+            found = places.lookup(without, span.lang, countries, prefer) or found
+    if found is None and span.lang != "en":
+        found = places.lookup(latin_form(name, span.lang), "en", countries, prefer)
+    if found is not None and typed.cls == CK.Region and found.level == "city":
+        return None if typed.head and typed.confidence >= 0.8 else found
+    return found
+
+
+def _short_forms(
+    doc: Document, new: list[Mention], mentions: list[Mention], taken: list[tuple[int, int]]
+) -> list[Mention]:
+    """Later surnames and leading parts of organisation names (rule 6)."""
+    out: list[Mention] = []
+    people = [(m, m.surface.split()) for m in new if kind_of(m.entity) == "person"]
+    orgs = [(m, m.surface.split()) for m in new if kind_of(m.entity) in ("org", "cluster")]
+    covered = [(m.evidence.start, m.evidence.end) for m in mentions] + taken
+    for sentence in doc.sentences:
+        for word in re.finditer(r"[A-ZА-ЯЁЎҚҒҲ][\w‘’-]{2,}", sentence.text):
+            start, end = sentence.start + word.start(), sentence.start + word.end()
+            if any(s < end and start < e for s, e in covered):
+                continue
+            if word.group().lower() in doc.lower_words or word.start() == 0:
+                continue
+            for mention, words in people + orgs:
+                if mention.evidence.start >= start or len(words) < 2:
+                    continue
+                if ((mention, words) in people and word.group() == words[-1]) or (
+                    (mention, words) in orgs and word.group() == words[0]
+                ):
+                    ev = Evidence(doc.source_id, start, end, EXTRACTOR, SHORT_FORM_CONFIDENCE)
+                    out.append(Mention(mention.entity, word.group(), ev))
+                    covered.append((start, end))
+                    break
+    return out
+
+
+def _anaphora(
+    doc: Document,
+    lexicon: Lexicon,
+    mentions: list[Mention],
+    taken: list[tuple[int, int]],
+    classes: dict[URIRef, set[URIRef]],
+) -> list[Mention]:
+    """Demonstrative + head noun -> the nearest preceding entity of its class (rule 6)."""
+    out: list[Mention] = []
+    heads = head_nouns()
+    covered = [(m.evidence.start, m.evidence.end) for m in mentions] + taken
+    for index, sentence in enumerate(doc.sentences):
+        words = determiners().get(sentence.lang)
+        if not words:
+            continue
+        base, text = doc.view_of(sentence)
+        tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\W\d_][\w‘’'-]*", text)]
+        for i, (start, _, word) in enumerate(tokens[:-1]):
+            if normalise_apostrophes(word.lower()) not in words:
+                continue
+            head_word = tokens[i + 1][2]
+            found = heads.heads([head_word], sentence.lang)
+            if not found:
+                continue
+            head = found[0][2]
+            clean = doc.view.clean_span(base + start, base + tokens[i + 1][1])
+            if any(s < clean[1] and clean[0] < e for s, e in covered):
+                continue
+            window_start = doc.sentences[max(0, index - ANAPHORA_WINDOW)].start
+            paragraph = doc.text.rfind("\n", 0, sentence.start) + 1
+            candidates = [
+                m
+                for m in mentions
+                if min(window_start, paragraph) <= m.evidence.start < clean[0]
+                and (lexicon.is_entity(m.entity) or str(m.entity).startswith(str(ID)))
+                and _fits(m.entity, head.cls, head.kind, lexicon, classes)
+            ]
+            if not candidates:
+                continue
+            target = max(candidates, key=lambda m: m.evidence.start)
+            ev = Evidence(doc.source_id, clean[0], clean[1], EXTRACTOR, ANAPHORA_CONFIDENCE)
+            out.append(Mention(target.entity, doc.text[clean[0] : clean[1]], ev))
+            covered.append(clean)
+    return out
+
+
+def _fits(
+    entity: URIRef, cls: URIRef, kind: str, lexicon: Lexicon, classes: dict[URIRef, set[URIRef]]
+) -> bool:
+    """Does an entity belong to a head noun's class (or at least its kind)?"""
+    entity_kind = kind_of(entity)
+    if entity_kind != kind:
+        return False
+    types = lexicon.types(entity) | classes.get(entity, set())
+    if not types or cls in types:
+        return True
+    return kind in ("cluster", "place") or (
+        cls == CK.Company
+        and bool(types & {CK.Company, CK.TransnationalCorporation, CK.SME, CK.StartUp})
+    )

@@ -1,0 +1,478 @@
+"""Relations between the entities of a sentence, from trigger lexicons and dependency parses.
+
+For every sentence, the entity and concept mentions (lexicon, open extraction, anaphora) are
+grouped into coordinations (``Volkswagen, BMW и Daimler``: mentions separated only by a comma,
+``and``/``и``/``ва``/``va``/``&``). For two groups in order, each trigger of the sentence's
+language (``data/nlp/triggers.yaml``) is tried:
+
+- the kinds fit (subject and object kinds of the trigger; ``first`` says which comes first);
+- the trigger phrase occurs in the gap between the groups, word by word on dictionary keys
+  (English lower case, Russian lemmas, Uzbek stems; an Uzbek verb stem matches its inflected
+  forms). A one-word function phrase (``in``, ``в``, ``(``, ``,``) must be the whole gap, an
+  article aside; ``object_suffix`` is an Uzbek case ending on the first group with an empty
+  gap (``Германиядаги кластер``); ``after`` phrases follow the second group (verb-final Uzbek);
+- at most 12 words between the groups, and no clause break (``;``) or other entity group.
+
+Every subject x object pair of the two groups becomes a fact. Confidence: 0.7 for a
+multi-word trigger, 0.6 for a one-word function phrase; the dependency parse (spaCy for
+English, Natasha's syntax for Russian) adds 0.15 when the two names' heads are at most three
+arcs apart in the tree and takes 0.15 when they are more than five apart. Facts under
+:data:`MIN_CONFIDENCE` are not kept. ``ck:partOfPlace`` also needs the gazetteer to agree
+(the city's country or US state is the larger place).
+
+Two rules need no trigger: a theory or document named in a sentence that ends with a citation
+marker (``[3]``) is cited by the article (``ck:cites``), and the items of a list the
+enumeration extractor attached to an entity (``ck:about``) relate to it by the list's scheme
+(features, benefits, challenges, mechanisms, problems).
+
+``ck:hasMember`` facts become ``org:Membership`` records; the role and triple-helix sector come
+from the member's class (``data/nlp/roles.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import URIRef
+
+from kg.corpus.document import Document, Sentence
+from kg.extract.entities import kind_of
+from kg.extract.kinds import NLP_DIR, expand, word_keys
+from kg.extract.lexicon import Lexicon
+from kg.extract.records import Enumeration, Evidence, Membership, Mention, Relation
+from kg.namespace import CK, ID, source_iri
+
+EXTRACTOR = "relations"
+TRIGGERS = NLP_DIR / "triggers.yaml"
+ROLES = NLP_DIR / "roles.yaml"
+MAX_GAP_WORDS = 12
+MIN_CONFIDENCE = 0.6
+LANGS = ("en", "ru", "uz-Cyrl", "uz-Latn")
+COORDINATION = re.compile(
+    r"^\s*(?:,\s*|,?\s*(?:and|и|ва|va|&|as well as|а также)\s+|\s*&\s*)$", re.IGNORECASE
+)
+ARTICLES = frozenset({"the", "a", "an"})
+CITATION = re.compile(r"\[\d+(?:[,–-]\s*\d+)*\]")
+LIST_PROPERTIES = {
+    "cluster-feature": CK.hasFeature,
+    "benefit": CK.hasBenefit,
+    "challenge": CK.hasChallenge,
+    "mechanism": CK.usesMechanism,
+    "innovation-problem": CK.hasProblem,
+}
+WORD_RE = re.compile(r"[^\W_][\w‘’'-]*|[(),]")
+YEAR = re.compile(r"(?<![\w.,])(1[89]\d\d|20\d\d)(?![\w]|[.,]\d)")
+#: founding words per language (grammar: the verbs of founding, their participles)
+FOUNDING = {
+    "en": re.compile(r"\b(?:founded|established|set up|created|opened|launched)\b", re.I),
+    "ru": re.compile(r"(?<![\w])(?:основан|создан|учрежд[её]н|открыт)\w*", re.I),
+    "uz-Cyrl": re.compile(r"(?<![\w])(?:ташкил\s+этил|асос\s+солин|очил)\w*", re.I),
+    "uz-Latn": re.compile(r"(?<![\w])(?:tashkil\s+etil|asos\s+solin|ochil)\w*", re.I),
+}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One trigger rule of ``data/nlp/triggers.yaml`` for one language."""
+
+    predicate: URIRef
+    subject_kinds: frozenset[str]
+    object_kinds: frozenset[str]
+    subject_first: bool
+    phrases: tuple[tuple[str, ...], ...]
+    after: tuple[tuple[str, ...], ...]
+    object_suffix: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def triggers(path: Path = TRIGGERS) -> dict[str, tuple[Trigger, ...]]:
+    """The trigger rules per language."""
+    entries = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    out: dict[str, list[Trigger]] = {lang: [] for lang in LANGS}
+    for entry in entries:
+        predicate = expand(entry["predicate"])
+        for lang in LANGS:
+            rule = entry.get(lang)
+            if not rule:
+                continue
+            first = rule.get("first", entry.get("first", "subject"))
+            out[lang].append(
+                Trigger(
+                    predicate,
+                    frozenset(entry["subject"]),
+                    frozenset(entry["object"]),
+                    first == "subject",
+                    tuple(_phrase(p) for p in rule.get("between", [])),
+                    tuple(_phrase(p) for p in rule.get("after", [])),
+                    tuple(rule.get("object_suffix", []) or []),
+                )
+            )
+    return {lang: tuple(rules) for lang, rules in out.items()}
+
+
+@lru_cache(maxsize=1)
+def roles(path: Path = ROLES) -> list[tuple[URIRef, URIRef, URIRef]]:
+    """(member class, role, triple-helix sector) from ``data/nlp/roles.yaml``, most specific
+    first."""
+    from kg.namespace import data_iri
+
+    entries = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return [
+        (expand(e["class"]), data_iri("actor-role", e["role"]),
+         data_iri("triple-helix-sector", e["helix"]))
+        for e in entries
+    ]  # fmt: skip
+
+
+def _phrase(text: str) -> tuple[str, ...]:
+    return tuple(w.lower().replace("ё", "е") for w in WORD_RE.findall(str(text)))
+
+
+def _kind(iri: URIRef) -> str:
+    kind = kind_of(iri)
+    return "theory" if kind == "document" else kind
+
+
+def _groups(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> list[list[Mention]]:
+    """Coordinated runs of non-overlapping mentions of one kind, in text order (a place and
+    the larger place after a comma, ``Mountain View, California``, are not a list)."""
+    ordered: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: (m.evidence.start, -m.evidence.end)):
+        if ordered and m.evidence.start < ordered[-1].evidence.end:
+            continue
+        ordered.append(m)
+    groups: list[list[Mention]] = []
+    for m in ordered:
+        if groups:
+            last = groups[-1][-1]
+            gap = doc.text[last.evidence.end : m.evidence.start]
+            nested = _kind(m.entity) == "place" and _nested([last], [m], lexicon)
+            if _kind(last.entity) == _kind(m.entity) and COORDINATION.match(gap) and not nested:
+                groups[-1].append(m)
+                continue
+        groups.append([m])
+    return groups
+
+
+def _gap_words(text: str) -> list[str]:
+    return WORD_RE.findall(text)
+
+
+def _word_matches(key: str, word: str, lang: str) -> bool:
+    if key in ("(", ")", ","):
+        return word == key
+    keys = word_keys(word, "ru" if lang == "ru" else lang)
+    if key in keys:
+        return True
+    return lang.startswith("uz") and len(key) >= 4 and any(k.startswith(key) for k in keys)
+
+
+def _contains(words: list[str], phrase: tuple[str, ...], lang: str) -> bool:
+    n = len(phrase)
+    return any(
+        all(_word_matches(phrase[k], words[i + k], lang) for k in range(n))
+        for i in range(len(words) - n + 1)
+    )
+
+
+def _phrase_fits(words: list[str], phrase: tuple[str, ...], lang: str) -> tuple[bool, bool]:
+    """(matches, is a one-word function phrase)."""
+    if not phrase:
+        return False, False
+    function = len(phrase) == 1 and (len(phrase[0]) <= 3 or not phrase[0].isalpha())
+    if function:
+        content = [w for w in words if w.lower() not in ARTICLES]
+        return len(content) == 1 and _word_matches(phrase[0], content[0], lang), True
+    return _contains(words, phrase, lang), False
+
+
+class RelationExtractor:
+    """Trigger matching plus dependency checks for one article."""
+
+    def __init__(
+        self,
+        doc: Document,
+        lexicon: Lexicon,
+        recognisers: Any,
+        types: dict[URIRef, set[URIRef]] | None = None,
+    ):
+        self.doc = doc
+        self.lexicon = lexicon
+        self.recognisers = recognisers
+        self.types = types or {}  # classes of the resources minted for this article
+
+    def extract(self, mentions: list[Mention]) -> list[Relation | Membership]:
+        out: list[Relation | Membership] = []
+        own = [m for m in mentions if m.evidence.source_id == self.doc.source_id]
+        for sentence in self.doc.sentences:
+            inside = [
+                m
+                for m in own
+                if sentence.start <= m.evidence.start and m.evidence.end <= sentence.end
+            ]
+            if len(inside) >= 2 and sentence.lang in LANGS:
+                out.extend(self._sentence(sentence, inside))
+            out.extend(self._citations(sentence, inside))
+            out.extend(self._founding_years(sentence, inside))
+        return _dedupe(out)
+
+    def _founding_years(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
+        """``founded in 1957``, ``создан в 2010 году``, ``2019 йилда ташкил этилган``: the year
+        nearest a founding word, for the nearest organisation, cluster or project before it."""
+        from rdflib import Literal
+        from rdflib.namespace import XSD
+
+        match = FOUNDING.get(sentence.lang)
+        if match is None:
+            return []
+        out = []
+        for trigger in match.finditer(sentence.text):
+            at = sentence.start + trigger.start()
+            years = [
+                (abs(sentence.start + y.start() - at), y.group(1))
+                for y in YEAR.finditer(sentence.text)
+            ]
+            founded = [
+                m
+                for m in mentions
+                if _kind(m.entity) in ("org", "cluster", "project") and m.evidence.end <= at
+            ]
+            if not years or not founded:
+                continue
+            distance, year = min(years)
+            if distance > 40:
+                continue
+            subject = max(founded, key=lambda m: m.evidence.start)
+            ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR, 0.7)
+            literal = Literal(int(year), datatype=XSD.integer)
+            out.append(Relation(subject.entity, CK.foundingYear, literal, ev))
+        return out
+
+    def _sentence(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation | Membership]:
+        text = self.doc.text
+        groups = _groups(self.doc, mentions, self.lexicon)
+        rules = triggers()[sentence.lang]
+        found: list[tuple[list[Mention], list[Mention], URIRef, float]] = []
+        for i, first in enumerate(groups):
+            for second in groups[i + 1 :]:
+                gap_text = text[first[-1].evidence.end : second[0].evidence.start]
+                if ";" in gap_text:
+                    break
+                words = _gap_words(gap_text)
+                if len(words) > MAX_GAP_WORDS:
+                    break
+                after = _gap_words(text[second[-1].evidence.end : sentence.end])[:6]
+                for rule in rules:
+                    subject, obj = (first, second) if rule.subject_first else (second, first)
+                    if _kind(subject[0].entity) not in rule.subject_kinds:
+                        continue
+                    if _kind(obj[0].entity) not in rule.object_kinds:
+                        continue
+                    confidence = self._rule_confidence(
+                        rule, words, after, first, gap_text, sentence
+                    )
+                    if confidence is None:
+                        continue
+                    if rule.predicate == CK.partOfPlace and not _nested(subject, obj, self.lexicon):
+                        continue
+                    found.append((subject, obj, rule.predicate, confidence))
+                    break
+        out: list[Relation | Membership] = []
+        for subject, obj, predicate, confidence in found:
+            confidence += self._syntax_bonus(sentence, subject[0], obj[0])
+            if confidence < MIN_CONFIDENCE:
+                continue
+            evidence = Evidence(
+                self.doc.source_id, sentence.start, sentence.end, EXTRACTOR, min(confidence, 0.95)
+            )
+            for s in subject:
+                for o in obj:
+                    if s.entity != o.entity:
+                        out.append(self._record(s.entity, predicate, o.entity, evidence))
+        return out
+
+    def _rule_confidence(
+        self,
+        rule: Trigger,
+        words: list[str],
+        after: list[str],
+        first: list[Mention],
+        gap_text: str,
+        sentence: Sentence,
+    ) -> float | None:
+        lang = sentence.lang
+        if rule.object_suffix and not gap_text.strip() and not rule.subject_first:
+            surface = first[-1].surface.lower()
+            if any(surface.endswith(s) for s in rule.object_suffix):
+                return 0.7
+        for phrase in rule.phrases:
+            ok, function = _phrase_fits(words, phrase, lang)
+            if ok:
+                return 0.6 if function else 0.7
+        for phrase in rule.after:
+            if phrase and _contains(after, phrase, lang) and len(words) <= 6:
+                return 0.65
+        return None
+
+    def _syntax_bonus(self, sentence: Sentence, a: Mention, b: Mention) -> float:
+        distance = self._tree_distance(sentence, a, b)
+        if distance is None:
+            return 0.0
+        if distance <= 3:
+            return 0.15
+        return -0.15 if distance > 5 else 0.0
+
+    def _tree_distance(self, sentence: Sentence, a: Mention, b: Mention) -> int | None:
+        """Arcs between the heads of two mentions in the sentence's dependency tree."""
+        if sentence.lang not in ("en", "ru") or self.recognisers is None:
+            return None
+        base, text = self.doc.view_of(sentence)
+        heads = _parse(self.recognisers, sentence.lang, text)
+        if not heads:
+            return None
+
+        def token_at(mention: Mention) -> int | None:
+            start, end = self.doc.view.view_span(mention.evidence.start, mention.evidence.end)
+            inside = [i for i, (s, e, _) in enumerate(heads) if start - base <= s < end - base]
+            if not inside:
+                return None
+            # the token of the span whose head lies outside it
+            for i in inside:
+                if heads[i][2] not in inside:
+                    return i
+            return inside[-1]
+
+        x, y = token_at(a), token_at(b)
+        if x is None or y is None:
+            return None
+        return _distance(heads, x, y)
+
+    def _citations(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
+        out: list[Relation] = []
+        markers = list(CITATION.finditer(sentence.text))
+        if not markers:
+            return out
+        last_marker = sentence.start + markers[-1].start()
+        for m in mentions:
+            if _kind(m.entity) == "theory" and m.evidence.end <= last_marker:
+                ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR, 0.7)
+                out.append(Relation(source_iri(self.doc.source_id), CK.cites, m.entity, ev))
+        return out
+
+    def _record(
+        self, subject: URIRef, predicate: URIRef, obj: URIRef, evidence: Evidence
+    ) -> Relation | Membership:
+        if predicate == CK.hasMember:
+            types = self.lexicon.types(obj) | self.types.get(obj, set())
+            role = helix = None
+            for cls, role_iri, helix_iri in roles():
+                if cls in types:
+                    role, helix = role_iri, helix_iri
+                    break
+            return Membership(subject, obj, role, helix, evidence)
+        return Relation(subject, predicate, obj, evidence)
+
+
+_PARSES: dict[tuple[str, str], tuple[tuple[int, int, int], ...]] = {}
+
+
+def _parse(recognisers: Any, lang: str, text: str) -> tuple[tuple[int, int, int], ...]:
+    """(start, end, head index) per token of ``text`` (view offsets), memoised."""
+    key = (lang, text)
+    if key in _PARSES:
+        return _PARSES[key]
+    tokens: list[tuple[int, int, int]] = []
+    if lang == "en":
+        parsed = recognisers.english()(text)
+        tokens = [(t.idx, t.idx + len(t.text), t.head.i) for t in parsed]
+    else:
+        parsed = recognisers.parse_russian(text)
+        ids = {t.id: i for i, t in enumerate(parsed.tokens)}
+        tokens = [(t.start, t.stop, ids.get(t.head_id, i)) for i, t in enumerate(parsed.tokens)]
+    if len(_PARSES) > 4096:
+        _PARSES.clear()
+    _PARSES[key] = tuple(tokens)
+    return _PARSES[key]
+
+
+def _distance(heads: tuple[tuple[int, int, int], ...], x: int, y: int) -> int:
+    def path(i: int) -> list[int]:
+        seen = [i]
+        while heads[i][2] != i and heads[i][2] not in seen and len(seen) < 64:
+            i = heads[i][2]
+            seen.append(i)
+        return seen
+
+    px, py = path(x), path(y)
+    common = next((n for n in px if n in py), None)
+    if common is None:
+        return len(px) + len(py)
+    return px.index(common) + py.index(common)
+
+
+def _nested(subject: list[Mention], obj: list[Mention], lexicon: Lexicon) -> bool:
+    """The gazetteer puts each subject place inside the object place (city in its country or
+    US state, region in its country)."""
+    from kg.extract.gazetteer import gazetteer
+
+    places = gazetteer()
+    for s in subject:
+        for o in obj:
+            small = places.lookup(lexicon.label(s.entity, "en"), "en") or places.lookup(
+                s.surface, "en"
+            )
+            big = places.lookup(lexicon.label(o.entity, "en"), "en") or places.lookup(
+                o.surface, "en"
+            )
+            if small is None or big is None or small.level == "country":
+                return False
+            inside = big.level == "country" and small.country == big.country
+            inside |= (
+                big.level == "region"
+                and small.country == big.country
+                and bool(small.admin1)
+                and small.admin1 == big.admin1
+            )
+            if not inside:
+                return False
+    return True
+
+
+def list_relations(records: list[Any]) -> list[Relation]:
+    """Relations from lists attached to an entity: ``about`` + item concept by scheme."""
+    out = []
+    for record in records:
+        if not isinstance(record, Enumeration) or record.about is None:
+            continue
+        scheme = str(record.scheme).rsplit("/", 1)[-1]
+        prop = LIST_PROPERTIES.get(scheme)
+        if prop is None or not str(record.about).startswith(str(ID)):
+            continue
+        for item in record.items:
+            if item.denotes is not None:
+                ev = item.evidence
+                evidence = Evidence(ev.source_id, ev.start, ev.end, EXTRACTOR, 0.8)
+                out.append(Relation(record.about, prop, item.denotes, evidence))
+    return out
+
+
+def _dedupe(records: list[Relation | Membership]) -> list[Relation | Membership]:
+    """One record per fact (the most confident, then the earliest)."""
+    best: dict[tuple[str, ...], Relation | Membership] = {}
+    for r in records:
+        key = fact_key(r)
+        if key not in best or r.evidence.confidence > best[key].evidence.confidence:
+            best[key] = r
+    return sorted(best.values(), key=lambda r: (r.evidence.start, fact_key(r)))
+
+
+def fact_key(record: Relation | Membership) -> tuple[str, ...]:
+    """(subject, predicate, object) of a relation or membership, as strings."""
+    if isinstance(record, Membership):
+        return (str(record.cluster), str(CK.hasMember), str(record.member))
+    return (str(record.subject), str(record.predicate), str(record.object))

@@ -1,0 +1,212 @@
+"""A rule-based name recogniser for Uzbek (Cyrillic and Latin script).
+
+No pretrained Uzbek recogniser installs from the package registries. Evaluated first:
+``uzbek-morph`` 1.0.0 does not import on Python 3.11 (an f-string SyntaxError in its
+``__init__``; the project supports 3.11), and ``uzbek-lemmatization`` 2 has no licence, reads
+Latin script only and mis-lemmatises institution words (``agentligi`` -> ``agent``,
+``texnoparklarida`` unchanged). So the suffix chains of :mod:`kg.corpus.uzbek` strip
+inflection, and names are found by these rules on the normalised view of a sentence:
+
+1. **Quoted names**: «…», “…”, "…" of at most six words that start with a capital, with the
+   head noun or legal form after the closing quote (``“Oxford Research” компанияси``,
+   ``«Uzbekcotton» МЧЖ``) included in the span.
+2. **Capitalised runs with a head**: capitalised words, then up to four lower-case words ending
+   in a head noun of ``data/nlp/head-nouns.yaml`` (``Тошкент давлат аграр университети``,
+   ``Самарқанд вилояти``, ``Қува тумани``); the head types the name.
+3. **Persons**: initials and a surname (``М.Портер``, ``Г.Ицкович``), or a given name and a
+   surname with a Russian/Uzbek surname ending (-ов, -ова, -ев, -ин, -ova, ...).
+4. **Latin names in Cyrillic text** (``Intel``, ``Cisco Systems``): organisations.
+5. **Other capitalised runs** not opening the sentence: ``NAME``, kept only when the gazetteer
+   or the lexicon knows them (:mod:`kg.extract.entities`).
+
+The normal form drops the case ending of the last word (``Маршаллнинг`` -> ``Маршалл``) but
+keeps the possessive of a head (``вилояти``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.corpus.document import Document, Sentence
+from kg.corpus.uzbek import cyrl_to_latn
+from kg.extract.kinds import head_nouns
+from kg.extract.recognisers import NameSpan
+
+RECOGNISER = "uzbek-rules"
+UPPER = "A-ZА-ЯЁЎҚҒҲ"
+LOWER = "a-zа-яёўқғҳ"
+WORD_RE = re.compile(rf"[{UPPER}{LOWER}0-9](?:[{UPPER}{LOWER}0-9‘’'ʻ`-])*")
+QUOTED_RE = re.compile(r"[«“\"]([^«»“”\"\n]{2,80})[»”\"]")
+INITIALS_RE = re.compile(rf"(?<![\w‘’])(?:[{UPPER}]\.\s?){{1,2}}[{UPPER}][{LOWER}‘’]{{2,}}")
+_SURNAME = r"(?:ов|ова|ев|ева|ин|ина|ov|ova|yev|yeva|ev|eva)"
+SURNAME_RE = re.compile(
+    rf"(?<![\w‘’])(?:[{UPPER}][{LOWER}]+\s+[{UPPER}][{LOWER}]*{_SURNAME}[{LOWER}‘’]*"
+    rf"|[{UPPER}][{LOWER}]*{_SURNAME}\s+[{UPPER}][{LOWER}‘’]+(?:\s+[{UPPER}][{LOWER}‘’]+)?"
+    rf"(?:\s+(?:қизи|кизи|ўғли|угли|qizi|o‘g‘li))?)(?![\w‘’])"
+)
+#: words a name never runs across (conjunctions, postpositions, particles)
+FUNCTION_WORDS = frozenset(
+    [
+        "ва",
+        "ҳам",
+        "билан",
+        "учун",
+        "каби",
+        "эса",
+        "ёки",
+        "бу",
+        "ушбу",
+        "мазкур",
+        "шу",
+        "va",
+        "ham",
+        "bilan",
+        "uchun",
+        "kabi",
+        "esa",
+        "yoki",
+        "bu",
+        "ushbu",
+        "mazkur",
+        "shu",
+    ]
+)
+LATIN_NAME_RE = re.compile(r"(?<![\w‘’])[A-Z][A-Za-z0-9]+(?:(?:\s+|\s*&\s*)[A-Z][A-Za-z0-9]+)*")
+#: case endings dropped from the last word of a name for its normal form (not possessives)
+CASE_ENDINGS = tuple(
+    sorted(
+        {
+            e
+            for c in ("нинг", "га", "ка", "қа", "да", "дан", "ни", "даги", "гача", "ининг",
+                      "сининг", "ига", "сига", "ида", "сида", "идан", "сидан", "ини", "сини",
+                      "идаги", "сидаги")
+            for e in (c, cyrl_to_latn(c))
+        },
+        key=len,
+        reverse=True,
+    )
+)  # fmt: skip
+
+
+def normal_form(text: str) -> str:
+    """The name without the case ending of its last word (possessives kept)."""
+    words = text.split()
+    if not words:
+        return text
+    last = words[-1]
+    for ending in CASE_ENDINGS:
+        if last.lower().endswith(ending) and len(last) - len(ending) >= 3:
+            cut = last[: -len(ending)]
+            if ending.startswith(("и", "си", "i", "si")):  # keep the possessive: вилоятининг
+                cut += ending[: 2 if ending.startswith(("си", "si")) else 1]
+            words[-1] = cut
+            break
+    return " ".join(words)
+
+
+def uzbek_spans(doc: Document, sentence: Sentence) -> list[NameSpan]:
+    """Name spans of one Uzbek sentence (rules 1-5 of the module docstring)."""
+    base, text = doc.view_of(sentence)
+    lang = sentence.lang
+    heads = head_nouns()
+    found: list[tuple[int, int, str]] = []  # (start, end, label) in sentence view offsets
+    words = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text)]
+
+    def head_after(end: int, limit: int = 2) -> int | None:
+        following = [w for w in words if w[0] > end][:limit]  # not a suffix glued to the quote
+        for i in range(len(following)):
+            if _plural(following[i][2]):
+                return None
+            phrase = " ".join(w[2] for w in following[: i + 1])
+            decided = heads.head_of(phrase, lang)
+            if decided and phrase.endswith(decided[0].split()[-1]):
+                return following[i][1]
+        return None
+
+    for match in QUOTED_RE.finditer(text):
+        inner = match.group(1).strip()
+        if not inner[:1].isupper() or len(inner.split()) > 6:
+            continue
+        end = head_after(match.end()) or match.end()
+        found.append((match.start(), end, "ORG"))
+    for pattern, label in ((INITIALS_RE, "PER"), (SURNAME_RE, "PER")):
+        for match in pattern.finditer(text):
+            found.append((match.start(), match.end(), label))
+    if lang == "uz-Cyrl":
+        for match in LATIN_NAME_RE.finditer(text):
+            found.append((match.start(), match.end(), "ORG"))
+    _capitalised_runs(text, words, lang, found, doc.lower_words)
+    spans = []
+    for start, end, label in _longest(found):
+        view = text[start:end]
+        clean_start, clean_end = doc.view.clean_span(base + start, base + end)
+        spans.append(
+            NameSpan(clean_start, clean_end, view, label, lang, RECOGNISER, normal_form(view))
+        )
+    return spans
+
+
+def _plural(word: str) -> bool:
+    """An Uzbek plural (-лар/-lar before any case ending)."""
+    return bool(re.search(r"(?:лар|lar)", word.lower()[3:]))
+
+
+def _capitalised_runs(
+    text: str,
+    words: list[tuple[int, int, str]],
+    lang: str,
+    found: list[tuple[int, int, str]],
+    common: frozenset[str],
+) -> None:
+    """Rules 2 and 5: capitalised runs, extended to a head noun when one follows."""
+    heads = head_nouns()
+    i = 0
+    while i < len(words):
+        start, _, word = words[i]
+        if not word[:1].isupper() or (word.isupper() and len(word) <= 4):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(words) and words[j + 1][2][:1].isupper() and _adjacent(text, words, j):
+            j += 1
+        end_index = None
+        for k in range(j, min(j + 4, len(words))):
+            if k > j and (not _adjacent(text, words, k - 1) or words[k][2] in FUNCTION_WORDS):
+                break
+            phrase = " ".join(w[2] for w in words[i : k + 1])
+            decided = heads.head_of(phrase, lang)
+            if decided and words[k][2].endswith(decided[0].split()[-1]) and k > i - 1:
+                end_index = k
+                break
+        opening = i == 0 or not text[:start].strip(' “«"(-–•')
+        if opening and (word.lower() in common or word.lower() in FUNCTION_WORDS):
+            i = j + 1 if j > i else i + 1
+            continue
+        if end_index is not None and _plural(words[end_index][2]):
+            end_index = None  # "Трансмиллий компаниялар": a common noun phrase, not a name
+        if end_index is not None and (end_index > i or not opening):
+            kind = heads.head_of(" ".join(w[2] for w in words[i : end_index + 1]), lang)
+            label = "LOC" if kind and kind[1].kind == "place" else "ORG"
+            if kind and kind[1].kind == "person":
+                label = "PER"
+            found.append((start, words[end_index][1], label))
+            i = end_index + 1
+            continue
+        if not opening and not any(w[2].lower() in common for w in words[i : j + 1]):
+            found.append((start, words[j][1], "NAME"))
+        i = j + 1
+
+
+def _adjacent(text: str, words: list[tuple[int, int, str]], j: int) -> bool:
+    """True when word ``j + 1`` follows word ``j`` with only spaces or a hyphen between."""
+    return bool(re.fullmatch(r"[ \t-]{1,2}", text[words[j][1] : words[j + 1][0]]))
+
+
+def _longest(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Non-overlapping spans, the longest first (then the earliest, then a known label)."""
+    order = sorted(found, key=lambda f: (-(f[1] - f[0]), f[0], f[2] == "NAME"))
+    kept: list[tuple[int, int, str]] = []
+    for span in order:
+        if all(span[1] <= k[0] or k[1] <= span[0] for k in kept):
+            kept.append(span)
+    return sorted(kept)
