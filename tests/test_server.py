@@ -489,6 +489,83 @@ def test_entity_page_latency(client: httpx.Client) -> None:
     assert per_request < 0.5
 
 
+# ----- HTTP caching of the release -----------------------------------------------------------
+
+
+def test_pages_carry_validators_and_revalidate_with_304(client: httpx.Client) -> None:
+    first = client.get("/doc/cluster/silicon-valley.ttl")
+    assert first.status_code == 200
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert etag.startswith('"') and first.headers["cache-control"].startswith("public, max-age=")
+    again = client.get("/doc/cluster/silicon-valley.ttl")  # from the front's cache
+    assert again.headers["server-timing"] == 'cache;desc="hit"'
+    assert again.content == first.content and again.headers["etag"] == etag
+    for validators in ({"If-None-Match": etag}, {"If-None-Match": f'"x", W/{etag}'},
+                       {"If-Modified-Since": modified}):  # fmt: skip
+        r = client.get("/doc/cluster/silicon-valley.ttl", headers=validators)
+        assert r.status_code == 304 and r.content == b"", validators
+        assert r.headers["etag"] == etag and "content-type" not in r.headers
+    stale = {"If-None-Match": '"something-else"'}
+    assert client.get("/doc/cluster/silicon-valley.ttl", headers=stale).status_code == 200
+    before = {"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}
+    assert client.get("/doc/cluster/silicon-valley.ttl", headers=before).status_code == 200
+
+
+def test_cached_answers_keep_their_variants(client: httpx.Client) -> None:
+    """The cache keys on Accept and Accept-Language, as the answers vary on them."""
+    turtle = client.get("/doc/cluster/silicon-valley", headers={"Accept": "text/turtle"})
+    html = client.get("/doc/cluster/silicon-valley", headers={"Accept": "text/html"})
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    assert html.headers["content-type"].startswith("text/html")
+    assert turtle.headers["etag"] != html.headers["etag"]
+    for _ in range(2):
+        ru = client.get("/doc/cluster/silicon-valley.html", headers={"Accept-Language": "ru"})
+        en = client.get("/doc/cluster/silicon-valley.html", headers={"Accept-Language": "en"})
+        assert (ru.headers["content-language"], en.headers["content-language"]) == ("ru", "en")
+    assert ru.headers.get("server-timing") == 'cache;desc="hit"'
+
+
+def test_errors_and_queries_are_not_kept(client: httpx.Client) -> None:
+    for _ in range(2):
+        missing = client.get("/doc/cluster/no-such-cluster.ttl")
+        query = client.get("/sparql", params={"query": LABEL_QUERY}, headers={"Accept": "text/csv"})
+    assert missing.status_code == 404 and "etag" not in missing.headers
+    assert "server-timing" not in missing.headers
+    assert query.status_code == 200 and "etag" in query.headers  # validators, but run again
+    assert query.headers["server-timing"].startswith("query;dur=")
+
+
+def test_replies_larger_than_a_pipe_buffer(client: httpx.Client) -> None:
+    """A worker's reply of several pipe buffers arrives whole (read as a stream)."""
+    r = client.get("/")
+    assert r.status_code == 200 and len(r.content) > 2 * 65536
+    assert r.text.rstrip().endswith("</html>")
+
+
+def test_front_processes_share_the_port_and_stop_together(mini_build: Path) -> None:
+    port = free_port()
+    cmd = [sys.executable, "-m", "kg.cli", "serve", "--build", str(mini_build), "--port",
+           str(port), "--fronts", "2", "--workers", "2"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 40
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/doc/cluster/silicon-valley.ttl")
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.3)
+        assert r.status_code == 200 and "Silicon Valley" in r.text
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        fronts = [c for c in children if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
+        assert len(fronts) == 2
+    finally:
+        stop_server(proc)
+    time.sleep(1)
+    assert not [c for c in fronts if Path(f"/proc/{c}").exists()], "a front outlived the server"
+
+
 # ----- headless Chromium --------------------------------------------------------------------
 
 

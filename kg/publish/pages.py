@@ -2,11 +2,12 @@
 
 An entity is looked up by its IRI in the store's indexes (``quads_for_pattern``), never by a
 scan, and every query that involves it gets the IRI through a pyoxigraph substitution of
-``?iri``, never pasted into the query text. Its document is the triples about it, the
-triples pointing at it, and the triples of the hash IRIs of the same document (``…#target``,
-``…#quote``) reachable from it. The HTML page shows its labels in the language asked for,
-its types, statements and every fact about it with the verbatim quote and character offsets
-of its evidence.
+``?iri``, never pasted into the query text; the labels and quotes of the resources a page
+shows come from the snapshot's lookup tables (:mod:`kg.publish.snapshot`). Its document is
+the triples about it, the triples pointing at it, and the triples of the hash IRIs of the
+same document (``…#target``, ``…#quote``) reachable from it. The HTML page shows its
+labels in the language asked for, its types, statements and every fact about it with the
+verbatim quote and character offsets of its evidence.
 """
 
 from __future__ import annotations
@@ -16,16 +17,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.namespace import BASE, CK, OA, PREFIXES, compact_iri
+from kg.namespace import BASE, CK, OA, PREFIXES
 from kg.publish.conneg import bcp47_case, pick_language
-from kg.publish.render import TermView, iri_view, render, term_view
+from kg.publish.render import TermView, compact, iri_view, render, term_view
 from kg.publish.site import Reply, Settings, html_reply
+from kg.publish.snapshot import LABEL_PROPS
 
 RDF_NS = PREFIXES["rdf"]
 RDFS_NS = PREFIXES["rdfs"]
 SKOS_NS = PREFIXES["skos"]
 OWL_NS = PREFIXES["owl"]
-LABEL_PROPS = (SKOS_NS + "prefLabel", RDFS_NS + "label", PREFIXES["dcterms"] + "title")
 ALT_LABEL = SKOS_NS + "altLabel"
 #: ``/doc/x.{ext}`` -> media type and name of the RDF documents
 RDF_DOCUMENTS: dict[str, tuple[str, str, str]] = {
@@ -42,19 +43,6 @@ def _ox() -> Any:
     import pyoxigraph
 
     return pyoxigraph
-
-
-def _objects(store: Any, subject: Any, predicate: str) -> list[Any]:
-    ox = _ox()
-    return [
-        q.object
-        for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None, ox.DefaultGraph())
-    ]
-
-
-def _first(store: Any, subject: Any, predicate: str) -> Any:
-    found = _objects(store, subject, predicate)
-    return found[0] if found else None
 
 
 def exists(store: Any, iri: str) -> bool:
@@ -98,11 +86,13 @@ def describe(snapshot: Any, iri: str) -> list[Any]:
 
 
 def rdf_document(snapshot: Any, iri: str, ext: str, settings: Settings) -> Reply:
-    """The document of ``iri`` serialised as ``ext`` (ttl, jsonld, rdf, nt); 404 if unknown."""
-    if not exists(snapshot.data, iri):
+    """The document of ``iri`` serialised as ``ext`` (ttl, jsonld, rdf, nt); 404 if unknown
+    (a known IRI is the subject or object of a triple, so its document is not empty)."""
+    triples = describe(snapshot, iri)
+    if not triples:
         return not_found_page(iri, settings)
     media, fmt, _ = RDF_DOCUMENTS[ext]
-    return serialize(describe(snapshot, iri), media, fmt)
+    return serialize(triples, media, fmt)
 
 
 def serialize(triples: list[Any], media: str, fmt: str) -> Reply:
@@ -116,35 +106,29 @@ def serialize(triples: list[Any], media: str, fmt: str) -> Reply:
 
 @dataclass
 class Labeller:
-    """Labels of IRIs in the preferred language order, looked up by IRI."""
+    """Labels of IRIs in the preferred language order (from the snapshot's label table)."""
 
-    store: Any
+    snapshot: Any
     preference: list[str]
     cache: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
     def label(self, iri: str) -> tuple[str, str | None]:
         """``(label, language)``; the prefixed name when the IRI has no label."""
-        if iri not in self.cache:
-            self.cache[iri] = self._lookup(iri)
-        return self.cache[iri]
+        found = self.cache.get(iri)
+        if found is None:
+            found = self.cache[iri] = self._lookup(iri)
+        return found
 
     def _lookup(self, iri: str) -> tuple[str, str | None]:
-        ox = _ox()
         labels: dict[str, str] = {}
-        try:
-            node = ox.NamedNode(iri)
-        except ValueError:
-            return compact_iri(iri), None
-        for prop in LABEL_PROPS:
-            for lit in _objects(self.store, node, prop):
-                if isinstance(lit, ox.Literal):
-                    labels.setdefault(lit.language or "", lit.value)
+        for lang, text in self.snapshot.labels(iri):
+            labels.setdefault(lang, text)
         lang = pick_language([t for t in labels if t], self.preference)
         if lang is not None:
             return labels[lang], bcp47_case(lang)
         if "" in labels:
             return labels[""], None
-        return compact_iri(iri), None
+        return compact(iri), None
 
 
 @dataclass
@@ -158,40 +142,41 @@ class Quote:
     end: str | None
 
 
-def quote_of(store: Any, annotation: Any, view: Any) -> Quote | None:
-    """The quote of a Web Annotation (target -> source, TextQuote and TextPosition selectors)."""
+def quote_of(snapshot: Any, annotation: Any, view: Any) -> Quote | None:
+    """The quote of a Web Annotation (target -> source, TextQuote and TextPosition selectors),
+    from the snapshot's quote table."""
     ox = _ox()
     if not isinstance(annotation, ox.NamedNode):
         return None
-    for target in _objects(store, annotation, OA + "hasTarget"):
-        source = _first(store, target, OA + "hasSource")
-        exact = start = end = None
-        for selector in _objects(store, target, OA + "hasSelector"):
-            exact = exact or _first(store, selector, OA + "exact")
-            start = start or _first(store, selector, OA + "start")
-            end = end or _first(store, selector, OA + "end")
-        if exact is not None:
-            return Quote(
-                exact.value,
-                bcp47_case(exact.language) if exact.language else None,
-                view(source) if source is not None else None,
-                start.value if start is not None else None,
-                end.value if end is not None else None,
-            )
-    return None
+    found = snapshot.quote(annotation.value)
+    if found is None:
+        return None
+    exact, lang, source, start, end = found
+    return Quote(
+        exact,
+        bcp47_case(lang) if lang else None,
+        view(ox.NamedNode(source)) if source is not None else None,
+        start,
+        end,
+    )
 
 
+#: the page queries: ``?iri`` is bound by substitution, and each starts from it (LATERAL,
+#: FILTER EXISTS) so that the store evaluates it from the index of ``?iri``, not a scan
 _FACTS = f"""
 SELECT DISTINCT ?iri ?fact ?s ?p ?o ?conf ?extractor ?ann WHERE {{
   {{ ?fact <{RDF_NS}subject> ?iri }} UNION {{ ?fact <{RDF_NS}object> ?iri }}
-  ?fact <{RDF_NS}subject> ?s ; <{RDF_NS}predicate> ?p ; <{RDF_NS}object> ?o .
-  OPTIONAL {{ ?fact <{CK}confidence> ?conf }} OPTIONAL {{ ?fact <{CK}extractedBy> ?extractor }}
-  OPTIONAL {{ ?fact <{CK}evidence> ?ann }}
+  LATERAL {{
+    ?fact <{RDF_NS}subject> ?s ; <{RDF_NS}predicate> ?p ; <{RDF_NS}object> ?o .
+    OPTIONAL {{ ?fact <{CK}confidence> ?conf }} OPTIONAL {{ ?fact <{CK}extractedBy> ?extractor }}
+    OPTIONAL {{ ?fact <{CK}evidence> ?ann }}
+  }}
 }} ORDER BY ?p ?s ?o ?fact LIMIT {ROW_LIMIT}
 """
 _NARY = f"""
 SELECT DISTINCT ?iri ?fact ?type ?role ?ann WHERE {{
-  ?fact a <{CK}Fact> ; ?role ?iri .
+  ?fact ?role ?iri .
+  FILTER EXISTS {{ ?fact a <{CK}Fact> }}
   FILTER NOT EXISTS {{ ?fact a <{RDF_NS}Statement> }}
   OPTIONAL {{ ?fact a ?type FILTER(?type != <{CK}Fact>) }}
   OPTIONAL {{ ?fact <{CK}evidence> ?ann }}
@@ -199,8 +184,9 @@ SELECT DISTINCT ?iri ?fact ?type ?role ?ann WHERE {{
 """
 _MENTIONS = f"""
 SELECT ?iri ?source (COUNT(DISTINCT ?ann) AS ?n) WHERE {{
-  ?ann <{OA}motivatedBy> <{OA}identifying> ; <{OA}hasBody> ?iri ;
-       <{OA}hasTarget>/<{OA}hasSource> ?source .
+  ?ann <{OA}hasBody> ?iri .
+  FILTER EXISTS {{ ?ann <{OA}motivatedBy> <{OA}identifying> }}
+  ?ann <{OA}hasTarget>/<{OA}hasSource> ?source .
 }} GROUP BY ?iri ?source ORDER BY ?source
 """
 _INCOMING = f"""
@@ -208,6 +194,24 @@ SELECT DISTINCT ?iri ?s ?p WHERE {{ ?s ?p ?iri .
   FILTER(?p NOT IN (<{RDF_NS}subject>, <{RDF_NS}object>, <{OA}hasBody>))
   FILTER NOT EXISTS {{ ?s a <{CK}Fact> }} }} ORDER BY ?p ?s LIMIT {INCOMING_LIMIT + 1}
 """
+
+
+#: stands for "too many predicates point at it to list": every page query is run
+ANY: frozenset[str] = frozenset({"*"})
+#: incoming triples looked at to decide which page queries can have rows
+INCOMING_SCAN = 2000
+
+
+def _incoming_predicates(store: Any, node: Any) -> frozenset[str]:
+    """The predicates of the triples pointing at ``node`` (:data:`ANY` past a bound), so that
+    a page skips the queries that cannot match (an annotation has no facts about it)."""
+    ox = _ox()
+    found: set[str] = set()
+    for i, q in enumerate(store.quads_for_pattern(None, None, node, ox.DefaultGraph())):
+        if i >= INCOMING_SCAN:
+            return ANY
+        found.add(q.predicate.value)
+    return frozenset(found)
 
 
 def _select(store: Any, query: str, iri: Any) -> list[dict[str, Any]]:
@@ -223,23 +227,26 @@ def entity_page(snapshot: Any, iri: str, preference: list[str], settings: Settin
     """The HTML page of ``iri``, with ``Content-Language`` of its title; 404 if unknown."""
     ox = _ox()
     store, base_url = snapshot.data, settings.base_url
-    if not exists(store, iri):
-        return not_found_page(iri, settings)
     node = ox.NamedNode(iri)
-    labels = Labeller(store, preference)
+    default = ox.DefaultGraph()
+    quads = list(store.quads_for_pattern(node, None, None, None))
+    pointing = _incoming_predicates(store, node)
+    if not quads and not pointing:
+        return not_found_page(iri, settings)
+
+    def select(query: str, needed: bool) -> list[dict[str, Any]]:
+        return _select(store, query, node) if needed or pointing is ANY else []
+
+    labels = Labeller(snapshot, preference)
 
     def view(term: Any) -> TermView:
         return term_view(term, base_url, labels)
 
     def quote(ann: Any) -> Quote | None:
-        return quote_of(store, ann, view) if ann is not None else None
+        return quote_of(snapshot, ann, view) if ann is not None else None
 
     outgoing = sorted(
-        (
-            q
-            for q in store.quads_for_pattern(node, None, None, None)
-            if q.graph_name != ox.DefaultGraph()
-        ),
+        (q for q in quads if q.graph_name != default),
         key=lambda q: (q.predicate.value, str(q.object)),
     )
     types = sorted({q.object.value for q in outgoing if q.predicate.value == RDF_NS + "type"})
@@ -254,7 +261,7 @@ def entity_page(snapshot: Any, iri: str, preference: list[str], settings: Settin
         (
             view(q.predicate),
             view(snapshot.original(q.triple).object),
-            compact_iri(q.graph_name.value),
+            compact(q.graph_name.value),
         )
         for q in outgoing
         if q not in label_rows and q.predicate.value != RDF_NS + "type"
@@ -266,18 +273,21 @@ def entity_page(snapshot: Any, iri: str, preference: list[str], settings: Settin
             "extractor": view(r["extractor"]) if r["extractor"] is not None else None,
             "quote": quote(r["ann"]),
         }
-        for r in _select(store, _FACTS, node)
+        for r in select(_FACTS, bool(pointing & {RDF_NS + "subject", RDF_NS + "object"}))
     ]  # fmt: skip
     nary = [
         {
             "fact": view(r["fact"]), "type": view(r["type"]) if r["type"] else None,
             "role": view(r["role"]), "quote": quote(r["ann"]),
         }
-        for r in _select(store, _NARY, node)
+        for r in select(_NARY, bool(pointing))
     ]  # fmt: skip
-    evidence = [quote(ann) for ann in _objects(store, node, CK.evidence)]
-    mentions = [(view(r["source"]), r["n"].value) for r in _select(store, _MENTIONS, node)]
-    incoming_rows = _select(store, _INCOMING, node)
+    own_evidence = dict.fromkeys(q.object for q in outgoing if q.predicate.value == CK + "evidence")
+    evidence = [quote(ann) for ann in own_evidence]
+    mentions = [
+        (view(r["source"]), r["n"].value) for r in select(_MENTIONS, OA + "hasBody" in pointing)
+    ]
+    incoming_rows = select(_INCOMING, bool(pointing))
     incoming = [(view(r["s"]), view(r["p"])) for r in incoming_rows[:INCOMING_LIMIT]]
     title, lang = labels.label(iri)
     doc_url = ""
@@ -333,13 +343,13 @@ def ontology_document(snapshot: Any, ext: str, settings: Settings) -> Reply:
 
 def ontology_page(snapshot: Any, preference: list[str], settings: Settings) -> Reply:
     """The HTML list of the ontology's classes and properties with their labels."""
-    labels = Labeller(snapshot.data, preference)
+    labels = Labeller(snapshot, preference)
     sections: dict[str, list[tuple[str, str, str, str | None]]] = {}
     for row in snapshot.data.query(_ONTOLOGY_TERMS):
         term, kind = row["t"].value, row["kind"].value
         label, lang = labels.label(term)
-        sections.setdefault(compact_iri(kind), []).append(
-            (term.split("#")[-1], compact_iri(term), label, lang)
+        sections.setdefault(compact(kind), []).append(
+            (term.split("#")[-1], compact(term), label, lang)
         )
     body = render(
         "ontology.html", base_url=settings.base_url, title="clusterkg ontology", lang="en",
@@ -367,7 +377,7 @@ DEFAULT_QUERY = (
 def landing_page(snapshot: Any, preference: list[str], settings: Settings) -> Reply:
     """The landing page: clusters, a query box, the stored queries, links."""
     base_url = settings.base_url
-    labels = Labeller(snapshot.data, preference)
+    labels = Labeller(snapshot, preference)
     clusters = [
         iri_view(r["c"].value, base_url, labels.label(r["c"].value))
         for r in snapshot.data.query(_CLUSTERS)

@@ -3,7 +3,9 @@
 Every IRI under ``https://w3id.org/clusterkg/`` is served at the same path under the local
 base URL (``--base-url``). The routes live in :mod:`kg.publish.routers` (linked data, SPARQL,
 files); every page and query is made in a worker process (:mod:`kg.publish.workers`) with
-time and memory limits, from a read-only copy of the build (:mod:`kg.publish.snapshot`).
+time and memory limits, from a read-only copy of the build (:mod:`kg.publish.snapshot`);
+answers carry HTTP validators and repeated requests are answered from a cache of the
+release (:mod:`kg.publish.caching`).
 Every answer carries ``X-Content-Type-Options: nosniff`` and
 ``Access-Control-Allow-Origin: *``; HTML pages a Content-Security-Policy.
 """
@@ -92,7 +94,9 @@ def _static_replies(build_dir: Path, settings: Settings, mapping_files: dict[str
             static[f"void.{ext}"] = serialize(triples, media, fmt)
         turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
         static["void.html"] = html_reply(
-            render("void.html", base_url=base, title="VoID", lang="en", turtle=turtle.decode())
+            render(
+                "void.html", base_url=base, title="VoID", lang="en", turtle=(turtle or b"").decode()
+            )
         )
     files = [
         (name, media, (build_dir / name).stat().st_size)
@@ -132,17 +136,27 @@ def create_app(
     max_result_bytes: int = 16 * 1024 * 1024,
     max_query_length: int = MAX_QUERY_LENGTH,
     allowed_service_hosts: tuple[str, ...] = (),
+    cache_mb: int = 64,
+    cache_queries: bool = False,
+    max_age: int = 3600,
     queries_dir: Path = QUERIES_DIR,
     mappings_dir: Path = MAPPINGS_DIR,
+    snapshot_dir: Path | None = None,
 ) -> Any:
-    """The ASGI application serving ``build_dir`` (which must hold ``clusterkg.nq``)."""
-    from fastapi import FastAPI
+    """The ASGI application (Starlette) serving ``build_dir`` (which must hold
+    ``clusterkg.nq``).
+
+    Its serving store is prepared at start-up in a temporary folder (removed at shutdown),
+    or was prepared by the caller in ``snapshot_dir`` (several front processes share one).
+    """
+    from starlette.applications import Starlette
 
     from kg.errors import InputError
+    from kg.publish.caching import ReleaseCache
     from kg.publish.dumps import CHECKSUMS, DUMPS
     from kg.publish.routers import files, linked_data, sparql
     from kg.publish.routers.common import ServerState
-    from kg.publish.snapshot import prepare
+    from kg.publish.snapshot import prepare_in_child
     from kg.publish.workers import WorkerPool
 
     build_dir = Path(build_dir)
@@ -164,7 +178,7 @@ def create_app(
     }
     dump_files = {**{n: m for n, (m, _) in DUMPS.items()}, "void.ttl": "text/turtle",
                   CHECKSUMS: "text/plain; charset=utf-8"}  # fmt: skip
-    workdir = Path(tempfile.mkdtemp(prefix="clusterkg-serve-"))
+    workdir = snapshot_dir or Path(tempfile.mkdtemp(prefix="clusterkg-serve-"))
     pool = WorkerPool(
         workdir, settings, workers=workers, queue_size=queue_size, queue_timeout=queue_timeout
     )
@@ -181,21 +195,24 @@ def create_app(
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         try:
-            await loop.run_in_executor(None, prepare, nquads, workdir)
+            if snapshot_dir is None:
+                await loop.run_in_executor(None, prepare_in_child, nquads, workdir)
             await pool.start()
             yield
         finally:
             pool.close()
-            shutil.rmtree(workdir, ignore_errors=True)
+            if snapshot_dir is None:
+                shutil.rmtree(workdir, ignore_errors=True)
 
-    app = FastAPI(
-        title="clusterkg", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
-    )
+    app = Starlette(routes=[*linked_data.routes, *sparql.routes, *files.routes], lifespan=lifespan)
     app.state.server = server
-    for module in (linked_data, sparql, files):
-        app.include_router(module.router)
-    app.add_middleware(SecurityHeaders)
-    return app
+    return ReleaseCache(
+        SecurityHeaders(app),
+        last_modified=nquads.stat().st_mtime,
+        max_bytes=cache_mb << 20,
+        max_age=max_age,
+        cache_queries=cache_queries,
+    )
 
 
 @click.command("serve")
@@ -239,6 +256,23 @@ def create_app(
     "--allow-service", "allowed_service_hosts", multiple=True, metavar="HOST",
     help="Host (or host:port) a SPARQL SERVICE may call; repeat for more. Default: none.",
 )  # fmt: skip
+@click.option(
+    "--fronts", default=1, show_default=True, type=click.IntRange(1, 16),
+    help="HTTP front processes sharing the port (SO_REUSEPORT); --workers are split "
+    "among them, and each has its own queue and cache.",
+)  # fmt: skip
+@click.option(
+    "--cache-mb", default=64, show_default=True, type=click.IntRange(0),
+    help="MB of answers kept in memory for repeated requests (0 = none; validators stay).",
+)  # fmt: skip
+@click.option(
+    "--cache-queries/--no-cache-queries", default=False, show_default=True,
+    help="Also keep the answers of deterministic SPARQL queries (GET).",
+)  # fmt: skip
+@click.option(
+    "--max-age", default=3600, show_default=True, type=click.IntRange(0),
+    help="Seconds clients and proxies may reuse an answer (Cache-Control: max-age).",
+)  # fmt: skip
 def serve_command(
     build_dir: Path,
     host: str,
@@ -252,22 +286,77 @@ def serve_command(
     max_result_bytes: int,
     max_query_length: int,
     allowed_service_hosts: tuple[str, ...],
+    fronts: int,
+    cache_mb: int,
+    cache_queries: bool,
+    max_age: int,
 ) -> None:
     """Serve linked data (303 + content negotiation) and a read-only SPARQL endpoint."""
     import uvicorn
 
     base = base_url or f"http://{host}:{port}"
-    app = create_app(
-        build_dir,
-        base,
-        workers=workers,
-        queue_size=queue_size,
-        queue_timeout=queue_timeout,
-        query_timeout=query_timeout,
-        query_memory_mb=query_memory_mb,
-        max_result_bytes=max_result_bytes,
-        max_query_length=max_query_length,
-        allowed_service_hosts=allowed_service_hosts,
-    )
-    click.echo(f"serving {build_dir} at {base}/ (SPARQL: {base}/sparql)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    options: dict[str, Any] = dict(
+        base_url=base, workers=max(1, workers // fronts), queue_size=queue_size,
+        queue_timeout=queue_timeout, query_timeout=query_timeout,
+        query_memory_mb=query_memory_mb, max_result_bytes=max_result_bytes,
+        max_query_length=max_query_length, allowed_service_hosts=allowed_service_hosts,
+        cache_mb=cache_mb, cache_queries=cache_queries, max_age=max_age,
+    )  # fmt: skip
+    if fronts == 1:
+        app = create_app(build_dir, **options)
+        click.echo(f"serving {build_dir} at {base}/ (SPARQL: {base}/sparql)", err=True)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    serve_fronts(build_dir, host, port, fronts, options)
+
+
+def serve_fronts(build_dir: Path, host: str, port: int, fronts: int,
+                 options: dict[str, Any]) -> None:  # fmt: skip
+    """Prepare the serving store once, then run ``fronts`` processes on one port."""
+    import multiprocessing
+    import signal
+    import sys
+    from multiprocessing.connection import wait
+
+    from kg.errors import InputError
+    from kg.publish.snapshot import prepare_in_child
+
+    nquads = Path(build_dir) / "clusterkg.nq"
+    if not nquads.is_file():
+        raise InputError(f"no built graph at {nquads}", hint="run clusterkg build first")
+    workdir = Path(tempfile.mkdtemp(prefix="clusterkg-serve-"))
+    processes: list[Any] = []
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that `finally` runs
+    try:
+        prepare_in_child(nquads, workdir)
+        ctx = multiprocessing.get_context("spawn")
+        processes = [
+            ctx.Process(target=_front, args=(build_dir, workdir, host, port, options))
+            for _ in range(fronts)
+        ]
+        for process in processes:
+            process.start()
+        base = options["base_url"]
+        click.echo(f"serving {build_dir} at {base}/ (SPARQL: {base}/sparql) with {fronts} "
+                   "front processes", err=True)  # fmt: skip
+        wait([p.sentinel for p in processes])  # until one of them ends
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _front(build_dir: Path, workdir: Path, host: str, port: int, options: dict[str, Any]) -> None:
+    """One front process: its own event loop, worker pool and cache, on a shared port."""
+    import socket
+
+    import uvicorn
+
+    app = create_app(build_dir, snapshot_dir=workdir, **options)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])

@@ -6,24 +6,33 @@ merge of the named graphs* (each distinct triple once), so that a query without 
 a set, ``FROM`` / ``FROM NAMED`` and the protocol's graph parameters work as SPARQL 1.1 says,
 and no query needs ``use_default_graph_as_union`` (which yields a triple once per graph).
 
+Beside it, ``directory/lookups.sqlite`` holds what pages look up about *other* resources,
+computed once from the merged graph so that a page costs one indexed read per item instead
+of several store lookups: the labels of every IRI, the quote of every Web Annotation, and the
+literals the store changed.
+
 Oxigraph stores typed literals by value: ``"5"^^xsd:nonNegativeInteger`` comes back as
 ``"5"^^xsd:integer``, ``"1.50"^^xsd:decimal`` as ``"1.5"`` (derived integer types, and the
 lexical forms of integer, decimal, double, float, boolean and the date/time types;
-oxigraph issue #526). Every triple whose literal was changed is recorded in a second store
-(``directory/literals``) keyed by subject and predicate, and :class:`Snapshot.original`
-gives graph-shaped answers (entity documents, CONSTRUCT, DESCRIBE) back the literal as it
-was loaded. SELECT bindings carry no triple, so they keep the store's canonical form.
+oxigraph issue #526). Every triple whose literal was changed is recorded (keyed by subject
+and predicate), and :meth:`Snapshot.original` gives graph-shaped answers (entity documents,
+CONSTRUCT, DESCRIBE) back the literal as it was loaded. SELECT bindings carry no triple, so
+they keep the store's canonical form.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kg.namespace import OA, PREFIXES
+
 DATA = "data"
-LITERALS = "literals"
+LOOKUPS = "lookups.sqlite"
 #: the datatypes oxigraph re-encodes by value (their literals may come back changed)
 XSD = "http://www.w3.org/2001/XMLSchema#"
 CANONICALISED = frozenset(
@@ -34,11 +43,39 @@ CANONICALISED = frozenset(
         "yearMonthDuration", "dayTimeDuration",
     )
 )  # fmt: skip
-SEP = "\t"
+#: label properties in the order a label is preferred (first per language wins)
+LABEL_PROPS = (
+    PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label", PREFIXES["dcterms"] + "title"
+)  # fmt: skip
+#: IRIs whose labels a worker keeps in memory (ontology terms recur on every page)
+LABEL_CACHE = 8192
+_QUOTES = f"""
+SELECT ?ann ?source ?exact ?start ?end WHERE {{
+  ?ann <{OA}hasTarget> ?target .
+  OPTIONAL {{ ?target <{OA}hasSource> ?source }}
+  OPTIONAL {{ ?target <{OA}hasSelector>/<{OA}exact> ?exact }}
+  OPTIONAL {{ ?target <{OA}hasSelector>/<{OA}start> ?start }}
+  OPTIONAL {{ ?target <{OA}hasSelector>/<{OA}end> ?end }}
+}}
+"""
+#: a quote as stored: exact text, its language, source IRI, start and end offsets
+Quoted = tuple[str, str | None, str | None, str | None, str | None]
+_SCHEMA = """
+CREATE TABLE labels (iri TEXT NOT NULL, lang TEXT NOT NULL, label TEXT NOT NULL);
+CREATE TABLE quotes (annotation TEXT PRIMARY KEY, exact TEXT NOT NULL, lang TEXT,
+                     source TEXT, start TEXT, "end" TEXT) WITHOUT ROWID;
+CREATE TABLE literals (subject TEXT NOT NULL, predicate TEXT NOT NULL, value TEXT NOT NULL,
+                       datatype TEXT NOT NULL, original_type TEXT NOT NULL,
+                       original TEXT NOT NULL);
+"""
+_INDEXES = """
+CREATE INDEX labels_iri ON labels (iri);
+CREATE INDEX literals_subject ON literals (subject, predicate);
+"""
 
 
 def prepare(nquads: Path, directory: Path) -> None:
-    """Write the serving store of ``nquads`` into ``directory`` (which must be empty)."""
+    """Write the serving store of ``nquads`` and its lookups into ``directory`` (empty)."""
     import pyoxigraph as ox
 
     store = ox.Store(str(directory / DATA))
@@ -51,19 +88,70 @@ def prepare(nquads: Path, directory: Path) -> None:
         for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)
         if not isinstance(q.graph_name, ox.DefaultGraph)
     )
-    changed = list(_changed_literals(store, nquads))
     store.flush()
+    partial = directory / (LOOKUPS + ".part")
+    db = sqlite3.connect(partial)
+    db.executescript(_SCHEMA)
+    db.executemany("INSERT INTO labels VALUES (?, ?, ?)", _labels(store))
+    db.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?)", _quotes(store))
+    db.executemany("INSERT INTO literals VALUES (?, ?, ?, ?, ?, ?)", _changed(store, nquads))
+    db.executescript(_INDEXES)
+    db.commit()
+    db.close()
     del store
-    literals = ox.Store(str(directory / LITERALS))
-    literals.bulk_extend(changed)
-    literals.flush()
-    del literals
+    partial.rename(directory / LOOKUPS)
 
 
-def _changed_literals(store: Any, nquads: Path) -> Iterator[Any]:
-    """``(s, p, "canonical-value TAB canonical-datatype TAB datatype TAB value")`` for each
-    loaded triple whose typed literal the store holds in another form (a lookup encodes the
-    literal the way the store does, so it finds the stored form)."""
+def prepare_in_child(nquads: Path, directory: Path) -> None:
+    """:func:`prepare` in a child process, so that the caller (a front process) never holds
+    the memory of the load (the allocator keeps it after the store is closed)."""
+    import multiprocessing
+
+    process = multiprocessing.get_context("forkserver").Process(
+        target=prepare, args=(nquads, directory)
+    )
+    process.start()
+    process.join()
+    if process.exitcode != 0:
+        raise RuntimeError(f"preparing the serving store of {nquads} failed")
+
+
+def _labels(store: Any) -> Iterator[tuple[str, str, str]]:
+    """``(iri, language or "", label)`` in the order of :data:`LABEL_PROPS`."""
+    import pyoxigraph as ox
+
+    default = ox.DefaultGraph()
+    for prop in LABEL_PROPS:
+        for q in store.quads_for_pattern(None, ox.NamedNode(prop), None, default):
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
+                yield q.subject.value, q.object.language or "", q.object.value
+
+
+def _quotes(store: Any) -> Iterator[tuple[str, ...]]:
+    """``(annotation IRI, *quote)``: each annotation's first target with an ``oa:exact``."""
+    import pyoxigraph as ox
+
+    found: dict[str, Any] = {}
+    for row in store.query(_QUOTES):
+        ann, exact = row["ann"], row["exact"]
+        if not isinstance(ann, ox.NamedNode) or exact is None or ann.value in found:
+            continue
+        source, start, end = row["source"], row["start"], row["end"]
+        found[ann.value] = (
+            ann.value,
+            exact.value,
+            exact.language,
+            source.value if isinstance(source, ox.NamedNode) else None,
+            start.value if start is not None else None,
+            end.value if end is not None else None,
+        )
+    return iter(found.values())
+
+
+def _changed(store: Any, nquads: Path) -> Iterator[tuple[str, str, str, str, str, str]]:
+    """``(s, p, canonical value, canonical datatype, datatype, value)`` for each loaded triple
+    whose typed literal the store holds in another form (a lookup encodes the literal the way
+    the store does, so it finds the stored form)."""
     import pyoxigraph as ox
 
     seen: set[tuple[Any, Any, Any]] = set()
@@ -79,25 +167,48 @@ def _changed_literals(store: Any, nquads: Path) -> Iterator[Any]:
         if key in seen:
             continue
         seen.add(key)
-        text = SEP.join((kept.value, kept.datatype.value, o.datatype.value, o.value))
-        yield ox.Quad(q.subject, q.predicate, ox.Literal(text))
+        yield (str(q.subject), q.predicate.value, kept.value, kept.datatype.value,
+               o.datatype.value, o.value)  # fmt: skip
 
 
 @dataclass
 class Snapshot:
-    """The serving store opened read-only (one per worker process)."""
+    """The serving store and its lookups, opened read-only (one per worker process)."""
 
     data: Any
-    literals: Any
+    lookups: sqlite3.Connection
+    _labels: Any = field(default=None, repr=False)
 
     @classmethod
     def open(cls, directory: Path) -> Snapshot:
         import pyoxigraph as ox
 
-        return cls(
-            ox.Store.read_only(str(directory / DATA)),
-            ox.Store.read_only(str(directory / LITERALS)),
+        lookups = sqlite3.connect(
+            f"file:{directory / LOOKUPS}?mode=ro&immutable=1", uri=True, check_same_thread=False
         )
+        return cls(ox.Store.read_only(str(directory / DATA)), lookups)
+
+    def __post_init__(self) -> None:
+        select = "SELECT lang, label FROM labels WHERE iri = ? ORDER BY rowid"
+
+        @lru_cache(maxsize=LABEL_CACHE)
+        def labels(iri: str) -> tuple[tuple[str, str], ...]:
+            return tuple(self.lookups.execute(select, (iri,)))
+
+        self._labels = labels
+
+    def labels(self, iri: str) -> tuple[tuple[str, str], ...]:
+        """``(language or "", label)`` of ``iri`` in preference order of the properties."""
+        found: tuple[tuple[str, str], ...] = self._labels(iri)
+        return found
+
+    def quote(self, annotation: str) -> Quoted | None:
+        """``(exact, language, source IRI, start, end)`` of a Web Annotation, if it has one."""
+        row = self.lookups.execute(
+            'SELECT exact, lang, source, start, "end" FROM quotes WHERE annotation = ?',
+            (annotation,),
+        ).fetchone()
+        return tuple(row) if row else None  # type: ignore[return-value]
 
     def original(self, triple: Any) -> Any:
         """``triple`` with its object literal as it was loaded (unchanged if it was kept)."""
@@ -106,11 +217,13 @@ class Snapshot:
         o = triple.object
         if not isinstance(o, ox.Literal) or o.datatype.value not in CANONICALISED:
             return triple
-        for q in self.literals.quads_for_pattern(triple.subject, triple.predicate, None, None):
-            value, datatype, original_type, original = q.object.value.split(SEP, 3)
-            if value == o.value and datatype == o.datatype.value:
-                restored = ox.Literal(original, datatype=ox.NamedNode(original_type))
-                return ox.Triple(triple.subject, triple.predicate, restored)
+        for original_type, original in self.lookups.execute(
+            "SELECT original_type, original FROM literals WHERE subject = ? AND predicate = ?"
+            " AND value = ? AND datatype = ?",
+            (str(triple.subject), triple.predicate.value, o.value, o.datatype.value),
+        ):
+            restored = ox.Literal(original, datatype=ox.NamedNode(original_type))
+            return ox.Triple(triple.subject, triple.predicate, restored)
         return triple
 
     def originals(self, triples: Iterable[Any]) -> list[Any]:

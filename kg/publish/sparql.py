@@ -19,7 +19,7 @@ from typing import IO, Any, cast
 
 from kg.publish.conneg import negotiate
 from kg.publish.federation import ServiceRefused, check_service
-from kg.publish.render import render, term_view
+from kg.publish.render import TermView, render, term_view
 from kg.publish.site import Reply, Settings, html_reply, text_reply
 
 SOLUTION_TYPES: dict[str, str] = {
@@ -177,7 +177,7 @@ def execute(snapshot: Any, req: QueryRequest, settings: Settings) -> Reply:
     if isinstance(media, Reply):
         return media
     kind = offers[media]
-    buffer = CappedBuffer(limit)
+    buffer: Any = CappedBuffer(limit)  # a binary writer for pyoxigraph
     try:
         if kind == "HTML":
             return _html(result, snapshot, settings)
@@ -213,7 +213,7 @@ def _html(result: Any, snapshot: Any, settings: Settings) -> Reply:
         common["turtle"] = buffer.getvalue().decode("utf-8")
     else:
         variables = [v.value for v in result.variables]
-        rows: list[list[Any]] = []
+        rows: list[list[TermView]] = []
         size = 0
         for solution in result:
             if len(rows) >= HTML_ROW_LIMIT:

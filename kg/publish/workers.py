@@ -11,6 +11,11 @@ HTTP and waits:
 - jobs wait for a free worker in a queue of at most ``queue_size``: when it is full the
   answer is 429 with ``Retry-After``; a job that waited ``queue_timeout`` gets 503. The wait
   never counts against the job's own time limit.
+
+Across the pipe (a socket pair) a job goes as a small pickle; a reply comes back as two
+frames of ``multiprocessing``'s framing (4-byte length, then the bytes): the pickled
+``(status, media type, headers)`` and the body as it is, read by the event loop as a stream
+(no pickling of bodies, no blocking read on the loop).
 """
 
 from __future__ import annotations
@@ -20,7 +25,10 @@ import collections
 import contextlib
 import multiprocessing
 import os
+import pickle
 import resource
+import socket
+import struct
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -29,7 +37,7 @@ from typing import Any
 
 from kg.publish.site import Reply, Settings, text_reply
 
-READY = "ready"
+READY = b"ready"
 
 
 @dataclass
@@ -70,20 +78,25 @@ def worker_main(conn: Connection, directory: str, settings: Settings) -> None:
     if settings.query_memory_mb > 0:
         cap = _virtual_memory() + settings.query_memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    conn.send(READY)
+    conn.send_bytes(READY)
     while True:
         try:
-            job: Job = conn.recv()
+            job: Job = pickle.loads(conn.recv_bytes())
         except (EOFError, OSError):
             return
         try:
             reply = handlers[job.kind](snapshot, settings=settings, **job.args)
         except MemoryError:
-            conn.send(_over_memory(settings))
+            _send(conn, _over_memory(settings))
             return  # the pool replaces this worker
         except Exception as err:  # report it, keep serving
             reply = text_reply(500, f"internal error: {type(err).__name__}")
-        conn.send(reply)
+        _send(conn, reply)
+
+
+def _send(conn: Connection, reply: Reply) -> None:
+    conn.send_bytes(pickle.dumps((reply.status, reply.media_type, reply.headers)))
+    conn.send_bytes(reply.body)
 
 
 def _over_memory(settings: Settings) -> Reply:
@@ -107,37 +120,61 @@ class ClientGone(Exception):
 
 
 class _Worker:
-    """One worker process and the parent's end of its pipe."""
+    """One worker process and the parent's end of its socket pair, as an asyncio stream."""
 
     def __init__(self, ctx: Any, directory: Path, settings: Settings):
-        self.conn, child = ctx.Pipe()
+        parent, child = ctx.Pipe()
         self.process = ctx.Process(
             target=worker_main, args=(child, str(directory), settings), daemon=True
         )
         self.process.start()
         child.close()
+        fd = os.dup(parent.fileno())
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=fd)
+        parent.close()
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
 
-    async def receive(self) -> Any:
-        """The next message (without blocking the loop while the worker computes)."""
-        loop = asyncio.get_running_loop()
-        readable = loop.create_future()
-        fd = self.conn.fileno()
-        def ready() -> None:
-            if not readable.done():
-                readable.set_result(None)
+    async def connect(self) -> None:
+        """Attach the socket to the running event loop."""
+        self.reader, self.writer = await asyncio.open_unix_connection(sock=self.sock)
 
-        loop.add_reader(fd, ready)
+    def send(self, job: Job) -> None:
+        assert self.writer is not None
+        payload = pickle.dumps(job)
+        self.writer.write(struct.pack("!i", len(payload)) + payload)
+
+    async def _frame(self) -> bytes:
+        assert self.reader is not None
         try:
-            await readable
-        finally:
-            loop.remove_reader(fd)
-        return self.conn.recv()
+            (size,) = struct.unpack("!i", await self.reader.readexactly(4))
+            if size == -1:  # multiprocessing's header of a message over 2 GiB
+                (size,) = struct.unpack("!Q", await self.reader.readexactly(8))
+            return await self.reader.readexactly(size)
+        except asyncio.IncompleteReadError as err:
+            raise EOFError from err
+
+    async def receive(self) -> Reply:
+        """The next reply (``EOFError`` when the worker is gone)."""
+        status, media_type, headers = pickle.loads(await self._frame())
+        return Reply(status, media_type, await self._frame(), headers)
+
+    async def ready(self) -> bool:
+        """Whether the worker opened the store (its first message)."""
+        await self.connect()
+        try:
+            return await self._frame() == READY
+        except (EOFError, OSError):
+            return False
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
             self.process.kill()
         with contextlib.suppress(Exception):
-            self.conn.close()
+            if self.writer is not None:
+                self.writer.close()
+            else:
+                self.sock.close()
 
     def reap(self) -> None:
         self.process.join(5)
@@ -181,11 +218,7 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         worker = await loop.run_in_executor(None, _Worker, self._ctx, self.directory, self.settings)
         self._all.add(worker)
-        try:
-            message = await worker.receive()
-        except (EOFError, OSError):
-            message = None
-        if message != READY or self._closed:
+        if not await worker.ready() or self._closed:
             self._discard(worker)
             if not self._closed:
                 raise RuntimeError("a query worker failed to open the store")
@@ -247,7 +280,7 @@ class WorkerPool:
         gone_future = asyncio.ensure_future(gone) if gone is not None else None
         worker = await self._acquire(gone_future)
         try:
-            worker.conn.send(job)
+            worker.send(job)
         except OSError:
             self._replace(worker)
             return text_reply(503, "a query worker stopped; try again", **{"Retry-After": "1"})

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
-from fastapi import Request
-from fastapi.responses import Response
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from kg.publish.site import Reply, Settings
+
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 from kg.publish.workers import ClientGone, Job, PoolBusy, QueueTimeout, WorkerPool
 
 #: seconds a client refused with 429 / 503 is asked to wait
@@ -27,6 +32,17 @@ class ServerState:
     static: dict[str, Reply] = field(default_factory=dict)
     mapping_files: dict[str, Path] = field(default_factory=dict)
     dump_files: dict[str, str] = field(default_factory=dict)
+
+
+def route(routes: list[Route], path: str, methods: tuple[str, ...] = ("GET", "HEAD")
+          ) -> Callable[[Endpoint], Endpoint]:
+    """Decorator: add the endpoint (which takes the request) to ``routes`` at ``path``."""
+
+    def add(endpoint: Endpoint) -> Endpoint:
+        routes.append(Route(path, endpoint, methods=list(methods)))
+        return endpoint
+
+    return add
 
 
 def state(request: Request) -> ServerState:

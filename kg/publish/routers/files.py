@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Route
 
-from kg.publish.routers.common import state, text, to_response
+from kg.publish.routers.common import route, state, text, to_response
 
-router = APIRouter()
+routes: list[Route] = []
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
@@ -23,13 +24,14 @@ DOCS_CSP = (
 )
 
 
-@router.api_route("/dumps/", methods=["GET", "HEAD"])
+@route(routes, "/dumps/")
 def dumps_index(request: Request) -> Response:
     return to_response(state(request).static["dumps"])
 
 
-@router.api_route("/dumps/{name}", methods=["GET", "HEAD"])
-def dump(name: str, request: Request) -> Response:
+@route(routes, "/dumps/{name}")
+def dump(request: Request) -> Response:
+    name = request.path_params["name"]
     server = state(request)
     path = server.build_dir / name
     if name not in server.dump_files or not path.is_file():
@@ -37,13 +39,14 @@ def dump(name: str, request: Request) -> Response:
     return FileResponse(path, media_type=server.dump_files[name])
 
 
-@router.api_route("/docs", methods=["GET", "HEAD"])
+@route(routes, "/docs")
 def docs_root(request: Request) -> Response:
     return RedirectResponse(f"{state(request).settings.base_url}/docs/", status_code=301)
 
 
-@router.api_route("/docs/{path:path}", methods=["GET", "HEAD"])
-def docs(path: str, request: Request) -> Response:
+@route(routes, "/docs/{path:path}")
+def docs(request: Request) -> Response:
+    path = request.path_params["path"]
     docs_dir = (state(request).build_dir / "docs").resolve()
     if not docs_dir.is_dir():
         return text(404, "no documentation in this build: run clusterkg ontology docs")
@@ -58,21 +61,23 @@ def docs(path: str, request: Request) -> Response:
     return FileResponse(target, headers={"Content-Security-Policy": DOCS_CSP})
 
 
-@router.api_route("/mappings/", methods=["GET", "HEAD"])
+@route(routes, "/mappings/")
 def mappings_index(request: Request) -> Response:
     return to_response(state(request).static["mappings"])
 
 
-@router.api_route("/mappings/{name}", methods=["GET", "HEAD"])
-def mapping_set(name: str, request: Request) -> Response:
+@route(routes, "/mappings/{name}")
+def mapping_set(request: Request) -> Response:
+    name = request.path_params["name"]
     path = state(request).mapping_files.get(name.removesuffix(".sssom.tsv"))
     if path is None:
         return text(404, f"no mapping set named {name!r}")
     return FileResponse(path, media_type="text/tab-separated-values; charset=utf-8")
 
 
-@router.api_route("/static/{name}", methods=["GET", "HEAD"])
-def static(name: str) -> Response:
+@route(routes, "/static/{name}")
+def static(request: Request) -> Response:
+    name = request.path_params["name"]
     path = STATIC_DIR / name
     media = STATIC_TYPES.get(path.suffix)
     if "/" in name or media is None or not path.is_file():

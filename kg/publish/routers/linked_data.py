@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import urllib.parse
 
-from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
 
 from kg.namespace import BASE
 from kg.publish.conneg import language_preference, negotiate
-from kg.publish.routers.common import job_response, run_job, state, text, to_response
+from kg.publish.routers.common import job_response, route, run_job, state, text, to_response
 from kg.publish.workers import Job
 
-router = APIRouter()
+routes: list[Route] = []
 
 EXTENSIONS: dict[str, str] = {
     "html": "text/html",
@@ -91,8 +92,9 @@ async def entity_document(request: Request, iri: str, ext: str, **headers: str) 
     return await job_response(request, job, **VARY, **headers)
 
 
-@router.api_route("/id/{path:path}", methods=["GET", "HEAD"])
-async def thing(path: str, request: Request) -> Response:
+@route(routes, "/id/{path:path}")
+async def thing(request: Request) -> Response:
+    path = request.path_params["path"]
     stem, ext = split_ext(path)
     iri = BASE + "id/" + stem
     if not valid_iri(iri):
@@ -112,8 +114,9 @@ async def thing(path: str, request: Request) -> Response:
     return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
 
 
-@router.api_route("/doc/{path:path}", methods=["GET", "HEAD"])
-async def document(path: str, request: Request) -> Response:
+@route(routes, "/doc/{path:path}")
+async def document(request: Request) -> Response:
+    path = request.path_params["path"]
     stem, ext = split_ext(path)
     iri = BASE + "id/" + stem
     if not valid_iri(iri):
@@ -128,7 +131,7 @@ async def document(path: str, request: Request) -> Response:
     return await entity_document(request, iri, ext, **{"Content-Location": location})
 
 
-@router.api_route("/ontology", methods=["GET", "HEAD"])
+@route(routes, "/ontology")
 async def ontology(request: Request) -> Response:
     chosen = choose_ext(request)
     if chosen is None:
@@ -139,8 +142,9 @@ async def ontology(request: Request) -> Response:
     )
 
 
-@router.api_route("/ontology.{ext}", methods=["GET", "HEAD"])
-async def ontology_document(ext: str, request: Request) -> Response:
+@route(routes, "/ontology.{ext}")
+async def ontology_document(request: Request) -> Response:
+    ext = request.path_params["ext"]
     if ext not in EXTENSIONS:
         return text(404, f"no ontology document as .{ext}; offered: {', '.join(EXTENSIONS)}")
     if ext == "html":
@@ -162,21 +166,22 @@ def void_response(request: Request, ext: str | None = None) -> Response:
     return to_response(reply, Vary="Accept")
 
 
-@router.api_route("/void", methods=["GET", "HEAD"])
-@router.api_route("/.well-known/void", methods=["GET", "HEAD"])
-@router.api_route("/dcat", methods=["GET", "HEAD"])
+@route(routes, "/void")
+@route(routes, "/.well-known/void")
+@route(routes, "/dcat")
 def void(request: Request) -> Response:
     return void_response(request)
 
 
-@router.api_route("/void.{ext}", methods=["GET", "HEAD"])
-def void_ext(ext: str, request: Request) -> Response:
+@route(routes, "/void.{ext}")
+def void_ext(request: Request) -> Response:
+    ext = request.path_params["ext"]
     if ext not in EXTENSIONS:
         return text(404, f"no VoID document as .{ext}")
     return void_response(request, ext)
 
 
-@router.api_route("/", methods=["GET", "HEAD"])
+@route(routes, "/")
 async def landing(request: Request) -> Response:
     preference = language_preference(request.headers.get("accept-language"))
     return await job_response(request, Job("landing", {"preference": preference}))

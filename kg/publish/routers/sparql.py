@@ -12,15 +12,16 @@ from __future__ import annotations
 import time
 import urllib.parse
 
-from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
 
 from kg.publish.conneg import negotiate
-from kg.publish.routers.common import job_response, state, text, to_response
+from kg.publish.routers.common import job_response, route, state, text, to_response
 from kg.publish.sparql import QueryRequest
 from kg.publish.workers import Job
 
-router = APIRouter()
+routes: list[Route] = []
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -166,7 +167,7 @@ def no_query(request: Request) -> Response:
     return to_response(state(request).static[f"sd:{media}"], Vary="Accept")
 
 
-@router.api_route("/sparql", methods=["GET", "POST", "HEAD"])
+@route(routes, "/sparql", ("GET", "POST", "HEAD"))
 async def sparql(request: Request) -> Response:
     try:
         req = await query_request(request)
@@ -182,7 +183,7 @@ async def sparql(request: Request) -> Response:
     return response
 
 
-@router.options("/sparql")
-def preflight() -> Response:
+@route(routes, "/sparql", ("OPTIONS",))
+def preflight(request: Request) -> Response:
     """CORS preflight (POST with ``Content-Type: application/sparql-query`` needs one)."""
     return Response(status_code=204, headers=CORS_PREFLIGHT)
