@@ -208,7 +208,7 @@ class Snapshot:
             'SELECT exact, lang, source, start, "end" FROM quotes WHERE annotation = ?',
             (annotation,),
         ).fetchone()
-        return tuple(row) if row else None  # type: ignore[return-value]
+        return tuple(row) if row else None
 
     def original(self, triple: Any) -> Any:
         """``triple`` with its object literal as it was loaded (unchanged if it was kept)."""

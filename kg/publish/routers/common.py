@@ -13,9 +13,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from kg.publish.site import Reply, Settings
+from kg.publish.workers import ClientGone, Job, PoolBusy, QueueTimeout, WorkerPool
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
-from kg.publish.workers import ClientGone, Job, PoolBusy, QueueTimeout, WorkerPool
 
 #: seconds a client refused with 429 / 503 is asked to wait
 RETRY_AFTER = "2"
