@@ -58,6 +58,7 @@ class Typed:
     confidence: float
     head: str | None = None  # the head word as written, if one decided
     admin: bool = False  # the head names an administrative unit
+    decided: bool = False  # a word of the text (head, descriptor, copula, list head) decided
 
 
 LABEL_DEFAULTS = {
@@ -162,9 +163,9 @@ class HeadNouns:
             return default or Typed(CK.Organisation, "org", 0.5)
         word, head = decided
         if default is None:
-            return Typed(head.cls, head.kind, 0.8, word, head.admin)
+            return Typed(head.cls, head.kind, 0.8, word, head.admin, True)
         agrees = head.kind in LABEL_KINDS.get(label or "", set())
-        return Typed(head.cls, head.kind, 0.9 if agrees else 0.7, word, head.admin)
+        return Typed(head.cls, head.kind, 0.9 if agrees else 0.7, word, head.admin, True)
 
 
 def _phrase_key(word: str, lang: str) -> str:

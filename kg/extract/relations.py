@@ -378,26 +378,9 @@ class RelationExtractor:
         return Relation(subject, predicate, obj, evidence)
 
 
-_PARSES: dict[tuple[str, str], tuple[tuple[int, int, int], ...]] = {}
-
-
 def _parse(recognisers: Any, lang: str, text: str) -> tuple[tuple[int, int, int], ...]:
-    """(start, end, head index) per token of ``text`` (view offsets), memoised."""
-    key = (lang, text)
-    if key in _PARSES:
-        return _PARSES[key]
-    tokens: list[tuple[int, int, int]] = []
-    if lang == "en":
-        parsed = recognisers.english()(text)
-        tokens = [(t.idx, t.idx + len(t.text), t.head.i) for t in parsed]
-    else:
-        parsed = recognisers.parse_russian(text)
-        ids = {t.id: i for i, t in enumerate(parsed.tokens)}
-        tokens = [(t.start, t.stop, ids.get(t.head_id, i)) for i, t in enumerate(parsed.tokens)]
-    if len(_PARSES) > 4096:
-        _PARSES.clear()
-    _PARSES[key] = tuple(tokens)
-    return _PARSES[key]
+    """(start, end, head index) per token of ``text`` (view offsets)."""
+    return tuple((t.start, t.end, t.head) for t in recognisers.parse(lang, text))
 
 
 def _distance(heads: tuple[tuple[int, int, int], ...], x: int, y: int) -> int:
