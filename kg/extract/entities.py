@@ -49,6 +49,7 @@ from kg.namespace import CK, ID, data_iri, slugify
 
 EXTRACTOR = "entities"
 ANAPHORA_CONFIDENCE = 0.6
+BARE_ANAPHORA_CONFIDENCE = 0.5  # a head noun alone ("население города", "Зона учун")
 SHORT_FORM_CONFIDENCE = 0.7
 GAZETTEER_CONFIDENCE = 0.9
 LEXICON_LINK_CONFIDENCE = 0.85
@@ -228,26 +229,50 @@ def _with_head_before(doc: Document, span: NameSpan) -> NameSpan:
     sentence = doc.sentence_at(span.start)
     view_start = doc.view.to_view[sentence.start]
     before = doc.view.text[view_start : doc.view.to_view[span.start]]
-    match = re.search(r"([^\W\d_][\w-]*)\s+[«“\"]?$", before)
+    quoted = before.rstrip().endswith(("«", "“", '"'))
+    match = re.search(r"((?:[^\W\d_][\w-]*\s+){0,2}[^\W\d_][\w-]*)\s+[«“\"]?$", before)
     if match is None:
         return span
-    word = match.group(1)
-    quoted = before.rstrip().endswith(("«", "“", '"'))
-    found = head_nouns().heads([word], span.lang) or head_nouns().heads(word.split("-")[-1:],
-                                                                         span.lang)
-    if not found or found[0][2].legal:
+    words = match.group(1).split()
+    found = None
+    for n in range(len(words), 0, -1):  # the longest head phrase right before the name
+        phrase = words[-n:]
+        heads = [h for h in head_nouns().heads(phrase, span.lang) if h[0] == 0 and h[1] == n]
+        if not heads and n == 1:
+            heads = head_nouns().heads(phrase[0].split("-")[-1:], span.lang)
+        if heads:
+            found = (phrase, heads[0][2])
+            break
+    if found is None or found[1].legal:
         return span
-    head = found[0][2]
-    if head.cls == CK.Company or head.kind == "place" or not (quoted or word[:1].isupper()):
-        return replace(span, descriptor=word)
-    start, _ = doc.view.clean_span(view_start + match.start(1), view_start + match.end(1))
+    phrase, head = found
+    first = phrase[0]
+    if head.cls == CK.Company or head.kind == "place" or not (quoted or first[:1].isupper()):
+        return replace(span, descriptor=phrase[-1])
+    word_starts = [w.start() for w in re.finditer(r"\S+", match.group(1))]
+    phrase_start = view_start + match.start(1) + word_starts[-len(phrase)]
+    start, _ = doc.view.clean_span(phrase_start, phrase_start + len(first))
     end = span.end
-    view = doc.view.text[view_start + match.start(1) : doc.view.to_view[span.end]]
+    view = doc.view.text[phrase_start : doc.view.to_view[span.end]]
     if quoted and doc.text[end : end + 1] in ("»", "”", '"'):  # close the quotes it opened
         end += 1
         view += doc.text[span.end]
-    normal = f"{word} {span.normal}"
+    normal = f"{' '.join(phrase)} {span.normal}"
     return NameSpan(start, end, view, "ORG", span.lang, span.recogniser, normal)
+
+
+def _descriptor_type(span: NameSpan) -> Typed | None:
+    """The class a descriptor in apposition gives a name that has no head of its own."""
+    if not span.descriptor:
+        return None
+    heads = head_nouns()
+    found = heads.heads([span.descriptor], span.lang) or heads.heads(
+        span.descriptor.split("-")[-1:], span.lang
+    )
+    if not found:
+        return None
+    head = found[0][2]
+    return Typed(head.cls, head.kind, 0.9, None, head.admin, True)
 
 
 def _same_name_forms(spans: list[NameSpan]) -> list[NameSpan]:
@@ -355,20 +380,6 @@ def _own_head(span: NameSpan, label: str | None) -> Typed | None:
     """The type a name's own head noun gives it (None when it has none)."""
     typed = head_nouns().type_of(span.text, label, span.lang)
     return typed if typed.head is not None else None
-
-
-def _descriptor_type(span: NameSpan) -> Typed | None:
-    """The class a descriptor in apposition gives a name that has no head of its own."""
-    if not span.descriptor:
-        return None
-    heads = head_nouns()
-    found = heads.heads([span.descriptor], span.lang) or heads.heads(
-        span.descriptor.split("-")[-1:], span.lang
-    )
-    if not found:
-        return None
-    head = found[0][2]
-    return Typed(head.cls, head.kind, 0.9, None, head.admin, True)
 
 
 COPULA = {
@@ -707,15 +718,27 @@ def _anaphora(
             continue
         base, text = doc.view_of(sentence)
         tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\W\d_][\w‘’'-]*", text)]
-        for i, (start, _, word) in enumerate(tokens[:-1]):
-            if normalise_apostrophes(word.lower()) not in words:
+        articleless = sentence.lang in ("ru", "uz-Cyrl", "uz-Latn")
+        for i, (start, _, word) in enumerate(tokens):
+            following = tokens[i + 1][2] if i + 1 < len(tokens) else ""
+            bare = articleless and (
+                (i == 0 and word[:1].isupper())  # "Зона учун ...", "Корхонага ..."
+                or (word[:1].islower() and not following[:1].isupper())  # "население города"
+            ) and not _plural_word(word, sentence.lang)  # fmt: skip
+            determined = i > 0 and normalise_apostrophes(tokens[i - 1][2].lower()) in words
+            if i + 1 < len(tokens) and normalise_apostrophes(word.lower()) in words:
+                head_word, end, bare = following, tokens[i + 1][1], False
+            elif bare and not determined and not _counted(text, start, tokens, i, sentence.lang):
+                head_word, end = word, tokens[i][1]  # Russian and Uzbek have no articles
+            else:
                 continue
-            head_word = tokens[i + 1][2]
             found = heads.heads([head_word], sentence.lang)
-            if not found:
+            if not found or found[0][2].legal or not found[0][2].anaphor:
                 continue
             head = found[0][2]
-            clean = doc.view.clean_span(base + start, base + tokens[i + 1][1])
+            if bare and i > 0 and _adjective_before(tokens[i - 1][2], sentence.lang):
+                continue  # "центрального правительства": a generic noun phrase
+            clean = doc.view.clean_span(base + start, base + end)
             if any(s < clean[1] and clean[0] < e for s, e in covered):
                 continue
             window_start = doc.sentences[max(0, index - ANAPHORA_WINDOW)].start
@@ -725,26 +748,60 @@ def _anaphora(
                 for m in mentions
                 if min(window_start, paragraph) <= m.evidence.start < clean[0]
                 and (lexicon.is_entity(m.entity) or str(m.entity).startswith(str(ID)))
-                and _fits(m.entity, head.cls, head.kind, lexicon, classes)
+                and _fits(m.entity, head.cls, head.kind, lexicon, classes, strict=bare)
             ]
             if not candidates:
                 continue
             target = max(candidates, key=lambda m: m.evidence.start)
-            ev = Evidence(doc.source_id, clean[0], clean[1], EXTRACTOR, ANAPHORA_CONFIDENCE)
+            confidence = BARE_ANAPHORA_CONFIDENCE if bare else ANAPHORA_CONFIDENCE
+            ev = Evidence(doc.source_id, clean[0], clean[1], EXTRACTOR, confidence)
             out.append(Mention(target.entity, doc.text[clean[0] : clean[1]], ev))
             covered.append(clean)
     return out
 
 
+def _counted(text: str, start: int, tokens: list[tuple[int, int, str]], i: int,
+             lang: str) -> bool:
+    """A noun after a number (``350 та фермер хўжалиги``) or the second word of a head
+    phrase is not an anaphor."""
+    if re.search(r"\d\s*(?:та|ta|-)?\s*$", text[:start]):
+        return True
+    if i == 0:
+        return False
+    pair = [tokens[i - 1][2], tokens[i][2]]
+    return any(h[0] == 0 and h[1] == 2 for h in head_nouns().heads(pair, lang))
+
+
+def _adjective_before(word: str, lang: str) -> bool:
+    """Is ``word`` a Russian adjective (the noun after it is a generic noun phrase)?"""
+    if lang != "ru" or not word[:1].islower():
+        return False
+    from kg.corpus.russian import morph
+
+    parses = morph().parse(word)
+    return bool(parses) and parses[0].tag.POS in ("ADJF", "PRTF")
+
+
 def _fits(
-    entity: URIRef, cls: URIRef, kind: str, lexicon: Lexicon, classes: dict[URIRef, set[URIRef]]
+    entity: URIRef,
+    cls: URIRef,
+    kind: str,
+    lexicon: Lexicon,
+    classes: dict[URIRef, set[URIRef]],
+    strict: bool = False,
 ) -> bool:
-    """Does an entity belong to a head noun's class (or at least its kind)?"""
+    """Does an entity belong to a head noun's class (or at least its kind)? ``strict``: the
+    class itself (a bare head noun: "города" is a city, not any place)."""
     entity_kind = kind_of(entity)
     if entity_kind != kind:
         return False
     types = lexicon.types(entity) | classes.get(entity, set())
-    if not types or cls in types:
+    if cls in types:
+        return True
+    if strict:
+        return cls == CK.Company and bool(types & {CK.TransnationalCorporation, CK.SME,
+                                                   CK.StartUp})  # fmt: skip
+    if not types:
         return True
     return kind in ("cluster", "place") or (
         cls == CK.Company

@@ -47,6 +47,7 @@ class Head:
     kind: str
     legal: bool = False
     admin: bool = False  # an administrative unit (oblast, вилоят): its name is in gazetteers
+    anaphor: bool = True  # may refer back alone ("the company"); not "the maker"
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ class HeadNouns:
         for entry in entries:
             head = Head(
                 expand(entry["class"]), entry["kind"], bool(entry.get("legal")),
-                bool(entry.get("admin")),
+                bool(entry.get("admin")), bool(entry.get("anaphor", True)),
             )  # fmt: skip
             for lang in ("en", "ru", "uz-Cyrl", "uz-Latn"):
                 for phrase in entry.get(lang, []) or []:
