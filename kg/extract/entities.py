@@ -384,7 +384,7 @@ def _own_head(span: NameSpan, label: str | None) -> Typed | None:
 
 COPULA = {
     "en": re.compile(
-        r"^\s*(?:\([^)]*\)\s*)?,?\s*(?:is|was|has been)\s+(?:a|an|the|one of the)\s+"
+        r"^\s*(?:\([^)]*\)\s*)?(?:,?\s*(?:is|was|has been)\s+|,\s*)(?:a|an|the|one of the)\s+"
         r"((?:[\w-]+\s+){0,5}[\w-]+)",
         re.I,
     ),
@@ -603,6 +603,9 @@ def _link(
     labels = [("pref", "en", latin)]
     if span.lang != "en" or name != latin:
         labels.append(("alt", span.lang, name))
+    quoted = re.search(rf"[{QUOTES}]([^{QUOTES}]+)[{QUOTES}]", span.text)
+    if quoted and quoted.group(1).strip() != name:  # «Косонсой-фарм» зонаси: the name itself
+        labels.append(("alt", span.lang, quoted.group(1).strip()))
     if span.lang == "uz-Cyrl":
         labels.append(("alt", "uz-Latn", latin))
     classes = tuple(dict.fromkeys((typed.cls, *_kind_base(kind))))
@@ -676,11 +679,22 @@ def _place(name: str, span: NameSpan, typed: Typed, countries: set[str]) -> Plac
 def _short_forms(
     doc: Document, new: list[Mention], mentions: list[Mention], taken: list[tuple[int, int]]
 ) -> list[Mention]:
-    """Later surnames and leading parts of organisation names (rule 6)."""
+    """Later occurrences of a whole name the recogniser missed, later surnames and leading
+    parts of organisation names (rule 6)."""
     out: list[Mention] = []
     people = [(m, m.surface.split()) for m in new if kind_of(m.entity) == "person"]
     orgs = [(m, m.surface.split()) for m in new if kind_of(m.entity) in ("org", "cluster")]
     covered = [(m.evidence.start, m.evidence.end) for m in mentions] + taken
+    names = {re.sub(r"^(?:the|The)\s+", "", m.surface): m.entity for m in new
+             if len(m.surface.split()) >= 2 and m.evidence.extractor == EXTRACTOR}  # fmt: skip
+    for name, entity in sorted(names.items(), key=lambda n: -len(n[0])):
+        for found in re.finditer(rf"(?<![\w‘’]){re.escape(name)}(?![\w‘’])", doc.text):
+            start, end = found.span()
+            if any(s < end and start < e for s, e in covered):
+                continue
+            ev = Evidence(doc.source_id, start, end, EXTRACTOR, SHORT_FORM_CONFIDENCE)
+            out.append(Mention(entity, name, ev))
+            covered.append((start, end))
     for sentence in doc.sentences:
         for word in re.finditer(r"[A-ZА-ЯЁЎҚҒҲ][\w‘’-]{2,}", sentence.text):
             start, end = sentence.start + word.start(), sentence.start + word.end()
@@ -735,6 +749,8 @@ def _anaphora(
             found = heads.heads([head_word], sentence.lang)
             if not found or found[0][2].legal or not found[0][2].anaphor:
                 continue
+            if _plural_word(head_word, sentence.lang):
+                continue  # "The companies", "эти компании": not one entity
             head = found[0][2]
             if bare and i > 0 and _adjective_before(tokens[i - 1][2], sentence.lang):
                 continue  # "центрального правительства": a generic noun phrase

@@ -38,6 +38,10 @@ RUSSIAN_LABELS = {"PER": "PER", "ORG": "ORG", "LOC": "LOC"}
 SUPPORTED = ("en", "ru", "uz-Cyrl", "uz-Latn")
 
 
+#: an elided French article inside a name (``Provence-Alpes-Côte d'Azur``)
+FRENCH_PARTICLE = re.compile(r"\s+d['’][A-ZÀ-Ý][\w-]+")
+
+
 class RecogniserMissing(InputError):
     """A recogniser's package is not installed (or its model does not load)."""
 
@@ -166,7 +170,11 @@ class Recognisers:
                 label = ENGLISH_LABELS.get(ent.label_)
                 if label is None:
                     continue
-                for part in _split_list(base + ent.start_char, base + ent.end_char, doc.view.text):
+                end_char = base + ent.end_char
+                particle = FRENCH_PARTICLE.match(doc.view.text, end_char)
+                if particle:  # "Côte d'Azur": the model stops before the elided article
+                    end_char = particle.end()
+                for part in _split_list(base + ent.start_char, end_char, doc.view.text):
                     span = _trim(doc, *part)
                     if span is None:
                         continue
