@@ -79,8 +79,14 @@ def suffixes_latn() -> tuple[str, ...]:
     return tuple(sorted({_latin(s) for s in suffixes_cyrl()}, key=len, reverse=True))
 
 
+#: final consonants voiced before a vowel-initial suffix (вазирлик -> вазирлиги, ўрмон ->
+#: ...; қишлоқ -> қишлоғи): the voiced stem's dictionary form
+_VOICED = (("ғ", "қ"), ("г", "к"), ("g‘", "q"), ("g", "k"))
+
+
 def strip_suffixes(word: str) -> set[str]:
-    """Candidate stems of an Uzbek word (itself included): кластерларнинг -> кластер."""
+    """Candidate stems of an Uzbek word (itself included): кластерларнинг -> кластер,
+    вазирлиги -> вазирлик (final к/қ voiced to г/ғ before a vowel)."""
     lower = word.lower()
     stems = {lower}
     pool = suffixes_latn() if re.search(r"[a-z]", lower) else suffixes_cyrl()
@@ -94,6 +100,12 @@ def strip_suffixes(word: str) -> set[str]:
         new -= stems
         stems |= new
         frontier = new
+    for stem in list(stems):
+        if stem != lower and len(stem) >= 4:
+            for voiced, plain in _VOICED:
+                if stem.endswith(voiced):
+                    stems.add(stem[: -len(voiced)] + plain)
+                    break
     return stems
 
 

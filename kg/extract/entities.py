@@ -30,8 +30,9 @@ Uzbek ``NAME`` spans (capitalised, no head) are kept only when the gazetteer kno
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import yaml
@@ -48,6 +49,7 @@ from kg.namespace import CK, ID, data_iri, slugify
 
 EXTRACTOR = "entities"
 ANAPHORA_CONFIDENCE = 0.6
+BARE_ANAPHORA_CONFIDENCE = 0.5  # a head noun alone ("население города", "Зона учун")
 SHORT_FORM_CONFIDENCE = 0.7
 GAZETTEER_CONFIDENCE = 0.9
 LEXICON_LINK_CONFIDENCE = 0.85
@@ -127,19 +129,36 @@ def extract_entities(
     """Open entity extraction for ``doc`` (see the module docstring)."""
     out = ArticleEntities()
     known = [m for m in mentions if m.evidence.source_id == doc.source_id]
-    spans = [_with_head_before(doc, s) for s in recognisers.spans(doc)]
+    spans = _same_name_forms([_with_head_before(doc, s) for s in recognisers.spans(doc)])
     best: dict[str, Typed] = {}  # one name, one type in an article: the surest typing wins
+    listed = _list_types(doc, spans)
     for span in spans:
         label = None if span.label == "NAME" else span.label
-        typed = _copula_type(doc, span) or head_nouns().type_of(span.text, label, span.lang)
+        typed = _copula_type(doc, span) or _own_head(span, label) or _descriptor_type(span)
+        typed = typed or listed.get((span.start, span.end))
+        typed = typed or head_nouns().type_of(span.text, label, span.lang)
         key = bare_name(span.normal or span.text).lower()
         if key not in best or typed.confidence > best[key].confidence:
             best[key] = typed
     countries = _countries(doc, lexicon, known)
     minted: dict[URIRef, EntityDescription] = {}
     taken: list[tuple[int, int]] = []
+    short = _short_form_of(doc, spans)
+    resolved: dict[tuple[int, int], URIRef] = {}  # span -> the IRI it was linked to
+    acronyms: dict[str, URIRef] = {}  # a short form defined in the article -> its entity
     for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
         if any(s < span.end and span.start < e for s, e in taken):
+            continue
+        full = short.get((span.start, span.end))
+        target = resolved.get(full) if full else acronyms.get(span.text)
+        if target is not None:  # "(HSP)" after "Hsinchu Science Park", and "HSP" later
+            acronyms.setdefault(span.text, target)
+            evidence = Evidence(doc.source_id, span.start, span.end, EXTRACTOR,
+                                SHORT_FORM_CONFIDENCE)  # fmt: skip
+            out.mentions.append(Mention(target, doc.text[span.start : span.end], evidence))
+            taken.append((span.start, span.end))
+            if target in minted:
+                minted[target] = _with_label(minted[target], ("alt", span.lang, span.text))
             continue
         inside = [m for m in known if span.start <= m.evidence.start and m.evidence.end <= span.end]
         covering = [
@@ -185,6 +204,7 @@ def extract_entities(
             evidence = Evidence(doc.source_id, span.start, span.end, EXTRACTOR, confidence)
             out.mentions.append(Mention(iri, doc.text[span.start : span.end], evidence))
             taken.append((span.start, span.end))
+            resolved[(span.start, span.end)] = iri
             if description is not None and iri not in minted:
                 minted[iri] = _with_evidence(description, evidence)
     out.descriptions = sorted(minted.values(), key=lambda d: d.evidence.start)
@@ -199,34 +219,172 @@ def extract_entities(
 
 def _with_head_before(doc: Document, span: NameSpan) -> NameSpan:
     """``Кластер Пангё``, ``технопарк «Академгородок»``, ``Fund Skolkovo``: a head noun right
-    before a name (Russian and English apposition) belongs to it."""
+    before a name (Russian and English apposition) belongs to it when it is capitalised or
+    opens the quotes of the name. A common noun before a name (``компания Huawei``, ``в городе
+    Шэньчжэнь``, ``the newspaper Le Monde``, ``the chip designer MediaTek``) is a descriptor:
+    not part of the name, but it says what the name names. Only words of the same sentence
+    count."""
     if span.lang not in ("ru", "en") or span.label == "PER":
         return span
-    before = doc.view.text[: doc.view.to_view[span.start]]
-    match = re.search(r"([^\W\d_][\w-]*)\s+[«“\"]?$", before)
+    sentence = doc.sentence_at(span.start)
+    view_start = doc.view.to_view[sentence.start]
+    before = doc.view.text[view_start : doc.view.to_view[span.start]]
+    quoted = before.rstrip().endswith(("«", "“", '"'))
+    match = re.search(r"((?:[^\W\d_][\w-]*\s+){0,2}[^\W\d_][\w-]*)\s+[«“\"]?$", before)
     if match is None:
         return span
-    quoted = before.rstrip().endswith(("«", "“", '"'))
-    if not (quoted or match.group(1)[:1].isupper()):
-        return span  # "корпорации Samsung": a common noun before a name, not part of it
-    found = head_nouns().heads([match.group(1)], span.lang)
-    if not found or found[0][2].kind == "place" or found[0][2].legal:
+    words = match.group(1).split()
+    found = None
+    for n in range(len(words), 0, -1):  # the longest head phrase right before the name
+        phrase = words[-n:]
+        heads = [h for h in head_nouns().heads(phrase, span.lang) if h[0] == 0 and h[1] == n]
+        if not heads and n == 1:
+            heads = head_nouns().heads(phrase[0].split("-")[-1:], span.lang)
+        if heads:
+            found = (phrase, heads[0][2])
+            break
+    if found is None or found[1].legal:
         return span
-    if found[0][2].cls == CK.Company:  # "компания Acme": a descriptor, not part of the name
-        return span
-    start, _ = doc.view.clean_span(match.start(1), match.end(1))
+    phrase, head = found
+    first = phrase[0]
+    if head.cls == CK.Company or head.kind == "place" or not (quoted or first[:1].isupper()):
+        return replace(span, descriptor=phrase[-1])
+    word_starts = [w.start() for w in re.finditer(r"\S+", match.group(1))]
+    phrase_start = view_start + match.start(1) + word_starts[-len(phrase)]
+    start, _ = doc.view.clean_span(phrase_start, phrase_start + len(first))
     end = span.end
-    view = doc.view.text[match.start(1) : doc.view.to_view[span.end]]
+    view = doc.view.text[phrase_start : doc.view.to_view[span.end]]
     if quoted and doc.text[end : end + 1] in ("»", "”", '"'):  # close the quotes it opened
         end += 1
         view += doc.text[span.end]
-    normal = f"{match.group(1)} {span.normal}"
+    normal = f"{' '.join(phrase)} {span.normal}"
     return NameSpan(start, end, view, "ORG", span.lang, span.recogniser, normal)
+
+
+def _descriptor_type(span: NameSpan) -> Typed | None:
+    """The class a descriptor in apposition gives a name that has no head of its own."""
+    if not span.descriptor:
+        return None
+    heads = head_nouns()
+    found = heads.heads([span.descriptor], span.lang) or heads.heads(
+        span.descriptor.split("-")[-1:], span.lang
+    )
+    if not found:
+        return None
+    head = found[0][2]
+    return Typed(head.cls, head.kind, 0.9, None, head.admin, True)
+
+
+def _same_name_forms(spans: list[NameSpan]) -> list[NameSpan]:
+    """Russian case forms of one name in one article get one normal form: the form written
+    in the text (``Шэньчжэнь``) for the others (``Шэньчжэне``, whose guessed lemma
+    ``Шэньчжэн`` is wrong). Two names are forms of each other when every word but the last is
+    the same and the last words share all but their last two letters (at least four)."""
+    written: dict[str, int] = {}
+    for span in spans:
+        if span.lang == "ru" and span.normal == span.text:
+            written[span.text] = written.get(span.text, 0) + 1
+    if not written:
+        return spans
+
+    def key(name: str) -> tuple[str, str]:
+        head, _, last = name.rpartition(" ")
+        return head, last
+
+    by_key = [(key(name), name, n) for name, n in written.items()]
+    out = []
+    for span in spans:
+        if span.lang != "ru" or span.normal in written:
+            out.append(span)
+            continue
+        head, last = key(span.normal)
+        _, _, surface = span.text.rpartition(" ")
+        matches = [
+            (n, name) for (h, w), name, n in by_key
+            if h == head and len(w) >= 4 and _stem_match(w, last, surface)
+        ]  # fmt: skip
+        out.append(replace(span, normal=max(matches)[1]) if matches else span)
+    return out
+
+
+def _stem_match(word: str, lemma: str, surface: str) -> bool:
+    """Is ``word`` (as written elsewhere) the same name as a lemma / surface form here?"""
+    for other in (lemma, surface):
+        common = len(os.path.commonprefix([word.lower(), other.lower()]))
+        if common >= 4 and common >= max(len(word), len(other)) - 2:
+            return True
+    return False
+
+
+LIST_GAP = re.compile(
+    r"^\s*(?:,\s*|,?\s*(?:and|or|и|или|а также|ва|ҳамда|ёки|va|hamda|yoki|&)\s+)$", re.I
+)
+#: between a list's plural head and the list (en, ru): "communes: A, B", "cities are A, B"
+LIST_LEAD = re.compile(r"(?:\s*:|\s+(?:are|were|include|included|including|—|–|-))?\s*$")
+
+
+def _list_types(doc: Document, spans: list[NameSpan]) -> dict[tuple[int, int], Typed]:
+    """Names coordinated in one list share the class its head noun gives them: a plural head
+    after the list in Uzbek (``«Нукус-фарм», «Зомин-фарм» ва «Паркент-фарм» эркин иқтисодий
+    зоналари``, ``Жиззах, Наманган ва Тошкент вилоятларининг``), before it in English and
+    Russian (``five communes: Antibes, Biot and Mougins``, ``зоны Чжухай и Шаньтоу``, ``its
+    main cities are Copenhagen, Malmö and Lund``)."""
+    out: dict[tuple[int, int], Typed] = {}
+    ordered = sorted(spans, key=lambda s: (s.start, -s.end))
+    groups: list[list[NameSpan]] = []
+    for span in ordered:
+        if groups and span.start >= groups[-1][-1].end:
+            last = groups[-1][-1]
+            same = doc.sentence_at(last.start) is doc.sentence_at(span.start)
+            if same and LIST_GAP.match(doc.text[last.end : span.start]):
+                groups[-1].append(span)
+                continue
+        if not groups or span.start >= groups[-1][-1].end:
+            groups.append([span])
+    heads = head_nouns()
+    for group in groups:
+        if len(group) < 2 and not group[0].descriptor:
+            continue
+        lang = group[0].lang
+        sentence = doc.sentence_at(group[0].start)
+        found = None
+        if lang.startswith("uz"):
+            after = re.findall(r"[^\W\d_][\w‘’'-]*", doc.text[group[-1].end : sentence.end])[:4]
+            for n in range(1, len(after) + 1):
+                decided = heads.head_of(" ".join(after[:n]), lang)
+                if decided and _plural_word(after[n - 1], lang) and after[n - 1].endswith(
+                    decided[0].split()[-1]
+                ):
+                    found = decided[1]
+                    break
+        elif len(group) >= 2:
+            before = doc.text[sentence.start : group[0].start]
+            lead = LIST_LEAD.search(before)
+            words = re.findall(r"[^\W\d_][\w-]*", before[: lead.start()] if lead else before)
+            if words and (lang == "ru" or _plural_word(words[-1], lang)):
+                decided = heads.head_of(words[-1], lang)
+                if decided and decided[0] == words[-1] and not decided[1].legal:
+                    found = decided[1]
+            if found is None and group[0].descriptor:  # "зоны Чжухай и Шаньтоу"
+                decided = heads.head_of(group[0].descriptor, lang)
+                found = decided[1] if decided else None
+        if found is None or found.legal:
+            continue
+        for span in group:
+            out[(span.start, span.end)] = Typed(found.cls, found.kind, 0.85, None, found.admin,
+                                                True)  # fmt: skip
+    return out
+
+
+def _own_head(span: NameSpan, label: str | None) -> Typed | None:
+    """The type a name's own head noun gives it (None when it has none)."""
+    typed = head_nouns().type_of(span.text, label, span.lang)
+    return typed if typed.head is not None else None
 
 
 COPULA = {
     "en": re.compile(
-        r"^\s*(?:\([^)]*\)\s*)?,?\s*(?:is|was|has been)\s+(?:a|an|the|one of the)\s+"
+        r"^\s*(?:\([^)]*\)\s*)?(?:,?\s*(?:is|was|has been)\s+|,\s*)(?:a|an|the|one of the)\s+"
         r"((?:[\w-]+\s+){0,5}[\w-]+)",
         re.I,
     ),
@@ -261,7 +419,7 @@ def _copula_type(doc: Document, span: NameSpan) -> Typed | None:
         found = heads.heads([w for w in re.split(r"-", word) if w][-1:], span.lang)
         if found and not found[0][2].legal:
             head = found[0][2]
-            return Typed(head.cls, head.kind, 0.95, None, head.admin)
+            return Typed(head.cls, head.kind, 0.95, None, head.admin, True)
     return None
 
 
@@ -327,6 +485,33 @@ def _earlier_person(span: NameSpan, mentions: list[Mention]) -> URIRef | None:
     return None
 
 
+ACRONYM = re.compile(r"[A-ZА-ЯЁЎҚҒҲ][A-ZА-ЯЁЎҚҒҲ0-9&.-]{1,9}|[A-Z][a-z]?[A-Z]{2,8}")
+
+
+def _short_form_of(doc: Document, spans: list[NameSpan]) -> dict[tuple[int, int], tuple[int, int]]:
+    """``Hsinchu Science Park (HSP)``, ``собрания ... (ВСНП)``: a short form in parentheses
+    right after a longer name is another name of it (span of the short form -> the name's)."""
+    ends = {s.end: s for s in spans}
+    out = {}
+    for span in spans:
+        if not ACRONYM.fullmatch(span.text.strip('«»“”"')):
+            continue
+        before = doc.text[: span.start]
+        if not before.endswith("("):
+            continue
+        name_end = len(before[:-1].rstrip())
+        name = ends.get(name_end)
+        if name is not None and name.end - name.start > span.end - span.start:
+            out[(span.start, span.end)] = (name.start, name.end)
+    return out
+
+
+def _with_label(description: EntityDescription, label: tuple[str, str, str]) -> EntityDescription:
+    if label in description.labels:
+        return description
+    return replace(description, labels=(*description.labels, label))
+
+
 def _with_evidence(description: EntityDescription, evidence: Evidence) -> EntityDescription:
     return EntityDescription(
         description.entity, description.classes, description.labels, description.matches,
@@ -379,8 +564,9 @@ def _link(
         if found is not None:
             return found, LEXICON_LINK_CONFIDENCE, None
     place: Place | None = None
-    guessed = typed.head is None and span.label in ("ORG", "PER") and len(name.split()) == 1
-    if typed.kind == "place" or span.label in ("LOC", "NAME") or guessed:
+    guessed = not typed.decided and span.label in ("ORG", "PER") and len(name.split()) == 1
+    told = typed.decided and typed.kind != "place"  # "зоны Чжухай": the zone, not the city
+    if not told and (typed.kind == "place" or span.label in ("LOC", "NAME") or guessed):
         place = _place(name, span, typed, countries)
         if place is not None and place.level != "country" and _acronym(name):
             place = None  # "ОТМ" is not the airport code of Ottumwa
@@ -395,7 +581,7 @@ def _link(
         if iri in lexicon:
             return iri, GAZETTEER_CONFIDENCE, None
         labels = [("pref", lang, label) for lang, label in place.labels]
-        if not any(lang == span.lang for _, lang, _ in labels):
+        if not any(text == name for _, _, text in labels):  # the name as the text writes it
             labels.append(("alt", span.lang, name))
         place_classes = (place.cls, CK.Place)
         description = EntityDescription(
@@ -417,6 +603,9 @@ def _link(
     labels = [("pref", "en", latin)]
     if span.lang != "en" or name != latin:
         labels.append(("alt", span.lang, name))
+    quoted = re.search(rf"[{QUOTES}]([^{QUOTES}]+)[{QUOTES}]", span.text)
+    if quoted and quoted.group(1).strip() != name:  # «Косонсой-фарм» зонаси: the name itself
+        labels.append(("alt", span.lang, quoted.group(1).strip()))
     if span.lang == "uz-Cyrl":
         labels.append(("alt", "uz-Latn", latin))
     classes = tuple(dict.fromkeys((typed.cls, *_kind_base(kind))))
@@ -473,7 +662,7 @@ def _lexicon_entity(lexicon: Lexicon, text: str) -> URIRef | None:
 def _place(name: str, span: NameSpan, typed: Typed, countries: set[str]) -> Place | None:
     places = gazetteer()
     levels = {CK.Region: "region", CK.City: "city", CK.Country: "country"}
-    prefer = levels.get(typed.cls) if typed.head else None
+    prefer = levels.get(typed.cls) if typed.decided else None
     found = places.lookup(name, span.lang, countries, prefer)
     if (found is None or found.level != prefer) and typed.head and typed.admin:
         without = " ".join(w for w in name.split() if w not in typed.head.split()
@@ -483,18 +672,29 @@ def _place(name: str, span: NameSpan, typed: Typed, countries: set[str]) -> Plac
     if found is None and span.lang != "en":
         found = places.lookup(latin_form(name, span.lang), "en", countries, prefer)
     if found is not None and typed.cls == CK.Region and found.level == "city":
-        return None if typed.head and typed.confidence >= 0.8 else found
+        return None if typed.decided and typed.confidence >= 0.8 else found
     return found
 
 
 def _short_forms(
     doc: Document, new: list[Mention], mentions: list[Mention], taken: list[tuple[int, int]]
 ) -> list[Mention]:
-    """Later surnames and leading parts of organisation names (rule 6)."""
+    """Later occurrences of a whole name the recogniser missed, later surnames and leading
+    parts of organisation names (rule 6)."""
     out: list[Mention] = []
     people = [(m, m.surface.split()) for m in new if kind_of(m.entity) == "person"]
     orgs = [(m, m.surface.split()) for m in new if kind_of(m.entity) in ("org", "cluster")]
     covered = [(m.evidence.start, m.evidence.end) for m in mentions] + taken
+    names = {re.sub(r"^(?:the|The)\s+", "", m.surface): m.entity for m in new
+             if len(m.surface.split()) >= 2 and m.evidence.extractor == EXTRACTOR}  # fmt: skip
+    for name, entity in sorted(names.items(), key=lambda n: -len(n[0])):
+        for found in re.finditer(rf"(?<![\w‘’]){re.escape(name)}(?![\w‘’])", doc.text):
+            start, end = found.span()
+            if any(s < end and start < e for s, e in covered):
+                continue
+            ev = Evidence(doc.source_id, start, end, EXTRACTOR, SHORT_FORM_CONFIDENCE)
+            out.append(Mention(entity, name, ev))
+            covered.append((start, end))
     for sentence in doc.sentences:
         for word in re.finditer(r"[A-ZА-ЯЁЎҚҒҲ][\w‘’-]{2,}", sentence.text):
             start, end = sentence.start + word.start(), sentence.start + word.end()
@@ -532,15 +732,29 @@ def _anaphora(
             continue
         base, text = doc.view_of(sentence)
         tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\W\d_][\w‘’'-]*", text)]
-        for i, (start, _, word) in enumerate(tokens[:-1]):
-            if normalise_apostrophes(word.lower()) not in words:
+        articleless = sentence.lang in ("ru", "uz-Cyrl", "uz-Latn")
+        for i, (start, _, word) in enumerate(tokens):
+            following = tokens[i + 1][2] if i + 1 < len(tokens) else ""
+            bare = articleless and (
+                (i == 0 and word[:1].isupper())  # "Зона учун ...", "Корхонага ..."
+                or (word[:1].islower() and not following[:1].isupper())  # "население города"
+            ) and not _plural_word(word, sentence.lang)  # fmt: skip
+            determined = i > 0 and normalise_apostrophes(tokens[i - 1][2].lower()) in words
+            if i + 1 < len(tokens) and normalise_apostrophes(word.lower()) in words:
+                head_word, end, bare = following, tokens[i + 1][1], False
+            elif bare and not determined and not _counted(text, start, tokens, i, sentence.lang):
+                head_word, end = word, tokens[i][1]  # Russian and Uzbek have no articles
+            else:
                 continue
-            head_word = tokens[i + 1][2]
             found = heads.heads([head_word], sentence.lang)
-            if not found:
+            if not found or found[0][2].legal or not found[0][2].anaphor:
                 continue
+            if _plural_word(head_word, sentence.lang):
+                continue  # "The companies", "эти компании": not one entity
             head = found[0][2]
-            clean = doc.view.clean_span(base + start, base + tokens[i + 1][1])
+            if bare and i > 0 and _adjective_before(tokens[i - 1][2], sentence.lang):
+                continue  # "центрального правительства": a generic noun phrase
+            clean = doc.view.clean_span(base + start, base + end)
             if any(s < clean[1] and clean[0] < e for s, e in covered):
                 continue
             window_start = doc.sentences[max(0, index - ANAPHORA_WINDOW)].start
@@ -550,26 +764,60 @@ def _anaphora(
                 for m in mentions
                 if min(window_start, paragraph) <= m.evidence.start < clean[0]
                 and (lexicon.is_entity(m.entity) or str(m.entity).startswith(str(ID)))
-                and _fits(m.entity, head.cls, head.kind, lexicon, classes)
+                and _fits(m.entity, head.cls, head.kind, lexicon, classes, strict=bare)
             ]
             if not candidates:
                 continue
             target = max(candidates, key=lambda m: m.evidence.start)
-            ev = Evidence(doc.source_id, clean[0], clean[1], EXTRACTOR, ANAPHORA_CONFIDENCE)
+            confidence = BARE_ANAPHORA_CONFIDENCE if bare else ANAPHORA_CONFIDENCE
+            ev = Evidence(doc.source_id, clean[0], clean[1], EXTRACTOR, confidence)
             out.append(Mention(target.entity, doc.text[clean[0] : clean[1]], ev))
             covered.append(clean)
     return out
 
 
+def _counted(text: str, start: int, tokens: list[tuple[int, int, str]], i: int,
+             lang: str) -> bool:
+    """A noun after a number (``350 та фермер хўжалиги``) or the second word of a head
+    phrase is not an anaphor."""
+    if re.search(r"\d\s*(?:та|ta|-)?\s*$", text[:start]):
+        return True
+    if i == 0:
+        return False
+    pair = [tokens[i - 1][2], tokens[i][2]]
+    return any(h[0] == 0 and h[1] == 2 for h in head_nouns().heads(pair, lang))
+
+
+def _adjective_before(word: str, lang: str) -> bool:
+    """Is ``word`` a Russian adjective (the noun after it is a generic noun phrase)?"""
+    if lang != "ru" or not word[:1].islower():
+        return False
+    from kg.corpus.russian import morph
+
+    parses = morph().parse(word)
+    return bool(parses) and parses[0].tag.POS in ("ADJF", "PRTF")
+
+
 def _fits(
-    entity: URIRef, cls: URIRef, kind: str, lexicon: Lexicon, classes: dict[URIRef, set[URIRef]]
+    entity: URIRef,
+    cls: URIRef,
+    kind: str,
+    lexicon: Lexicon,
+    classes: dict[URIRef, set[URIRef]],
+    strict: bool = False,
 ) -> bool:
-    """Does an entity belong to a head noun's class (or at least its kind)?"""
+    """Does an entity belong to a head noun's class (or at least its kind)? ``strict``: the
+    class itself (a bare head noun: "города" is a city, not any place)."""
     entity_kind = kind_of(entity)
     if entity_kind != kind:
         return False
     types = lexicon.types(entity) | classes.get(entity, set())
-    if not types or cls in types:
+    if cls in types:
+        return True
+    if strict:
+        return cls == CK.Company and bool(types & {CK.TransnationalCorporation, CK.SME,
+                                                   CK.StartUp})  # fmt: skip
+    if not types:
         return True
     return kind in ("cluster", "place") or (
         cls == CK.Company

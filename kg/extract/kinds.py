@@ -47,6 +47,7 @@ class Head:
     kind: str
     legal: bool = False
     admin: bool = False  # an administrative unit (oblast, вилоят): its name is in gazetteers
+    anaphor: bool = True  # may refer back alone ("the company"); not "the maker"
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Typed:
     confidence: float
     head: str | None = None  # the head word as written, if one decided
     admin: bool = False  # the head names an administrative unit
+    decided: bool = False  # a word of the text (head, descriptor, copula, list head) decided
 
 
 LABEL_DEFAULTS = {
@@ -107,7 +109,7 @@ class HeadNouns:
         for entry in entries:
             head = Head(
                 expand(entry["class"]), entry["kind"], bool(entry.get("legal")),
-                bool(entry.get("admin")),
+                bool(entry.get("admin")), bool(entry.get("anaphor", True)),
             )  # fmt: skip
             for lang in ("en", "ru", "uz-Cyrl", "uz-Latn"):
                 for phrase in entry.get(lang, []) or []:
@@ -162,9 +164,9 @@ class HeadNouns:
             return default or Typed(CK.Organisation, "org", 0.5)
         word, head = decided
         if default is None:
-            return Typed(head.cls, head.kind, 0.8, word, head.admin)
+            return Typed(head.cls, head.kind, 0.8, word, head.admin, True)
         agrees = head.kind in LABEL_KINDS.get(label or "", set())
-        return Typed(head.cls, head.kind, 0.9 if agrees else 0.7, word, head.admin)
+        return Typed(head.cls, head.kind, 0.9 if agrees else 0.7, word, head.admin, True)
 
 
 def _phrase_key(word: str, lang: str) -> str:

@@ -48,6 +48,10 @@ NUMBER_WORDS: dict[str, int] = {
 
 #: Multiplier stems -> factor (suffixes such as -та, -дан, -а are allowed after the stem).
 MULTIPLIERS: tuple[tuple[str, int], ...] = (
+    ("триллион", 10**12),
+    ("трлн", 10**12),
+    ("trillion", 10**12),
+    ("trln", 10**12),
     ("миллиард", 10**9),
     ("млрд", 10**9),
     ("milliard", 10**9),
@@ -118,13 +122,27 @@ LESS_THAN = (
 
 _PRE = (
     r"қарийб|тахминан|около|примерно|приблизительно|почти|порядка|более|свыше|менее|"
-    r"qariyb|taxminan|about|approximately|nearly|almost|around|more\s+than|less\s+than|"
+    r"qariyb|taxminan|about|approximately|nearly|almost|around|some|roughly|more\s+than|"
+    r"less\s+than|"
     r"fewer\s+than|over|under|up\s+to|~"
 )
 _WORDS = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
 _MULT = "|".join(re.escape(m) for m, _ in MULTIPLIERS)
 _PERCENT = r"%|фоиз|процент|проц\.|percent|per\s+cent|foiz"
 _USD = r"(?:АҚШ\s+|AQSh\s+|US\s+)?доллар|долл\.|\$|USD|US\s+dollars?|dollars?|dollar"
+#: currencies after the number (word or ISO 4217 code) and before it (sign or code)
+_MONEY = (
+    r"евро|euros?|€|EUR|юан|yuan|renminbi|CNY|RMB|сўм|so[‘’'ʻ`]?m|сум|UZS|рубл|руб\.|RUB|"
+    r"белорусских\s+рубл|BYN|крон|kronor|kroner|kroon|DKK|SEK|NOK|фунт|pounds?\s+sterling|"
+    r"GBP|£|иен|yen|JPY|¥|вон|won|KRW|тенге|KZT|TWD|NT\$|рупи|rupees?|INR"
+)
+_MONEY_BEFORE = r"NT\$|US\$|\$|€|£|¥|USD|EUR|DKK|SEK|NOK|CNY|RMB|RUB|UZS|TWD|GBP|JPY|BYN|INR|KZT"
+#: measures: area, mass, power
+_MEASURE = (
+    r"гектар|га(?![\w‘’])|gektar|hectares?|ha(?![\w‘’])|км²|км2|кв\.\s*км|km²|km2|"
+    r"sq\.?\s*km|square\s+kilomet(?:re|er)s?|квадратн\w*\s+километр|kvadrat\s+kilometr|"
+    r"тонн|tonnes?|tons?(?![\w‘’])|tonna|МВт|MW(?![\w‘’])|megavatt|megawatts?|мегаватт"
+)
 _SUFFIX = r"[\w‘’]*"  # case endings glued to a word: -та, -дан, -га, -и, -лар ...
 _POST = (
     r"(?:\s*(?:дан|dan|га|ga))?\s*(?:ошиқроқ|ортиқ|ошиқ|кўпроқ|зиёд|камроқ|кам|"
@@ -141,6 +159,7 @@ LABEL_WORD_RE = re.compile(
 NUMBER_RE = re.compile(
     rf"""
     (?:(?P<pre>{_PRE})\s+)?
+    (?:(?P<money_before>{_MONEY_BEFORE})\s?)?
     (?<![\w\-№./,\[])
     (?:
         (?P<digits>\d{{1,3}}(?:,\d{{3}})+\.\d+|\d{{1,3}}(?:\.\d{{3}})+,\d+
@@ -150,7 +169,7 @@ NUMBER_RE = re.compile(
     )
     (?!-\w)(?![\w‘’])(?!\])(?![.,]\d)
     (?:\s*(?P<mult>(?:{_MULT})\.?){_SUFFIX})?
-    (?:\s*(?P<unit>(?:{_PERCENT}|{_USD})){_SUFFIX})?
+    (?:\s*(?P<unit>(?:{_PERCENT}|{_USD}|{_MONEY}|{_MEASURE})){_SUFFIX})?
     (?:\s*(?P<count>та|ta|шт\.)(?![\w‘’]))?
     (?P<post>{_POST})?
     """,
@@ -166,7 +185,7 @@ class NumberExpr:
     end: int
     surface: str
     value: Decimal
-    unit: str  # "percent" | "count" | "usd"
+    unit: str  # "percent" | "count" | a currency ("usd", "eur", ...) | a measure | "rank" | "ratio"
     qualifier: str  # "exact" | "approximately" | "more-than" | "less-than"
     number_start: int  # where the digits (or the number word) begin
 
@@ -237,12 +256,38 @@ def qualifier_of(surface: str) -> str:
     return "exact"
 
 
-def _unit_of(unit: str | None) -> str:
+#: currency words and signs -> ISO 4217 code (lower case), tried in order
+CURRENCIES: tuple[tuple[str, str], ...] = (
+    (r"nt\$|twd", "twd"), (r"us\$|\$|usd|долл|доллар|dollar", "usd"),
+    (r"€|eur|евро|euro", "eur"), (r"юан|yuan|renminbi|cny|rmb", "cny"),
+    (r"сўм|so[‘’'ʻ`]?m|сум|uzs", "uzs"), (r"белорусских|byn", "byn"), (r"рубл|руб\.|rub", "rub"),
+    (r"dkk", "dkk"), (r"sek", "sek"), (r"nok", "nok"), (r"£|gbp|фунт|pound", "gbp"),
+    (r"¥|jpy|иен|yen", "jpy"), (r"krw|вон|won", "krw"), (r"kzt|тенге", "kzt"),
+    (r"inr|рупи|rupee", "inr"), (r"крон|kronor|kroner|kroon", "sek"),
+)  # fmt: skip
+MEASURES: tuple[tuple[str, str], ...] = (
+    (r"гектар|га$|gektar|hectare|ha$", "hectare"),
+    (r"км|km|кв|sq|square|квадрат|kvadrat", "km2"),
+    (r"тонн|tonne|ton|tonna", "tonne"),
+    (r"мвт|mw|megavatt|megawatt|мегаватт", "megawatt"),
+)  # fmt: skip
+
+
+def _unit_of(unit: str | None, before: str | None = None) -> str:
+    if before:
+        low = before.lower().strip()
+        return next(code for pattern, code in CURRENCIES if re.match(pattern, low))
     if not unit:
         return "count"
     low = unit.lower()
     if re.match(_PERCENT, low, re.IGNORECASE):
         return "percent"
+    for pattern, name in MEASURES:
+        if re.match(pattern, low):
+            return name
+    for pattern, code in CURRENCIES:
+        if re.match(pattern, low):
+            return code
     return "usd"
 
 
@@ -258,7 +303,90 @@ def _is_list_marker(text: str, m: re.Match[str]) -> bool:
     return bool(LABEL_WORD_RE.search(text[max(0, start - 12) : start]))
 
 
-def find_numbers(text: str, base: int = 0, lang: str = "en") -> list[NumberExpr]:
+#: ordinal words (1..10) of the four languages
+ORDINALS: dict[str, int] = {
+    w: i + 1
+    for words in (
+        "биринчи иккинчи учинчи тўртинчи бешинчи олтинчи еттинчи саккизинчи тўққизинчи ўнинчи",
+        "birinchi ikkinchi uchinchi to‘rtinchi beshinchi oltinchi yettinchi sakkizinchi "
+        "to‘qqizinchi o‘ninchi",
+        "first second third fourth fifth sixth seventh eighth ninth tenth",
+        "перв втор трет четвёрт пят шест седьм восьм девят десят",
+    )
+    for i, w in enumerate(words.split())
+}
+_ORDINAL = "|".join(sorted((re.escape(w) for w in ORDINALS), key=len, reverse=True))
+_PLACE_NOUN = r"ўрин|o[‘’'ʻ`]?rin|мест(?:о|а|е|ом|у)?(?![\w‘’])|place(?![\w‘’])|position(?![\w‘’])"
+#: ranks: "93-o‘rinni", "86-ўринга", "3-е место", "ranked 5th", "иккинчи ўринни", "ranked first"
+RANK_RE = re.compile(
+    rf"(?<![\w‘’])(?:(?P<digits>\d{{1,4}})(?:\s*-\s*(?:е|ое|м|ом|ем)?|st|nd|rd|th)\s*"
+    rf"(?={_PLACE_NOUN})|(?P<word>{_ORDINAL})[\w‘’]*\s+(?={_PLACE_NOUN})"
+    rf"|(?<=ranked\s)(?P<ranked>{_ORDINAL}|\d{{1,4}}(?:st|nd|rd|th)?)(?![\w‘’]))",
+    re.IGNORECASE,
+)
+_RANK_NOUN = re.compile(rf"(?:{_PLACE_NOUN})[\w‘’]*", re.IGNORECASE)
+#: ratios: "3 баробар", "в 2 раза", "3 marta", "5 times", "вдвое", "twice"
+RATIO_NOUNS = {"uz-Cyrl": "баробар|марта", "uz-Latn": "barobar|marta", "ru": "раза?",
+               "en": "times"}  # fmt: skip
+RATIO_RE = {
+    lang: re.compile(
+        rf"(?<![\w‘’.,])(?P<digits>\d+(?:[.,]\d+)?)\s*(?P<noun>{nouns})(?![\w‘’])"
+        r"|(?<![\w‘’])(?P<word>вдвое|втрое|вчетверо|впятеро|twice|thrice)(?![\w‘’])",
+        re.IGNORECASE,
+    )
+    for lang, nouns in RATIO_NOUNS.items()
+}
+RATIO_WORDS = {"вдвое": 2, "втрое": 3, "вчетверо": 4, "впятеро": 5, "twice": 2, "thrice": 3}
+
+
+def _ranks(text: str, base: int, lang: str) -> list[NumberExpr]:
+    out = []
+    for m in RANK_RE.finditer(text):
+        if m.group("digits"):
+            value, start = Decimal(m.group("digits")), m.start("digits")
+        else:
+            word = (m.group("word") or m.group("ranked")).lower()
+            digits = re.match(r"\d+", word)
+            value = Decimal(digits.group()) if digits else Decimal(ORDINALS[word])
+            start = m.start("word") if m.group("word") else m.start("ranked")
+        noun = _RANK_NOUN.match(text, m.end())
+        end = noun.end() if noun else m.end()
+        surface = text[start:end].rstrip()
+        out.append(NumberExpr(base + start, base + start + len(surface), surface, value, "rank",
+                              "exact", base + start))  # fmt: skip
+    return out
+
+
+def _ratios(text: str, base: int, lang: str) -> list[NumberExpr]:
+    out = []
+    pattern = RATIO_RE.get(lang)
+    for m in pattern.finditer(text) if pattern else ():
+        if m.group("digits"):
+            value = Decimal(m.group("digits").replace(",", "."))
+        else:
+            value = Decimal(RATIO_WORDS[m.group("word").lower()])
+        surface = m.group()
+        out.append(NumberExpr(base + m.start(), base + m.end(), surface, value, "ratio", "exact",
+                              base + m.start()))  # fmt: skip
+    return out
+
+
+def find_numbers(
+    text: str, base: int = 0, lang: str = "en", measures: bool = False
+) -> list[NumberExpr]:
+    """Every quantity expression in ``text`` (offsets shifted by ``base``), in text order;
+    digits are read by the locale of ``lang`` (the passage's language). ``measures``: also
+    ranks (``93-o‘rin``, ``иккинчи ўринни``, ``ranked first``) and ratios (``3 баробар``,
+    ``вдвое``), which take the place of a plain number they overlap."""
+    found = _quantities(text, base, lang)
+    if not measures:
+        return found
+    special = _ranks(text, base, lang) + _ratios(text, base, lang)
+    kept = [n for n in found if not any(s.start < n.end and n.start < s.end for s in special)]
+    return sorted(kept + special, key=lambda n: n.start)
+
+
+def _quantities(text: str, base: int, lang: str) -> list[NumberExpr]:
     """Every quantity expression in ``text`` (offsets shifted by ``base``), in text order;
     digits are read by the locale of ``lang`` (the passage's language)."""
     found: list[NumberExpr] = []
@@ -281,6 +409,9 @@ def find_numbers(text: str, base: int = 0, lang: str = "en") -> list[NumberExpr]
             if value == value.to_integral_value():
                 value = value.quantize(Decimal(1))
         end = m.end()
+        unit = m.group("unit")
+        if unit and unit.lower() == "га" and lang.startswith("uz"):
+            end, unit = m.start("unit"), None  # "250 га яқин": the Uzbek dative, not hectares
         surface = text[m.start() : end]
         stripped = surface.rstrip()
         end -= len(surface) - len(stripped)
@@ -290,7 +421,7 @@ def find_numbers(text: str, base: int = 0, lang: str = "en") -> list[NumberExpr]
                 end=base + end,
                 surface=stripped,
                 value=value,
-                unit=_unit_of(m.group("unit")),
+                unit=_unit_of(unit, m.group("money_before")),
                 qualifier=qualifier_of(stripped),
                 number_start=base + number_start,
             )

@@ -38,6 +38,10 @@ RUSSIAN_LABELS = {"PER": "PER", "ORG": "ORG", "LOC": "LOC"}
 SUPPORTED = ("en", "ru", "uz-Cyrl", "uz-Latn")
 
 
+#: an elided French article inside a name (``Provence-Alpes-Côte d'Azur``)
+FRENCH_PARTICLE = re.compile(r"\s+d['’][A-ZÀ-Ý][\w-]+")
+
+
 class RecogniserMissing(InputError):
     """A recogniser's package is not installed (or its model does not load)."""
 
@@ -53,14 +57,36 @@ class NameSpan:
     lang: str
     recogniser: str  # spacy | natasha | uzbek-rules
     normal: str  # normal form (nominative, suffixes stripped); = text when none
+    descriptor: str = ""  # a common noun in apposition that says what it is ("компания")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token of a dependency parse: offsets in the parsed text, the index of its head in
+    the sentence (itself for the root), relation, lemma and part of speech (UD labels)."""
+
+    start: int
+    end: int
+    head: int
+    rel: str
+    lemma: str
+    pos: str
+    text: str
+
+
+Parse = tuple[Token, ...]
+PARSE_CACHE = 4096  # sentences kept per process (the parses of the last articles)
 
 
 class Recognisers:
-    """The recognisers of every supported language; models load on first use."""
+    """The recognisers of every supported language; models load on first use. The dependency
+    parses made while recognising (spaCy for English, Natasha's syntax for Russian) are kept
+    per sentence text for the relation extractor (:meth:`parse`)."""
 
     def __init__(self) -> None:
         self._english: Any = None
         self._russian: Any = None
+        self._parses: dict[tuple[str, str], Parse] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         return {}  # models are rebuilt in the receiving process
@@ -138,12 +164,17 @@ class Recognisers:
         nlp = self.english()
         texts = [doc.view_of(s) for s in sentences]
         out = []
-        for (base, _text), parsed in zip(texts, nlp.pipe(t for _, t in texts), strict=True):
+        for (base, text), parsed in zip(texts, nlp.pipe(t for _, t in texts), strict=True):
+            self._keep(("en", text), _spacy_parse(parsed))
             for ent in parsed.ents:
                 label = ENGLISH_LABELS.get(ent.label_)
                 if label is None:
                     continue
-                for part in _split_list(base + ent.start_char, base + ent.end_char, doc.view.text):
+                end_char = base + ent.end_char
+                particle = FRENCH_PARTICLE.match(doc.view.text, end_char)
+                if particle:  # "Côte d'Azur": the model stops before the elided article
+                    end_char = particle.end()
+                for part in _split_list(base + ent.start_char, end_char, doc.view.text):
                     span = _trim(doc, *part)
                     if span is None:
                         continue
@@ -167,7 +198,9 @@ class Recognisers:
         parsed = Doc("\n".join(text for _, text in pieces))
         parsed.segment(models["segmenter"])
         parsed.tag_morph(models["morph"])
+        parsed.parse_syntax(models["syntax"])  # ORG names normalise along the tree
         parsed.tag_ner(models["ner"])
+        self._keep_russian(parsed, pieces, starts)
         out = []
         for span in parsed.spans:
             label = RUSSIAN_LABELS.get(span.type)
@@ -177,9 +210,8 @@ class Recognisers:
             base = pieces[index][0] - starts[index]
             if span.stop > starts[index] + len(pieces[index][1]):
                 continue  # crosses a sentence boundary
-            span.normalize(models["vocab"])
-            normals = (span.normal or "").split(", ")
             parts = _split_list(base + span.start, base + span.stop, doc.view.text)
+            normals = _split_normal(russian_normal(span.tokens, label), len(parts))
             for i, (part_start, part_end) in enumerate(parts):
                 trimmed = _trim(doc, part_start, part_end)
                 if trimmed is None:
@@ -189,26 +221,152 @@ class Recognisers:
                 out.append(NameSpan(start, end, view, label, "ru", "natasha", normal or view))
         return out
 
-    def parse_russian(self, text: str) -> Any:
-        """Natasha's morphology and syntax of one sentence (for the relation extractor)."""
-        from natasha import Doc
+    def _keep(self, key: tuple[str, str], parse: Parse) -> None:
+        if len(self._parses) >= PARSE_CACHE:
+            self._parses.clear()
+        self._parses[key] = parse
 
-        models = self.russian()
-        parsed = Doc(text)
-        parsed.segment(models["segmenter"])
-        parsed.tag_morph(models["morph"])
-        parsed.parse_syntax(models["syntax"])
-        return parsed
+    def _keep_russian(self, parsed: Any, pieces: list[tuple[int, str]], starts: list[int]) -> None:
+        """The parse of each sentence of a batch (Natasha's sentences regrouped by piece)."""
+        from bisect import bisect_right
+
+        tokens: dict[int, list[Any]] = {}
+        for sent in parsed.sents:
+            index = bisect_right(starts, sent.start) - 1
+            tokens.setdefault(index, []).extend(sent.tokens)
+        for index, found in tokens.items():
+            self._keep(("ru", pieces[index][1]), _natasha_parse(found, starts[index]))
+
+    def parse(self, lang: str, text: str) -> Parse:
+        """The dependency parse of one sentence's view text (en, ru; empty for others)."""
+        key = (lang, text)
+        if key not in self._parses:
+            if lang == "en":
+                self._keep(key, _spacy_parse(self.english()(text)))
+            elif lang == "ru":
+                from natasha import Doc
+
+                models = self.russian()
+                parsed = Doc(text)
+                parsed.segment(models["segmenter"])
+                parsed.tag_morph(models["morph"])
+                parsed.parse_syntax(models["syntax"])
+                self._keep(key, _natasha_parse(list(parsed.tokens), 0))
+            else:
+                return ()
+        return self._parses[key]
+
+
+#: Universal Dependencies case -> pymorphy3 (OpenCorpora) case
+UD_CASES = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt",
+            "Loc": "loct"}  # fmt: skip
+
+
+def russian_normal(tokens: list[Any], label: str) -> str:
+    """The nominative of a Russian name from Natasha's tokens (their case, gender, number)
+    and pymorphy3: a person's every word (``Жэнь Чжэнфэем`` -> ``Жэнь Чжэнфэй``, ``Виктором
+    Кислым`` -> ``Виктор Кислый``); an organisation or place only its head, the first noun,
+    and the adjectives before it, so the genitive modifiers after it stay (``Постоянного
+    комитета Всекитайского собрания`` -> ``Постоянный комитет Всекитайского собрания``).
+    A word with no parse in its case (``Шэньчжэнь``, foreign names) is kept as written."""
+    if not tokens:
+        return ""
+    person = label == "PER"
+    head_gender = next((dict(t.feats or {}).get("Gender") for t in tokens
+                        if t.pos in ("NOUN", "PROPN")), None)  # fmt: skip
+    words, head_seen = [], False
+    for token in tokens:
+        text, pos, feats = token.text, token.pos or "", dict(token.feats or {})
+        if pos in ("NOUN", "PROPN", "ADJ") and (person or not head_seen):
+            text = _nominative(text, pos, feats, feats.get("Gender") or head_gender, person)
+        head_seen = head_seen or pos in ("NOUN", "PROPN")
+        words.append(text)
+    out = [words[0]]
+    for prev, token, word in zip(tokens, tokens[1:], words[1:], strict=False):
+        out.append(" " * (token.start - prev.stop) + word)
+    return "".join(out)
+
+
+NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
+
+
+def _nominative(word: str, pos: str, feats: dict[str, str], gender: str | None,
+                person: bool) -> str:
+    """One word in the nominative, its shape (capitals) kept; as written when unsure. A
+    person's name word that pymorphy3 reads only as an oblique case is inflected even when
+    Natasha tags it nominative (foreign names: ``Чжэнфэем``)."""
+    from kg.corpus.russian import morph
+
+    case = UD_CASES.get(feats.get("Case", ""), "nomn")
+    plural = feats.get("Number") == "Plur"
+    wanted_pos = ("ADJF",) if pos == "ADJ" else ("NOUN", "ADJF") if person else ("NOUN",)
+    parses = [p for p in morph().parse(word.lower()) if p.tag.POS in wanted_pos
+              and (p.tag.number == "plur") == plural]  # fmt: skip
+    if person:
+        named = [p for p in parses if p.tag.POS == "ADJF" or NAME_TAGS & set(p.tag.grammemes)]
+        parses = named or parses
+        if case == "nomn" and parses and all(p.tag.case != "nomn" for p in parses):
+            case = parses[0].tag.case  # no nominative reading at all
+    best = next((p for p in parses if p.tag.case == case), None)
+    if best is None or case == "nomn":
+        return word
+    wanted = {"nomn"}
+    if best.tag.POS == "ADJF" and not plural:
+        wanted.add({"Masc": "masc", "Fem": "femn", "Neut": "neut"}.get(gender or "", "masc"))
+    form = best.inflect(wanted) or best.inflect({"nomn"})
+    if form is None:
+        return word
+    normal = form.word
+    if word.isupper():
+        return normal.upper()
+    return normal[:1].upper() + normal[1:] if word[:1].isupper() else normal
+
+
+def _spacy_parse(parsed: Any) -> Parse:
+    return tuple(
+        Token(t.idx, t.idx + len(t.text), t.head.i, t.dep_, t.lemma_, t.pos_, t.text)
+        for t in parsed
+    )
+
+
+def _natasha_parse(tokens: list[Any], offset: int) -> Parse:
+    ids = {t.id: i for i, t in enumerate(tokens)}
+    return tuple(
+        Token(t.start - offset, t.stop - offset, ids.get(t.head_id, i), t.rel or "",
+              (t.lemma or t.text).lower(), t.pos or "", t.text)
+        for i, t in enumerate(tokens)
+    )  # fmt: skip
 
 
 def _split_list(start: int, end: int, view: str) -> list[tuple[int, int]]:
-    """A span the model ran across a comma list (``Европейской комиссии, UNIDO``) -> items."""
+    """A span the model ran across a comma list (``Европейской комиссии, UNIDO``) or over a
+    parenthesised short form (``Всекитайского собрания ... (ВСНП)``) -> its names."""
     parts, cursor = [], start
     for match in re.finditer(r",\s+", view[start:end]):
         parts.append((cursor, start + match.start()))
         cursor = start + match.end()
     parts.append((cursor, end))
-    return parts
+    out = []
+    for part_start, part_end in parts:
+        inner = re.search(r"\s*\(([^()]+)\)\s*$", view[part_start:part_end])
+        if inner is None or inner.start() == 0:
+            out.append((part_start, part_end))
+            continue
+        out.append((part_start, part_start + inner.start()))
+        out.append((part_start + inner.start(1), part_start + inner.end(1)))
+    return out
+
+
+def _split_normal(normal: str, count: int) -> list[str]:
+    """The normal form of a span split like :func:`_split_list` split the span."""
+    parts = []
+    for piece in normal.split(", "):
+        inner = re.search(r"\s*\(([^()]+)\)\s*$", piece)
+        if inner is None or inner.start() == 0:
+            parts.append(piece)
+        else:
+            parts.extend([piece[: inner.start()], inner.group(1)])
+    return parts if len(parts) == count else []
 
 
 def _trim(doc: Document, start: int, end: int) -> tuple[int, int, str] | None:

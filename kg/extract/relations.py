@@ -87,6 +87,7 @@ class Trigger:
     phrases: tuple[tuple[str, ...], ...]
     after: tuple[tuple[str, ...], ...]
     object_suffix: tuple[str, ...]
+    second_suffix: tuple[str, ...] = ()  # a case ending the second group must have (uz)
 
 
 @lru_cache(maxsize=1)
@@ -110,6 +111,7 @@ def triggers(path: Path = TRIGGERS) -> dict[str, tuple[Trigger, ...]]:
                     tuple(_phrase(p) for p in rule.get("between", [])),
                     tuple(_phrase(p) for p in rule.get("after", [])),
                     tuple(rule.get("object_suffix", []) or []),
+                    tuple(rule.get("second_suffix", []) or []),
                 )
             )
     return {lang: tuple(rules) for lang, rules in out.items()}
@@ -217,9 +219,37 @@ class RelationExtractor:
             ]
             if len(inside) >= 2 and sentence.lang in LANGS:
                 out.extend(self._sentence(sentence, inside))
+                out.extend(self._dependencies(sentence, inside))
             out.extend(self._citations(sentence, inside))
             out.extend(self._founding_years(sentence, inside))
         return _dedupe(out)
+
+    def _types(self, iri: URIRef) -> set[URIRef]:
+        return self.lexicon.types(iri) | self.types.get(iri, set())
+
+    def _dependencies(
+        self, sentence: Sentence, mentions: list[Mention]
+    ) -> list[Relation | Membership]:
+        """Locations and residents from the dependency parse (:mod:`kg.extract.dependencies`)."""
+        if sentence.lang not in ("en", "ru") or self.recognisers is None:
+            return []
+        from kg.extract.dependencies import locations
+
+        base, text = self.doc.view_of(sentence)
+        parse = self.recognisers.parse(sentence.lang, text)
+        spans = []
+        for m in mentions:
+            if not (self.lexicon.is_entity(m.entity) or str(m.entity).startswith(str(ID))):
+                continue
+            start, end = self.doc.view.view_span(m.evidence.start, m.evidence.end)
+            spans.append((start - base, end - base, m))
+        out: list[Relation | Membership] = []
+        for s, p, o, confidence in locations(parse, spans, sentence.lang, self._types, _kind):
+            if p == CK.partOfPlace and not _levels_agree(s, o, self._types):
+                continue
+            ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR, confidence)
+            out.append(self._record(s, p, o, ev))
+        return out
 
     def _founding_years(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
         """``founded in 1957``, ``создан в 2010 году``, ``2019 йилда ташкил этилган``: the year
@@ -274,11 +304,16 @@ class RelationExtractor:
                     if _kind(obj[0].entity) not in rule.object_kinds:
                         continue
                     confidence = self._rule_confidence(
-                        rule, words, after, first, gap_text, sentence
+                        rule, words, after, first, second, gap_text, sentence
                     )
                     if confidence is None:
                         continue
-                    if rule.predicate == CK.partOfPlace and not _nested(subject, obj, self.lexicon):
+                    if rule.predicate == CK.partOfPlace and not (
+                        _nested(subject, obj, self.lexicon)
+                        or (rule.object_suffix and all(
+                            _levels_agree(s.entity, o.entity, self._types, equal=True)
+                            for s in subject for o in obj))
+                    ):  # fmt: skip
                         continue
                     found.append((subject, obj, rule.predicate, confidence))
                     break
@@ -302,6 +337,7 @@ class RelationExtractor:
         words: list[str],
         after: list[str],
         first: list[Mention],
+        second: list[Mention],
         gap_text: str,
         sentence: Sentence,
     ) -> float | None:
@@ -316,6 +352,10 @@ class RelationExtractor:
                 return 0.6 if function else 0.7
         for phrase in rule.after:
             if phrase and _contains(after, phrase, lang) and len(words) <= 6:
+                if rule.second_suffix and not any(
+                    second[-1].surface.lower().endswith(s) for s in rule.second_suffix
+                ):
+                    continue
                 return 0.65
         return None
 
@@ -378,26 +418,9 @@ class RelationExtractor:
         return Relation(subject, predicate, obj, evidence)
 
 
-_PARSES: dict[tuple[str, str], tuple[tuple[int, int, int], ...]] = {}
-
-
 def _parse(recognisers: Any, lang: str, text: str) -> tuple[tuple[int, int, int], ...]:
-    """(start, end, head index) per token of ``text`` (view offsets), memoised."""
-    key = (lang, text)
-    if key in _PARSES:
-        return _PARSES[key]
-    tokens: list[tuple[int, int, int]] = []
-    if lang == "en":
-        parsed = recognisers.english()(text)
-        tokens = [(t.idx, t.idx + len(t.text), t.head.i) for t in parsed]
-    else:
-        parsed = recognisers.parse_russian(text)
-        ids = {t.id: i for i, t in enumerate(parsed.tokens)}
-        tokens = [(t.start, t.stop, ids.get(t.head_id, i)) for i, t in enumerate(parsed.tokens)]
-    if len(_PARSES) > 4096:
-        _PARSES.clear()
-    _PARSES[key] = tuple(tokens)
-    return _PARSES[key]
+    """(start, end, head index) per token of ``text`` (view offsets)."""
+    return tuple((t.start, t.end, t.head) for t in recognisers.parse(lang, text))
 
 
 def _distance(heads: tuple[tuple[int, int, int], ...], x: int, y: int) -> int:
@@ -441,6 +464,15 @@ def _nested(subject: list[Mention], obj: list[Mention], lexicon: Lexicon) -> boo
             if not inside:
                 return False
     return True
+
+
+def _levels_agree(small: URIRef, big: URIRef, types: Any, equal: bool = False) -> bool:
+    """A city in a region or country, a region in a country (never the reverse); ``equal``:
+    also a region in a region (a district of a province, said by a genitive)."""
+    order = {CK.City: 1, CK.Region: 2, CK.Country: 3}
+    a = max((order.get(t, 0) for t in types(small)), default=0)
+    b = max((order.get(t, 0) for t in types(big)), default=0)
+    return 0 < a < b or (equal and 0 < a == b < 3)
 
 
 def list_relations(records: list[Any]) -> list[Relation]:

@@ -41,16 +41,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
+import yaml
 from rdflib import URIRef
 
 from kg.corpus.document import Document, Sentence
 from kg.extract.enumerations import Concept, label_positions, scheme_concepts
+from kg.extract.kinds import NLP_DIR
 from kg.extract.numbers import NumberExpr, find_numbers
 from kg.extract.records import ConceptDescription, Evidence, Mention, Observation
 from kg.namespace import CK, data_iri, slugify
 
 EXTRACTOR = "statistics"
+LANGS = ("en", "ru", "uz-Cyrl", "uz-Latn")
 DIRECT_CONFIDENCE = 0.9  # indicator and context found in the sentence itself
 ANAPHORA_CONFIDENCE = 0.8  # the subject or area came from an earlier sentence
 WINDOW = 80  # characters either side of a number searched for indicator labels
@@ -77,7 +81,7 @@ SUBJECT_ANAPHOR_RE = re.compile(
     r"klaster\s+hududida|этот|эта|этом|данн\w+|в\s+нём|в\s+нем|this|there)(?![\w‘’])",
     re.IGNORECASE,
 )
-SUBJECT_KINDS = ("cluster", "project", "programme", "platform", "policy", "org")
+SUBJECT_KINDS = ("cluster", "project", "programme", "platform", "org", "policy", "document")
 OPEN_CONFIDENCE = 0.7  # the indicator was minted from the counted noun
 YEAR_RE = re.compile(
     r"(?<![\w‘’.,-])(1[89]\d\d|20\d\d)(?:\s*(?:-?(?:йил|yil|год|г\.)\w*))?(?![\w‘’]|[.,]\d)",
@@ -122,6 +126,37 @@ NOT_COUNTED = frozenset(
     ]
 )
 UNIT_SLUGS = {"percent": "percent", "count": "count", "usd": "usd"}
+UNITS_FILE = NLP_DIR / "units.yaml"
+
+
+@lru_cache(maxsize=1)
+def unit_table() -> dict[str, Any]:
+    """``data/nlp/units.yaml``: the units and measure indicators minted when needed."""
+    data: dict[str, Any] = yaml.safe_load(UNITS_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def unit_concept(key: str, ev: Evidence) -> ConceptDescription | None:
+    """The unit concept of a unit key the vocabulary does not have (hectare, rank, eur...)."""
+    entry = unit_table()["units"].get(key)
+    if entry is None:
+        return None
+    labels = tuple((lang, str(entry[lang])) for lang in LANGS)
+    definition = entry.get("definition") or f"An amount of money in {entry['en']}s ({key.upper()})."
+    return ConceptDescription(data_iri("unit", entry["slug"]), data_iri("scheme", "unit"), labels,
+                              definition, None, ev)  # fmt: skip
+
+
+def measure_indicator(key: str, ev: Evidence) -> ConceptDescription | None:
+    """The indicator a unit measures when no vocabulary indicator fits (area, rank, ...)."""
+    table = unit_table()
+    slug = "amount-of-money" if key == "usd" else table["units"].get(key, {}).get("indicator")
+    entry = table["indicators"].get(slug)
+    if entry is None:
+        return None
+    labels = tuple((lang, str(entry[lang])) for lang in LANGS)
+    return ConceptDescription(data_iri("indicator", slug), data_iri("scheme", "indicator"),
+                              labels, str(entry["definition"]), None, ev)  # fmt: skip
 
 
 def _kind(iri: URIRef) -> str:
@@ -131,6 +166,9 @@ def _kind(iri: URIRef) -> str:
 
 
 def _unit(doc: Document, number: NumberExpr, sentence: Sentence) -> URIRef:
+    if number.unit not in UNIT_SLUGS:
+        entry = unit_table()["units"].get(number.unit)
+        return data_iri("unit", entry["slug"] if entry else number.unit)
     slug = UNIT_SLUGS[number.unit]
     if slug == "usd" and PER_YEAR_RE.search(sentence.text):
         slug = "usd-per-year"
@@ -256,7 +294,16 @@ def _context(
             ref_area, anaphora = found.entity, True
 
     subject: URIRef | None = None
-    for kind in SUBJECT_KINDS:
+    clause = max(doc.text.rfind(";", sentence.start, number.start) + 1, sentence.start)
+    before = [
+        m for m in inside
+        if _kind(m.entity) in SUBJECT_KINDS and clause <= m.evidence.start
+        and m.evidence.end <= number.start
+    ]  # fmt: skip
+    if before:  # the subject of the clause comes before its figure (SVO and SOV alike)
+        subject = max(before, key=lambda m: (-SUBJECT_KINDS.index(_kind(m.entity)),
+                                             m.evidence.start)).entity  # fmt: skip
+    for kind in SUBJECT_KINDS if subject is None else ():
         candidates = [m for m in inside if _kind(m.entity) == kind]
         if candidates:
             subject = min(candidates, key=lambda m: abs(m.evidence.start - number.start)).entity
@@ -405,15 +452,42 @@ def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, st
     return None
 
 
+TOPIC_KINDS = SUBJECT_KINDS[:5]  # a policy or a ranking is not what an article is about
+
+
 def _topic(doc: Document, mentions: Sequence[Mention]) -> URIRef | None:
-    """The first subject-kind entity of the title and first sentence (see the docstring)."""
+    """What the article is about: the cluster, organisation, project, programme or platform
+    its title names (the first of them), else its first sentence (see the module
+    docstring)."""
     if not doc.sentences:
         return None
-    end = doc.sentences[min(1, len(doc.sentences) - 1)].end
-    for m in mentions:
-        if m.evidence.start < end and _kind(m.entity) in SUBJECT_KINDS:
-            return m.entity
+    named = [m for m in mentions if _kind(m.entity) in TOPIC_KINDS]
+    for end in (doc.sentences[0].end, doc.sentences[min(1, len(doc.sentences) - 1)].end):
+        first = [m for m in named if m.evidence.start < end]
+        if first:
+            return first[0].entity
     return None
+
+
+YEAR_WORDS = re.compile(
+    r"\s*(?:-?(?:йил|yil|год|г\.|гг\.|years?|yillar|йиллар)|[-–]\d)", re.IGNORECASE
+)
+TIME_WORDS = re.compile(
+    r"(?:\b(?:in|since|by|until|from|to|of|в|с|до|по|к|от|за)|(?<![\w‘’])(?:йил|yil))\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_year(doc: Document, number: NumberExpr, lang: str) -> bool:
+    """``в 1987 году``, ``in 1973``, ``2019 йилда``: a year is a period, not a count."""
+    if number.unit != "count" or number.surface != doc.text[number.number_start : number.end]:
+        return False
+    if not YEAR_RE.fullmatch(number.surface) or number.qualifier != "exact":
+        return False
+    after, before = doc.text[number.end : number.end + 12], doc.text[:number.start][-12:]
+    if YEAR_WORDS.match(after) or TIME_WORDS.search(before):
+        return True
+    return _counted_noun(doc, number, lang) is None
 
 
 def _label_follows(doc: Document, number: NumberExpr, concept: Concept) -> bool:
@@ -462,7 +536,9 @@ def extract(
         key=lambda m: (m.evidence.start, m.evidence.end),
     )
     numbers = [
-        n for st in doc.sentences for n in find_numbers(st.text, base=st.start, lang=st.lang)
+        n
+        for st in doc.sentences
+        for n in find_numbers(st.text, base=st.start, lang=st.lang, measures=True)
     ]
     out: list[Observation | ConceptDescription] = []
     known = {c.iri for c in indicators}
@@ -470,6 +546,8 @@ def extract(
     for number in numbers:
         sentence = doc.sentence_at(number.start)
         if _in_name(doc, number, own):
+            continue
+        if _is_year(doc, number, sentence.lang):
             continue
         unit = _unit(doc, number, sentence)
         found = _indicator(doc, sentence, number, numbers, unit, indicators)
@@ -480,18 +558,29 @@ def extract(
         noun = _counted_noun(doc, number, sentence.lang) if unit.endswith("/count") else None
         if found is not None and noun is not None and not _label_follows(doc, number, found[0]):
             found = None  # "64 тысяч сотрудников": the noun counted, not a label further off
+        ev = Evidence(doc.source_id, sentence.start, sentence.end, EXTRACTOR, OPEN_CONFIDENCE)
         if found is not None:
             indicator_iri = found[0].iri
         else:
-            if noun is None or YEAR_RE.fullmatch(number.surface):
-                continue
-            ev = Evidence(doc.source_id, sentence.start, sentence.end, EXTRACTOR, OPEN_CONFIDENCE)
-            concept = open_indicator(noun[1], sentence.lang, ev)
+            if unit.endswith("/count"):
+                if noun is None or YEAR_RE.fullmatch(number.surface):
+                    continue
+                concept = open_indicator(noun[1], sentence.lang, ev)
+            else:
+                measured = measure_indicator(number.unit, ev)
+                if measured is None:
+                    continue
+                concept = measured
             indicator_iri = concept.concept
             if indicator_iri not in known:
                 out.append(concept)
                 known.add(indicator_iri)
             confidence = OPEN_CONFIDENCE
+        if unit not in known:
+            minted_unit = unit_concept(number.unit, ev)
+            if minted_unit is not None:
+                out.append(minted_unit)
+            known.add(unit)
         if ref_area is None and subject is not None:
             ref_area = _location(lexicon, subject)
         start, end = sentence.start, sentence.end

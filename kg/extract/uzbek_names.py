@@ -163,16 +163,25 @@ def _capitalised_runs(
     i = 0
     while i < len(words):
         start, _, word = words[i]
-        if not word[:1].isupper() or (word.isupper() and len(word) <= 4):
+        followed = (
+            i + 1 < len(words) and words[i + 1][2][:1].isupper() and _adjacent(text, words, i)
+            and not any(word in table for table in heads.legal.values())
+        )  # "IT Park": an acronym opening a name (not a legal form: "МЧЖ Фарғона")
+        if not word[:1].isupper() or (word.isupper() and len(word) <= 4 and not followed):
             i += 1
             continue
         j = i
         while j + 1 < len(words) and words[j + 1][2][:1].isupper() and _adjacent(text, words, j):
             j += 1
         end_index = None
-        for k in range(j, min(j + 4, len(words))):
-            if k > j and (not _adjacent(text, words, k - 1) or words[k][2] in FUNCTION_WORDS):
+        for k in range(j, min(j + 8, len(words))):
+            if k > j and not _adjacent(text, words, k - 1) and not _joined(text, words, k - 1):
                 break
+            if k > j and words[k][2] in FUNCTION_WORDS and words[k][2].lower() not in JOINERS:
+                break
+            if k > j + 3 and not any(w[2].lower() in JOINERS or _joined(text, words, n - 1)
+                                     for n, w in enumerate(words[j + 1 : k + 1], j + 1)):
+                break  # more than four words only across "va" / "," (institution names)
             phrase = " ".join(w[2] for w in words[i : k + 1])
             decided = heads.head_of(phrase, lang)
             if decided and words[k][2].endswith(decided[0].split()[-1]) and k > i - 1:
@@ -195,6 +204,18 @@ def _capitalised_runs(
         if not opening and not any(w[2].lower() in common for w in words[i : j + 1]):
             found.append((start, words[j][1], "NAME"))
         i = j + 1
+
+
+#: words and commas inside a long institution name (``Oliy ta’lim, fan va innovatsiyalar
+#: vazirligi``, ``Тикланиш ва тараққиёт жамғармаси``)
+JOINERS = frozenset({"ва", "va", "ҳамда", "hamda"})
+
+
+def _joined(text: str, words: list[tuple[int, int, str]], j: int) -> bool:
+    """A comma between word ``j`` and a lower-case word ``j + 1`` inside a name."""
+    return bool(re.fullmatch(r",\s", text[words[j][1] : words[j + 1][0]])) and words[j + 1][2][
+        :1
+    ].islower()
 
 
 def _adjacent(text: str, words: list[tuple[int, int, str]], j: int) -> bool:
