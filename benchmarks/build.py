@@ -14,6 +14,7 @@ copy's source id, so every copy has curated facts too. The table/figure specs
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -80,15 +81,25 @@ print(json.dumps({"wall_s": wall, "main_peak_mb": int(hwm.group(1)) / 1024,
 
 
 def make_corpus(n: int, out: Path) -> Path:
-    """A corpus of ``n`` varied copies of the seed articles (with their curated relations)."""
+    """A corpus of ``n`` varied copies of the seed articles (with their curated relations),
+    made again when the seeds' catalogue or curated relations changed (``.seeds-sha256``)."""
     import yaml
 
     from kg.paths import CORPUS_DIR, CURATION_DIR
 
-    if (out / "sources.yaml").is_file() and len(list(out.glob("*.txt"))) == n:
+    seeds_text = (CORPUS_DIR / "sources.yaml").read_bytes()
+    stamp = hashlib.sha256(seeds_text)
+    for path in sorted((CURATION_DIR / "relations").glob("*.yaml")):
+        stamp.update(path.name.encode() + path.read_bytes())
+    made = out / ".seeds-sha256"
+    if made.is_file() and made.read_text() == stamp.hexdigest():
         return out
+    if out.is_dir():  # made from older seeds or curation: make it again
+        import shutil
+
+        shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
-    seeds = yaml.safe_load((CORPUS_DIR / "sources.yaml").read_text(encoding="utf-8"))
+    seeds = yaml.safe_load(seeds_text.decode("utf-8"))
     relations = out / "curation" / "relations"
     relations.mkdir(parents=True, exist_ok=True)
     catalogue = []
@@ -105,6 +116,7 @@ def make_corpus(n: int, out: Path) -> Path:
                 curated.read_text(encoding="utf-8").replace(stem, copy), encoding="utf-8")
     (out / "sources.yaml").write_text(yaml.safe_dump(catalogue, allow_unicode=True),
                                       encoding="utf-8")
+    made.write_text(stamp.hexdigest())
     return out
 
 

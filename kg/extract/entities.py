@@ -310,7 +310,7 @@ def _same_name_forms(spans: list[NameSpan]) -> list[NameSpan]:
 def _stem_match(word: str, lemma: str, surface: str) -> bool:
     """Is ``word`` (as written elsewhere) the same name as a lemma / surface form here?"""
     for other in (lemma, surface):
-        common = len(os.path.commonprefix([word.lower(), other.lower()]))
+        common = len(os.path.commonprefix([word.lower(), other.lower()]))  # noqa: RUF071 (a character prefix is meant)
         if common >= 4 and common >= max(len(word), len(other)) - 2:
             return True
     return False

@@ -316,7 +316,7 @@ def _nominative(word: str, pos: str, feats: dict[str, str], gender: str | None,
     form = best.inflect(wanted) or best.inflect({"nomn"})
     if form is None:
         return word
-    normal = form.word
+    normal: str = form.word
     if word.isupper():
         return normal.upper()
     return normal[:1].upper() + normal[1:] if word[:1].isupper() else normal
