@@ -58,7 +58,10 @@ def period_year(text: str | None) -> str | None:
 
 
 def relation_iri(source_id: str, subject: object, predicate: object, obj: object) -> URIRef:
-    """``id:fact/{hash}`` of a reified triple of an article graph."""
+    """``id:fact/{hash}`` of a reified triple of an article graph (a language-tagged
+    object keeps its tag in the key: "гектар"@ru and "гектар"@uz-Cyrl are two facts)."""
+    if isinstance(obj, Literal) and obj.language:
+        obj = f"{obj}@{obj.language}"
     return data_iri("fact", short_hash(graph_iri(source_id), subject, predicate, obj))
 
 
