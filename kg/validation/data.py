@@ -164,28 +164,21 @@ class Loader:
         if len(self.store):
             return False
         to_graph = name if fmt == ox.RdfFormat.N_TRIPLES else None
-        with ThreadPoolExecutor(1) as pool:  # the scan runs while the loader (no GIL) does
-            scan = pool.submit(_candidate_lines, path)
+        with ThreadPoolExecutor(1) as pool:  # the re-parse runs while the loader (no GIL) does
+            reparse = pool.submit(_reparse, path, fmt, base, name)
             self.store.bulk_load(path=str(path), format=fmt, base_iri=base, to_graph=to_graph)
-            lines = scan.result()
+            found = reparse.result()
+        if found is None:  # a blank node names a graph
+            self.store.clear()
+            return False
+        noted, with_blanks = found
+        self._noted.extend(noted)
         default = list(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         if default:
             self.store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, name)
                                    for q in default)
             self.store.clear_graph(ox.DefaultGraph())
-        literal, blank, noted = ox.Literal, ox.BlankNode, self._noted.append
-        with_blanks: list[Any] = []
-        for q in ox.parse(b"\n".join(lines), format=fmt, base_iri=base):
-            g = name if type(q.graph_name) is ox.DefaultGraph else q.graph_name
-            if type(g) is blank:
-                self.store.clear()
-                self._noted.clear()
-                return False
-            o = q.object
-            if type(o) is literal and o.datatype.value in CANONICALISED:
-                noted((q.subject, q.predicate, o))
-            if type(q.subject) is blank or type(o) is blank:
-                with_blanks.append(ox.Quad(q.subject, q.predicate, o, g))
+        blank = ox.BlankNode
         for g in {q.graph_name for q in with_blanks}:
             for q in list(self.store.quads_for_pattern(None, None, None, g)):
                 if type(q.subject) is blank or type(q.object) is blank:
@@ -230,6 +223,26 @@ class Loader:
                 written.by_value.setdefault(key[2], set()).update(unique)
             written.also_as_stored = plain & set(written.by_value)
         return LoadedData(self.store, written)
+
+
+def _reparse(path: Path, fmt: ox.RdfFormat, base: str, name: Any
+             ) -> tuple[list[tuple[Any, Any, Any]], list[Any]] | None:
+    """The canonicalised literals (subject, predicate, literal as written) and the quads with
+    blank nodes (labels as written) of an N-Triples/N-Quads file; None when a blank node
+    names a graph."""
+    literal, blank = ox.Literal, ox.BlankNode
+    noted: list[tuple[Any, Any, Any]] = []
+    with_blanks: list[Any] = []
+    for q in ox.parse(b"\n".join(_candidate_lines(path)), format=fmt, base_iri=base):
+        g = name if type(q.graph_name) is ox.DefaultGraph else q.graph_name
+        if type(g) is blank:
+            return None
+        o = q.object
+        if type(o) is literal and o.datatype.value in CANONICALISED:
+            noted.append((q.subject, q.predicate, o))
+        if type(q.subject) is blank or type(o) is blank:
+            with_blanks.append(ox.Quad(q.subject, q.predicate, o, g))
+    return noted, with_blanks
 
 
 def _candidate_lines(path: Path) -> list[bytes]:
