@@ -132,6 +132,7 @@ def create_app(
     snapshot_dir: Path | None = None,
     prerender_mb: int = 256,
     prerender_seconds: float = 300.0,
+    memory_store_mb: int = 64,
 ) -> Any:
     """The ASGI application (Starlette) serving ``build_dir`` (which must hold
     ``clusterkg.nq``).
@@ -139,7 +140,8 @@ def create_app(
     Its serving store is prepared at start-up in a temporary folder (removed at shutdown),
     and the entity documents pre-rendered there (at most ``prerender_mb`` MB of bodies and
     ``prerender_seconds``; 0 MB = none), or both were prepared by the caller in
-    ``snapshot_dir`` (several front processes share one).
+    ``snapshot_dir`` (several front processes share one). Each worker holds the store in
+    memory when ``clusterkg.nq`` is at most ``memory_store_mb`` MB.
     """
     from starlette.applications import Starlette
 
@@ -162,6 +164,7 @@ def create_app(
         max_result_bytes=max_result_bytes,
         max_query_length=max_query_length,
         query_memory_mb=query_memory_mb,
+        memory_store=nquads.stat().st_size <= memory_store_mb << 20,
         allowed_service_hosts=frozenset(h.lower() for h in allowed_service_hosts),
         examples=load_examples(queries_dir),
     )
@@ -285,6 +288,11 @@ def create_app(
     help="Longest time spent pre-rendering at start (the rest on demand).",
 )  # fmt: skip
 @click.option(
+    "--memory-store-mb", default=64, show_default=True, type=click.IntRange(0),
+    help="Each worker holds the store in memory (faster queries) when clusterkg.nq is at "
+    "most this many MB; larger builds are read from disk.",
+)  # fmt: skip
+@click.option(
     "--max-age", default=3600, show_default=True, type=click.IntRange(0),
     help="Seconds clients and proxies may reuse an answer (Cache-Control: max-age).",
 )  # fmt: skip
@@ -306,6 +314,7 @@ def serve_command(
     cache_queries: bool,
     prerender_mb: int,
     prerender_seconds: float,
+    memory_store_mb: int,
     max_age: int,
 ) -> None:
     """Serve linked data (303 + content negotiation) and a read-only SPARQL endpoint."""
@@ -319,6 +328,7 @@ def serve_command(
         max_query_length=max_query_length, allowed_service_hosts=allowed_service_hosts,
         cache_mb=cache_mb, cache_queries=cache_queries, max_age=max_age,
         prerender_mb=prerender_mb, prerender_seconds=prerender_seconds,
+        memory_store_mb=memory_store_mb,
     )  # fmt: skip
     if fronts == 1:
         app = create_app(build_dir, **options)

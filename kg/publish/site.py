@@ -40,6 +40,9 @@ class Settings:
     max_result_bytes: int = 16 * 1024 * 1024
     max_query_length: int = 10_000
     query_memory_mb: int = 1024
+    #: whether each worker holds the serving store in memory (small builds) or reads it
+    #: from disk
+    memory_store: bool = False
     #: hosts a SPARQL ``SERVICE`` may call; empty = SERVICE refused
     allowed_service_hosts: frozenset[str] = frozenset()
     #: ``(file name, competency question, query text)`` of the stored queries
