@@ -86,16 +86,38 @@ def test_prerendered_answers_equal_computed_ones(servers: tuple[str, str], path:
     assert head.headers["content-length"] == str(len(expected.content))
 
 
+@pytest.mark.parametrize("path", [f"/doc/{STEM}", f"/id/{STEM}"])
 @pytest.mark.parametrize(
-    "path", ["/doc/cluster/no-such-thing.html", "/doc/cluster/no-such-thing.ttl",
-             f"/doc/{STEM}", f"/id/{STEM}", "/doc/a%20b.ttl", f"/doc/{STEM}.ttl?x=1"],
-)  # fmt: skip
-def test_what_was_not_prerendered_goes_to_the_routes(servers: tuple[str, str], path: str) -> None:
+    "accept", [None, "text/turtle", "application/ld+json;q=0.9, text/html;q=0.5", "*/*"]
+)
+def test_negotiated_documents_and_303s_equal_computed_ones(
+    servers: tuple[str, str], path: str, accept: str | None
+) -> None:
     computed, prerendered = servers
-    expected = httpx.get(computed + path, headers={"Accept": "text/turtle"})
-    got = httpx.get(prerendered + path, headers={"Accept": "text/turtle"})
+    headers = {"Accept": accept} if accept else {}
+    expected = httpx.get(computed + path, headers=headers)
+    got = httpx.get(prerendered + path, headers=headers)
+    assert expected.status_code == (303 if path.startswith("/id/") else 200)
+    assert answer(got) == answer(expected)
+    assert got.headers.get("server-timing") == 'cache;desc="prerendered"'
+    if path.startswith("/doc/"):
+        assert got.headers["content-location"].startswith("http://example.test/doc/")
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [("/doc/cluster/no-such-thing.html", None), ("/doc/cluster/no-such-thing.ttl", None),
+     ("/id/cluster/no-such-thing", None), ("/doc/a%20b.ttl", None), ("/id/a%20b", None),
+     (f"/doc/{STEM}.ttl?x=1", None), (f"/id/{STEM}", "image/png"), (f"/doc/{STEM}", "x/y")],
+)  # fmt: skip
+def test_what_was_not_prerendered_goes_to_the_routes(servers: tuple[str, str], path: str,
+                                                     accept: str | None) -> None:  # fmt: skip
+    computed, prerendered = servers
+    headers = {"Accept": accept} if accept else {}
+    expected = httpx.get(computed + path, headers=headers)
+    got = httpx.get(prerendered + path, headers=headers)
     assert got.status_code == expected.status_code
-    assert got.status_code in {200, 303, 400, 404}
+    assert got.status_code in {200, 400, 404, 406}
     assert got.content == expected.content
     assert got.headers.get("server-timing") != 'cache;desc="prerendered"'
 
@@ -108,7 +130,7 @@ def test_bounds_stop_the_rendering(mini_build: Path, tmp_path: Path) -> None:  #
     every = entities(Snapshot.open(tmp_path).data)
     assert SV in every and all("#" not in e for e in every)
     render_pages(tmp_path, "http://example.test", max_bytes=1, seconds=60)
-    pages = Pages()
+    pages = Pages("http://example.test")
     summary = pages.open(tmp_path)
     assert summary is not None and summary.entities == len(every) and summary.rendered == 1
     assert pages.db is not None

@@ -51,8 +51,8 @@ QUERY_PARAM = re.compile(rb"(?:^|&)query=")
 BODY_HEADERS = frozenset({b"content-length", b"content-type", b"content-language"})
 HIT = (b"server-timing", b'cache;desc="hit"')
 PRERENDERED = (b"server-timing", b'cache;desc="prerendered"')
-#: a pre-rendered answer: headers as the routes send them, body, its ETag
-Found = tuple[list[tuple[bytes, bytes]], bytes, bytes]
+#: a pre-rendered answer: status, headers as the routes send them, body, its ETag (a 200)
+Found = tuple[int, list[tuple[bytes, bytes]], bytes, bytes | None]
 
 
 def etag_of(body: bytes) -> bytes:
@@ -156,8 +156,7 @@ class ReleaseCache:
         keep = self.max_bytes > 0 and (kind == "page" or self.cache_queries)
         found = self.pages(scope) if kind == "page" and self.pages is not None else None
         if found is not None:
-            headers, body, etag = found
-            entry = self._validated(200, headers, body, etag)
+            entry = self._validated(*found)
             if keep and scope["method"] == "GET" and entry.size <= self.max_entry:
                 self._keep(key, entry)
             await self._answer(scope, send, entry, [PRERENDERED])

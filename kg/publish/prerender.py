@@ -9,10 +9,11 @@ the routes send, into ``pages.sqlite`` beside the snapshot, until ``max_bytes`` 
 or ``seconds`` have been spent (identical bodies are stored once).
 
 :class:`Pages` answers a ``GET``/``HEAD`` of ``/doc/{e}.{ext}`` or ``/id/{e}.{ext}`` from
-it with one primary-key read in the front process, without a worker. Whatever it does not
-hold (another language preference, an IRI past the bound, an unknown or invalid IRI, a
-negotiated ``/doc/{e}``, the 303 of ``/id/{e}``) goes to the routes as before; a request
-is never parsed into anything but the lookup key (bound as a parameter).
+it with one primary-key read in the front process, without a worker, and so the negotiated
+``/doc/{e}`` (with its ``Content-Location``) and the 303 of ``/id/{e}``. Whatever it does
+not hold (another language preference, an IRI past the bound, an unknown or invalid IRI, a
+406) goes to the routes as before; a request is never parsed into anything but the lookup
+key (bound as a parameter).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -155,7 +158,8 @@ class Pages:
     """The pre-rendered documents, opened read-only by a front process (none until
     :meth:`open`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
         self.db: sqlite3.Connection | None = None
 
     def open(self, directory: Path) -> Summary | None:
@@ -175,10 +179,13 @@ class Pages:
             self.db = None
 
     def __call__(self, scope: Scope) -> Found | None:
-        """The pre-rendered answer to ``scope`` (a page ``GET`` or ``HEAD``), if there is one."""
-        from kg.publish.routers.linked_data import split_ext
+        """The pre-rendered answer to ``scope`` (a page ``GET`` or ``HEAD``), if there is one:
+        a document, a negotiated ``/doc/{e}`` (with ``Content-Location``), the 303 of
+        ``/id/{e}``."""
+        from kg.publish.conneg import negotiate
+        from kg.publish.routers.linked_data import DOC_OFFERS, split_ext
 
-        if self.db is None:
+        if self.db is None or scope["query_string"]:
             return None
         path: str = scope["path"]
         if path.startswith("/doc/"):
@@ -187,17 +194,53 @@ class Pages:
             rest = path[4:]
         else:
             return None
+        headers = dict(reversed(scope["headers"]))  # the first of repeated headers
+        language = headers.get(b"accept-language")
         stem, ext = split_ext(rest)
-        if ext is None or scope["query_string"]:
-            return None
-        language = None
-        for name, value in scope["headers"]:
-            if name == b"accept-language":
-                language = value.decode("latin-1")
-                break
-        row = self.db.execute(_LOOKUP, (ID + stem, ext, variant(ext, language))).fetchone()
+        if ext is not None:
+            return self._document(ID + stem, ext, language)
+        accept = headers.get(b"accept")
+        media = negotiate(accept.decode("latin-1") if accept else None, list(DOC_OFFERS))
+        if media is None:
+            return None  # the route answers 406
+        ext = DOC_OFFERS[media]
+        location = self._location(stem, ext)
+        if path.startswith("/doc/"):
+            found = self._document(ID + stem, ext, language)
+            if found is None:
+                return None
+            status, raw, body, etag = found
+            return status, [*raw, (b"content-location", location)], body, etag
+        if self.db.execute("SELECT 1 FROM pages WHERE iri = ? LIMIT 1", (ID + stem,)).fetchone():
+            return 303, _redirect_headers(location), b"", None
+        return None
+
+    def _location(self, stem: str, ext: str) -> bytes:
+        from kg.publish.routers.linked_data import IRI_SAFE
+
+        quoted = urllib.parse.quote(stem, safe=IRI_SAFE)
+        return f"{self.base_url}/doc/{quoted}.{ext}".encode("latin-1")
+
+    def _document(self, iri: str, ext: str, language: bytes | None) -> Found | None:
+        assert self.db is not None
+        key = variant(ext, language.decode("latin-1") if language is not None else None)
+        row = self.db.execute(_LOOKUP, (iri, ext, key)).fetchone()
         if row is None:
             return None
         headers, body, etag = row
-        raw = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in json.loads(headers)]
-        return raw, bytes(body), bytes(etag)
+        return 200, _decoded(headers), bytes(body), bytes(etag)
+
+
+@lru_cache(maxsize=256)
+def _decoded(headers: str) -> list[tuple[bytes, bytes]]:
+    """Stored headers as ASGI pairs (a few distinct sets recur: one per type and language)."""
+    return [(n.encode("latin-1"), v.encode("latin-1")) for n, v in json.loads(headers)]
+
+
+def _redirect_headers(location: bytes) -> list[tuple[bytes, bytes]]:
+    """The headers of the route's 303 See Other to ``location``."""
+    from kg.publish.site import with_security_headers
+
+    return with_security_headers(
+        [(b"vary", b"Accept"), (b"content-length", b"0"), (b"location", location)]
+    )

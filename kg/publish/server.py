@@ -187,7 +187,7 @@ def create_app(
         dump_files=dump_files,
     )
 
-    pages = Pages()
+    pages = Pages(settings.base_url)
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
@@ -361,7 +361,7 @@ def serve_fronts(build_dir: Path, host: str, port: int, fronts: int,
         if options["prerender_mb"] > 0:
             render_in_child(workdir, options["base_url"], options["prerender_mb"] << 20,
                             options["prerender_seconds"])  # fmt: skip
-            pages = Pages()
+            pages = Pages(options["base_url"])
             click.echo(str(pages.open(workdir)), err=True)
             pages.close()
         ctx = multiprocessing.get_context("spawn")
