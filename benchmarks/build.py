@@ -172,13 +172,14 @@ def bench_builds(sizes: list[int], data: Path, repeats: int = 3,
             for _ in range(reps):
                 for w in workers:
                     runs[w].append(measure(corpus, w, Path(tmp) / f"w{w}"))
+                    log(f"  run: {n} articles, {w} worker(s): {json.dumps(runs[w][-1])}")
         first = runs[workers[0]][0]
         row: dict[str, Any] = {"articles": n, "triples": first["triples"], "runs": reps,
                                "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                                "load_before": os.getloadavg()[0]}
-        for workers, rs in runs.items():
+        for count, rs in runs.items():
             wall = statistics.median(r["wall_s"] for r in rs)
-            row[f"workers{workers}"] = {
+            row[f"workers{count}"] = {
                 "wall_s": wall, "articles_per_s": n / wall,
                 "main_peak_mb": max(r["main_peak_mb"] for r in rs),
                 "worker_peak_mb": max(max(r["worker_peak_mb"], default=0) for r in rs),
