@@ -7,7 +7,8 @@ interleaved (ratios of medians from one run). Peak memory is ``VmHWM`` of the bu
 and of each of its child processes (extraction workers, the forkserver that preloads their
 models, the dump writer), sampled from ``/proc`` while the build runs, and the peak of the
 sum of every process's PSS (proportional set size: pages shared between processes, such as
-the models the workers inherit from the forkserver, are counted once in all). CPU time is
+the models the workers inherit from the forkserver, are counted once in all; sampled once
+a second, VmHWM ten times). CPU time is
 that of the build process (``os.times``) plus the last sampled ``/proc/PID/stat`` time of each
 descendant.
 
@@ -64,12 +65,14 @@ cpu_ticks = {}
 
 def sample():
     me = os.getpid()
+    tick = 0
     while not stop.is_set():
-        pss = 0
+        pss, tick = 0, tick + 1
+        with_pss = tick % 10 == 1  # smaps_rollup costs the kernel a page-table walk: 1/s
         for pid in descendants(me) | {me}:
             try:
                 status = open(f"/proc/{pid}/status").read()
-                rollup = open(f"/proc/{pid}/smaps_rollup").read()
+                rollup = open(f"/proc/{pid}/smaps_rollup").read() if with_pss else ""
             except OSError:
                 continue
             if pid != me:
@@ -83,7 +86,8 @@ def sample():
                 peaks[pid] = max(peaks.get(pid, 0), int(hwm.group(1)))
             found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.M)
             pss += int(found.group(1)) if found else 0
-        total[0] = max(total[0], pss)
+        if with_pss:
+            total[0] = max(total[0], pss)
         stop.wait(0.1)
 
 thread = threading.Thread(target=sample, daemon=True)
