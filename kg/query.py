@@ -424,6 +424,30 @@ def inject_values(text: str, terms: dict[str, Term]) -> str:
     return text
 
 
+def with_dataset(text: str, graphs: list[str]) -> str:
+    """The query with ``FROM <g>`` and ``FROM NAMED <g>`` for each of ``graphs`` (absolute
+    IRIs of the endpoint's own graphs, never user input), placed where SPARQL wants dataset
+    clauses: before the outermost ``WHERE`` (or its group), or at the end of a ``DESCRIBE``
+    without one. A query that names its own dataset (a top-level ``FROM``) is left alone."""
+    if not graphs:
+        return text
+    bad = next((g for g in graphs if _IRI_FORBIDDEN.search(g)), None)
+    if bad is not None:
+        raise InputError(f"graph name {bad!r} from the endpoint is not an IRI")
+    where = next((g for g in scan_groups(text) if g.depth == 0 and g.kind == "group"), None)
+    pos = len(text.rstrip()) if where is None else where.start - 1
+    head = text[:pos]
+    if any(m.lastgroup == "word" and m.group().upper() == "FROM"
+           for m in _TOKEN_RE.finditer(head)):
+        return text
+    keyword = re.search(r"\bWHERE\s*$", head, re.IGNORECASE)
+    if keyword:
+        pos = keyword.start()
+    clauses = "".join(f"FROM <{g}>\n" for g in graphs) + \
+        "".join(f"FROM NAMED <{g}>\n" for g in graphs)
+    return f"{text[:pos].rstrip()}\n{clauses}{text[pos:].lstrip()}"
+
+
 # --- execution -----------------------------------------------------------------------------
 
 @dataclass
