@@ -70,8 +70,8 @@ def test_new_article_needs_no_code_change(tmp_path: Path) -> None:
     minted = [
         ("org/samsung", "Company"),
         ("org/sk-telecom", "Company"),
-        ("org/kaist", "Company"),
-        ("cluster/klaster-pange", "Cluster"),
+        ("org/kaist", "University"),  # typed by the list it heads with a university
+        ("cluster/klaster-pangyo", "Cluster"),  # ё read as yo
     ]
     for entity, cls in minted:
         assert (
