@@ -12,7 +12,9 @@ of the routes, therefore
 - keeps the answers (200 and 303, bodies up to 1/16 of the cache) in a least-recently-used
   cache of ``max_bytes`` per front process: a repeated request is answered from memory
   without a worker (a cached answer is not a query: nothing is evaluated). Error answers
-  (4xx, 5xx, 429) are never kept.
+  (4xx, 5xx, 429) are never kept;
+- answers a page not in memory from the documents pre-rendered at start when they hold it
+  (``pages``: :class:`kg.publish.prerender.Pages`), with the same validators.
 
 SPARQL answers are kept only when ``cache_queries`` is on and the query cannot differ
 between two runs (no ``RAND``, ``NOW``, ``UUID``, ``STRUUID``, ``BNODE``, ``SERVICE``, no

@@ -170,6 +170,8 @@ class Pages:
         self.db = sqlite3.connect(
             f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False
         )
+        # read through a memory map (no read call per page; the fronts share the page cache)
+        self.db.execute(f"PRAGMA mmap_size = {int(path.stat().st_size)}")
         row = self.db.execute("SELECT * FROM summary").fetchone()
         return Summary(*row) if row else None
 

@@ -3,9 +3,10 @@
 Every IRI under ``https://w3id.org/clusterkg/`` is served at the same path under the local
 base URL (``--base-url``). The routes live in :mod:`kg.publish.routers` (linked data, SPARQL,
 files); every page and query is made in a worker process (:mod:`kg.publish.workers`) with
-time and memory limits, from a read-only copy of the build (:mod:`kg.publish.snapshot`);
-answers carry HTTP validators and repeated requests are answered from a cache of the
-release (:mod:`kg.publish.caching`).
+time and memory limits, from a read-only copy of the build (:mod:`kg.publish.snapshot`),
+except the entity documents pre-rendered at start (:mod:`kg.publish.prerender`), which the
+front process reads as bytes; answers carry HTTP validators and repeated requests are
+answered from a cache of the release (:mod:`kg.publish.caching`).
 Every answer carries ``X-Content-Type-Options: nosniff`` and
 ``Access-Control-Allow-Origin: *``; HTML pages a Content-Security-Policy.
 """
