@@ -89,6 +89,16 @@ YEAR_RE = re.compile(
 )
 NAME_NUMBER_RE = re.compile(r"(?<![\w‘’])[A-Z][A-Za-z]+\s+$")
 NOUN_RE = re.compile(r"\s*(?:(?:та|ta|шт\.)\s+)?([^\W\d_][\w‘’'-]{2,})")
+#: Uzbek counters (numeral classifiers) with their case endings: ``747 taga``, ``300 tadan``,
+#: ``107 tasi``, ``5 нафар``; not what is counted (Uzbek grammar)
+UZ_COUNTER = re.compile(
+    r"(?:та|ta|нафар|nafar|дона|dona)(?:дан|dan|га|ga|си|si|ни|ni|сини|sini|ни|gacha|гача)?",
+    re.IGNORECASE,
+)
+#: endings of Uzbek verb forms (participles, past and present tenses): ``300 tadan oshgan``
+UZ_VERB = re.compile(r"(?:ган|gan|кан|kan|қан|qan|ди|di|ти|ti|моқда|moqda|ади|adi|йди|ydi)$")
+#: ``rezidentlar soni 747``, ``ходимлари сони 5``: the noun whose number (soni) is given
+UZ_SONI = re.compile(r"([^\W\d_][\w‘’'ʻ`-]{2,})\s+(?:сони|soni)\s*[:–—-]?\s*$", re.IGNORECASE)
 NOT_COUNTED = frozenset(
     [
         "year",
@@ -427,10 +437,20 @@ def _is_month(word: str, lang: str) -> bool:
 def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, str] | None:
     """(noun as written, dictionary form) of the noun a count counts, if one follows it."""
     match = NOUN_RE.match(doc.text, number.end)
+    if lang.startswith("uz"):
+        counted = UZ_SONI.search(doc.text, max(0, number.start - 60), number.start)
+        if counted is not None:  # "IT Park rezidentlari soni 747 taga yetdi"
+            return _uzbek_noun(counted.group(1))
     if match is None:
         return None
     word = match.group(1)
     low = word.lower()
+    if lang.startswith("uz") and UZ_COUNTER.fullmatch(low):
+        after = NOUN_RE.match(doc.text, match.end())  # "50 ta ilg‘or mamlakat": the noun
+        if after is not None and after.group(1)[0].islower() and not UZ_VERB.search(
+            after.group(1)
+        ):
+            word, low = after.group(1), after.group(1).lower()
     if low in NOT_COUNTED or not word[0].islower() or _is_month(low, lang):
         return None  # "15 декабря", "1 aprel": a date, not a count
     if lang == "ru":
@@ -441,15 +461,20 @@ def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, st
             return None
         return word, parses[0].normal_form
     if lang.startswith("uz"):
-        from kg.corpus.uzbek import strip_suffixes
-
-        stems = sorted((s for s in strip_suffixes(low) if len(s) >= 3), key=len)
-        return word, stems[0] if stems else low
+        return _uzbek_noun(word)
     if lang == "en":
         if re.fullmatch(r"[a-z]+(?:ly|ed|ing)", low):
             return None
         return word, low[:-3] + "y" if low.endswith("ies") else low.rstrip("s") or low
     return None
+
+
+def _uzbek_noun(word: str) -> tuple[str, str]:
+    from kg.corpus.uzbek import strip_suffixes
+
+    low = word.lower()
+    stems = sorted((s for s in strip_suffixes(low) if len(s) >= 3), key=len)
+    return word, stems[0] if stems else low
 
 
 TOPIC_KINDS = SUBJECT_KINDS[:5]  # a policy or a ranking is not what an article is about

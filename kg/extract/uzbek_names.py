@@ -112,13 +112,15 @@ def uzbek_spans(doc: Document, sentence: Sentence) -> list[NameSpan]:
     found: list[tuple[int, int, str]] = []  # (start, end, label) in sentence view offsets
     words = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text)]
 
-    def head_after(end: int, limit: int = 2) -> int | None:
+    def head_after(end: int, limit: int = 3) -> int | None:
         following = [w for w in words if w[0] > end][:limit]  # not a suffix glued to the quote
         for i in range(len(following)):
             if _plural(following[i][2]):
                 return None
             phrase = " ".join(w[2] for w in following[: i + 1])
             decided = heads.head_of(phrase, lang)
+            if decided and decided[1].kind == "place" and i > 0:
+                return None  # «Паркент-фарм» Тошкент вилоятининг: a place follows the name
             if decided and phrase.endswith(decided[0].split()[-1]):
                 return following[i][1]
         return None
