@@ -55,3 +55,86 @@ def test_english_copula_descriptor_and_topic_anaphor(tmp_path: Path) -> None:
     parks = [r for r in a.records if isinstance(r, Mention) and r.surface == "the park"]
     assert [str(m.entity) for m in parks] == [str(ID) + "org/lumen-park"]
     assert ("org/lumen-park", "hasMember", "org/airbus") in found
+
+
+def test_russian_figures_periods_ellipsis_and_distinct_identifiers(tmp_path: Path) -> None:
+    from kg.extract.records import Observation
+    from kg.rdf.facts import record_id
+
+    a = extract(tmp_path, "ru", (
+        "Шэньчжэнь\n\nШэньчжэнь — город в провинции Гуандун. По переписи 2000 года население "
+        "города составляло 7 008 831 человек, по переписи 2010 года — 10 357 938 человек, а по "
+        "переписи 2020 года превысило 17,5 млн. В 2021 году число резидентов парка превысило "
+        "1 000.\n"
+    ))  # fmt: skip
+    observations = [r for r in a.records if isinstance(r, Observation)]
+    found = [(str(o.value), str(o.indicator).removeprefix(str(ID)), o.ref_period)
+             for o in observations]  # fmt: skip
+    # the year before each figure is its period; "превысило 17,5 млн" counts what the figure
+    # before it counts; "число резидентов ... 1 000" counts residents
+    assert found == [
+        ("7008831", "indicator/number-of-chelovek", "2000"),
+        ("10357938", "indicator/number-of-chelovek", "2010"),
+        ("17500000", "indicator/number-of-chelovek", "2020"),
+        ("1000", "indicator/number-of-rezident", "2021"),
+    ]
+    # three figures of one indicator in one sentence are three observations
+    assert len({record_id(o, "t") for o in observations}) == 4
+
+
+def test_uzbek_quoted_names_genitive_districts_and_clause_final_verb(tmp_path: Path) -> None:
+    a = extract(tmp_path, "uz-Cyrl", (
+        "Тадқиқотда фармацевтика кластерлари ўрганилади. "
+        "Хусусан, «Паркент-фарм» Тошкент вилоятининг Паркент туманида, «Бўстонлиқ-фарм» эса "
+        "шу вилоятнинг Бўстонлиқ туманида ташкил этилди. "
+        "АҚШнинг жаҳонга машҳур Силикон водийси классик кластерга мисол бўла олади.\n"
+    ))  # fmt: skip
+    names = {r.surface: str(r.entity).removeprefix(str(ID)) for r in a.records
+             if isinstance(r, Mention)}  # fmt: skip
+    # the place after a quoted name is not part of it; "шу вилоятнинг" is the region named
+    # with the same head noun, not the nearer district
+    assert names["«Паркент-фарм»"] == "org/parkent-farm"
+    assert names["шу вилоятнинг"] == names["Тошкент вилоятининг"]
+    region = names["Тошкент вилоятининг"]
+    found = facts(a)
+    assert ("org/parkent-farm", "locatedIn", "place/parkent-tumani") in found
+    assert ("org/bostonliq-farm", "locatedIn", "place/bostonliq-tumani") in found
+    assert ("place/parkent-tumani", "partOfPlace", region) in found
+    assert ("place/bostonliq-tumani", "partOfPlace", region) in found
+    # "жаҳонга машҳур" (world-famous) names no district of the USA
+    assert not any(f[1] == "partOfPlace" and f[0] == "place/world" for f in found)
+
+
+def test_uzbek_counted_noun_before_soni_and_acronym_led_name(tmp_path: Path) -> None:
+    from kg.extract.records import Observation
+
+    a = extract(tmp_path, "uz-Latn", (
+        "Dasturiy mahsulotlar va axborot texnologiyalari texnologik parki (IT Park) faoliyati "
+        "tahlil qilinadi. Imtiyozlar tufayli rezidentlar soni tez o‘sdi: 2022-yilning birinchi "
+        "yarim yilligi yakunlariga ko‘ra IT Park rezidentlari soni 747 taga yetdi.\n"
+    ))  # fmt: skip
+    observations = [r for r in a.records if isinstance(r, Observation)]
+    assert [(str(o.value), str(o.indicator).removeprefix(str(ID)),
+             str(o.subject).removeprefix(str(ID))) for o in observations] == [
+        ("747", "indicator/number-of-rezident", "org/it-park")
+    ]  # fmt: skip
+
+
+def test_english_firms_and_towns_typed_by_their_context(tmp_path: Path) -> None:
+    a = extract(tmp_path, "en", (
+        "Medicon Valley\n\nThe largest companies of the cluster are Danish: Novo Nordisk, "
+        "headquartered in Bagsværd, the brain-disease specialist Lundbeck in Valby, LEO Pharma "
+        "in Ballerup and the medical-device maker Coloplast in Humlebæk.\n"
+    ))  # fmt: skip
+    names = {r.surface: str(r.entity).removeprefix(str(ID)) for r in a.records
+             if isinstance(r, Mention)}  # fmt: skip
+    assert names["Novo Nordisk"] == "org/novo-nordisk"  # headquartered: a firm, not a person
+    assert names["Coloplast"] == "org/coloplast"  # "the medical-device maker"
+    assert names["Bagsværd"] == "place/bagsvaerd"  # not typed by the apposition after it
+    assert names["Humlebæk"] == "place/humlebaek"
+    found = facts(a)
+    assert ("org/novo-nordisk", "locatedIn", "place/bagsvaerd") in found
+    assert ("org/coloplast", "locatedIn", "place/humlebaek") in found
+    assert ("org/lundbeck", "locatedIn", "place/valby") in found
+    # the trigger after Novo Nordisk is Bagsværd's, not Valby's
+    assert ("org/novo-nordisk", "headquarteredIn", "place/valby") not in found

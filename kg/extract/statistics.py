@@ -393,11 +393,13 @@ def _location(lexicon: object | None, entity: URIRef) -> URIRef | None:
 def _period(sentence: Sentence, number: NumberExpr, doc: Document) -> str | None:
     """The year the sentence states for a figure (the nearest one that is not the figure)."""
     years = [
-        (abs(sentence.start + m.start() - number.start), m.group(1))
+        (sentence.start + m.start() > number.start, abs(sentence.start + m.start() - number.start),
+         m.group(1))
         for m in YEAR_RE.finditer(sentence.text)
         if not (number.number_start <= sentence.start + m.start() < number.end)
-    ]
-    return min(years)[1] if years else None
+    ]  # the nearest year before the figure ("по переписи 2000 года ... 7 008 831, по переписи
+    # 2010 года ..."), else the nearest after it ("2,500 companies in 2021")
+    return min(years)[2] if years else None
 
 
 def _in_name(doc: Document, number: NumberExpr, mentions: Sequence[Mention]) -> bool:
@@ -467,6 +469,26 @@ def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, st
             return None
         return word, low[:-3] + "y" if low.endswith("ies") else low.rstrip("s") or low
     return None
+
+
+#: Russian: ``число резидентов парка превысило 1 000``: the noun whose number is given
+RU_NUMBER_OF = re.compile(r"(?<![\w])(?:число|количество|численность)\s+([а-яё-]{3,})", re.I)
+
+
+def _number_of(doc: Document, sentence: Sentence, number: NumberExpr) -> tuple[str, str] | None:
+    """The counted noun stated before a figure that has none after it (Russian
+    ``число X``; Uzbek ``X soni`` is read in :func:`_counted_noun`)."""
+    if sentence.lang != "ru":
+        return None
+    clause = doc.text[sentence.start : number.start]
+    found = list(RU_NUMBER_OF.finditer(clause))
+    if not found:
+        return None
+    from kg.corpus.russian import morph
+
+    word = found[-1].group(1)
+    parses = [p for p in morph().parse(word.lower()) if p.tag.POS == "NOUN"]
+    return (word, parses[0].normal_form) if parses else None
 
 
 def _uzbek_noun(word: str) -> tuple[str, str]:
@@ -588,18 +610,32 @@ def extract(
             indicator_iri = found[0].iri
         else:
             if unit.endswith("/count"):
-                if noun is None or YEAR_RE.fullmatch(number.surface):
+                if YEAR_RE.fullmatch(number.surface):
                     continue
-                concept = open_indicator(noun[1], sentence.lang, ev)
+                if noun is None:
+                    noun = _number_of(doc, sentence, number)
+                if noun is None:
+                    # ellipsis: "10 357 938 человек, а ... превысило 17,5 млн" counts what
+                    # the figure before it in the sentence counts
+                    before = [o for o in out if isinstance(o, Observation) and o.unit == unit
+                              and sentence.start <= o.evidence.start < sentence.end]
+                    if before:
+                        indicator_iri = before[-1].indicator
+                        concept = None
+                    else:
+                        continue
+                if noun is not None:
+                    concept = open_indicator(noun[1], sentence.lang, ev)
             else:
                 measured = measure_indicator(number.unit, ev)
                 if measured is None:
                     continue
                 concept = measured
-            indicator_iri = concept.concept
-            if indicator_iri not in known:
-                out.append(concept)
-                known.add(indicator_iri)
+            if concept is not None:
+                indicator_iri = concept.concept
+                if indicator_iri not in known:
+                    out.append(concept)
+                    known.add(indicator_iri)
             confidence = OPEN_CONFIDENCE
         if unit not in known:
             minted_unit = unit_concept(number.unit, ev)
@@ -611,8 +647,13 @@ def extract(
         start, end = sentence.start, sentence.end
         while end > start and doc.text[end - 1].isspace():
             end -= 1
+        repeat = sum(
+            1 for o in out if isinstance(o, Observation) and o.indicator == indicator_iri
+            and o.evidence.start == start
+        )  # fmt: skip
         out.append(
             Observation(
+                repeat=repeat,
                 indicator=indicator_iri,
                 value=number.value,
                 unit=unit,
