@@ -138,3 +138,16 @@ def test_english_firms_and_towns_typed_by_their_context(tmp_path: Path) -> None:
     assert ("org/lundbeck", "locatedIn", "place/valby") in found
     # the trigger after Novo Nordisk is Bagsværd's, not Valby's
     assert ("org/novo-nordisk", "headquarteredIn", "place/valby") not in found
+
+
+def test_uzbek_attributive_place_before_a_name(tmp_path: Path) -> None:
+    a = extract(tmp_path, "uz-Latn", (
+        "Dasturiy mahsulotlar va axborot texnologiyalari texnologik parki (IT Park) faoliyati "
+        "tahlil qilinadi. Park Toshkent shahrining Mirzo Ulug‘bek tumanida, Toshkentdagi Inha "
+        "universiteti yaqinida joylashgan.\n"
+    ))  # fmt: skip
+    names = {r.surface: str(r.entity).removeprefix(str(ID)) for r in a.records
+             if isinstance(r, Mention)}  # fmt: skip
+    # "Toshkentdagi" (in Tashkent) modifies the name after it and is not part of it
+    assert names["Inha universiteti"] == "org/inha-universiteti"
+    assert ("org/inha-universiteti", "locatedIn", names["Toshkentdagi"]) in facts(a)

@@ -195,6 +195,11 @@ def _capitalised_runs(
             continue
         if end_index is not None and _plural(words[end_index][2]):
             end_index = None  # "Трансмиллий компаниялар": a common noun phrase, not a name
+        if end_index is not None and end_index > i + 1 and ATTRIBUTIVE.search(word):
+            found.append((start, words[i][1], "LOC"))  # "Toshkentdagi | Inha universiteti"
+            i += 1
+            start, _, word = words[i]
+            opening = False
         if end_index is not None and (end_index > i or not opening):
             kind = heads.head_of(" ".join(w[2] for w in words[i : end_index + 1]), lang)
             label = "LOC" if kind and kind[1].kind == "place" else "ORG"
@@ -207,6 +212,10 @@ def _capitalised_runs(
             found.append((start, words[j][1], "NAME"))
         i = j + 1
 
+
+#: the locative-attributive case (``Тошкентдаги``, ``Toshkentdagi``: "in Tashkent", before a
+#: noun): a place modifying the name after it, not part of that name (Uzbek grammar)
+ATTRIBUTIVE = re.compile(r"(?:даги|dagi|идаги|idagi|сидаги|sidagi)$", re.IGNORECASE)
 
 #: words and commas inside a long institution name (``Oliy ta’lim, fan va innovatsiyalar
 #: vazirligi``, ``Тикланиш ва тараққиёт жамғармаси``)
