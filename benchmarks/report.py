@@ -172,6 +172,11 @@ def update_readme(results: dict[str, Any], readme: Path) -> None:
     write_text_atomic(readme, f"{before}{START}\n{all_tables(results)}\n{END}{after}")
 
 
+def _load(row: dict[str, Any]) -> str:
+    load = row.get("load_before")
+    return "-" if load is None else f"{load:.1f}"
+
+
 def build_table(build: dict[str, Any]) -> str:
     """``build.json`` (``python -m benchmarks build``): one row per corpus size."""
     lines = ["| articles | triples | 1 worker | 2 workers | speed-up | CPU: 1 / 2 workers "
@@ -188,7 +193,7 @@ def build_table(build: dict[str, Any]) -> str:
             + f" | {w2.get('articles_per_s', 0):.2f} | {w2.get('main_peak_mb', 0):.0f} MB / "
             f"{w2.get('worker_peak_mb', 0):.0f} MB / "
             + (f"{pss:.0f} MB" if pss is not None else "-")
-            + f" | {row.get('load_before', '-')} |")
+            + f" | {_load(row)} |")
     return "\n".join(lines)
 
 
