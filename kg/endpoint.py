@@ -7,9 +7,14 @@ is abandoned at the deadline (:mod:`kg.deadline`).
 
 Queries are scoped to the project's own named graphs: the endpoint is asked once which graphs
 under ``https://w3id.org/clusterkg/id/graph/`` it holds, and every query is then sent with
-those graphs as ``default-graph-uri`` (so the default graph is their union, as on the embedded
-store) and as ``named-graph-uri`` (so ``GRAPH ?g`` ranges over them only). This keeps a
-server's system graphs (Virtuoso has several) out of the answers.
+those graphs as its dataset: the default graph is their union, as on the embedded store, and
+``GRAPH ?g`` ranges over them only. This keeps a server's system graphs (Virtuoso has
+several) out of the answers. Up to :data:`MAX_PROTOCOL_GRAPHS` graphs go as protocol
+parameters (``default-graph-uri`` and ``named-graph-uri``); Virtuoso 7 resets the connection
+on most requests with several hundred parameters (a 3M-triple build has 224 graphs), so with
+more graphs the query goes without parameters when the server's default graph already is
+their union (no other named graphs; Oxigraph's ``--union-default-graph``), and otherwise with
+``FROM`` / ``FROM NAMED`` clauses in its text (:func:`kg.query.with_dataset`).
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ STALE_STAGING_SECONDS = 3600  # staging graphs older than this were left by a ki
 TRANSIENT_HTTP = frozenset({429, 502, 503, 504})
 MAX_ANSWER_BYTES = 1 << 30
 FORM = "application/x-www-form-urlencoded"
+MAX_PROTOCOL_GRAPHS = 40  # 2 parameters each: Virtuoso 7 fails from about 100 parameters
 T = TypeVar("T")
 
 
@@ -74,6 +80,7 @@ class Endpoint:
     backoff: float = 0.5  # seconds; doubled after each failed attempt
     graph_base: str | None = GRAPH_BASE  # None: do not scope queries to the project graphs
     _graphs: list[str] | None = field(default=None, repr=False)
+    _union_default: bool | None = field(default=None, repr=False)
     _auth: httpx.Auth | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -86,7 +93,46 @@ class Endpoint:
     def query(self, text: str, form: str) -> bytes:
         """Run a query; SPARQL JSON results for SELECT/ASK, Turtle for CONSTRUCT/DESCRIBE."""
         graphs = self.graphs() if self.graph_base else []
-        return self._query(text, form, graphs)
+        if len(graphs) <= MAX_PROTOCOL_GRAPHS:
+            return self._query(text, form, graphs)
+        if self.union_default_graph():
+            return self._query(text, form, [])
+        from kg.query import with_dataset
+
+        return self._query(with_dataset(text, graphs), form, [])
+
+    def union_default_graph(self) -> bool:
+        """True when the endpoint's own default graph is the union of the project's graphs:
+        it holds no other named graph and a triple of a project graph is in its default
+        graph (asked once, then cached)."""
+        if self._union_default is None:
+            base = self.graph_base or GRAPH_BASE
+            other = ("ASK { GRAPH ?g { ?s ?p ?o } "
+                     f'FILTER(!STRSTARTS(STR(?g), "{base}")) }}')
+            self._union_default = False
+            if not self._ask(other) and self.graphs():
+                self._union_default = self._in_default_graph(self.graphs()[0])
+        return self._union_default
+
+    def _ask(self, text: str) -> bool:
+        return bool(json.loads(self._query(text, "ASK", [])).get("boolean"))
+
+    def _in_default_graph(self, graph: str) -> bool:
+        """Whether a triple of ``graph`` is in the endpoint's default graph too."""
+        import pyoxigraph
+
+        try:
+            name = pyoxigraph.NamedNode(graph)  # the server's answer, checked as an IRI
+        except ValueError as err:
+            raise InputError(f"{self.url}: graph name {graph!r} is not an IRI") from err
+        probe = (f"SELECT ?s ?p ?o WHERE {{ GRAPH {name} {{ ?s ?p ?o "
+                 "FILTER(!isBlank(?s) && !isBlank(?o)) } } LIMIT 1")
+        answer = pyoxigraph.parse_query_results(self._query(probe, "SELECT", []),
+                                                format=pyoxigraph.QueryResultsFormat.JSON)
+        assert isinstance(answer, pyoxigraph.QuerySolutions)
+        for row in answer:  # terms as N-Triples, pyoxigraph's escaping: no text is pasted
+            return self._ask(f"ASK {{ {row['s']} {row['p']} {row['o']} }}")
+        return False
 
     def graphs(self) -> list[str]:
         """The project's named graphs held by the endpoint (asked once, then cached)."""

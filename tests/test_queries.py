@@ -28,6 +28,7 @@ from kg.query import (
     load_queries,
     scan_groups,
     serialize,
+    with_dataset,
 )
 from kg.store import open_store
 
@@ -453,3 +454,30 @@ def test_values_binding_gives_the_substitution_answers(store: ox.Store, tmp_path
     bad.write_text("# CQ: bad\n# Binding: paste\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
     with pytest.raises(InputError, match="use one of substitution, values"):
         _ = load_query(bad, "cq").binding
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_dataset_clauses_keep_every_stored_query_valid_and_scoped(store: ox.Store,
+                                                                  name: str) -> None:
+    """with_dataset (an endpoint with many graphs): the FROM clauses parse in every stored
+    query, and on the fixture store a query scoped to all its graphs answers as before."""
+    query = QUERIES[name]
+    graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    text = with_dataset(query.text, graphs)
+    assert text.count("FROM NAMED <") == len(graphs)
+    terms = bind_params(query, {})
+    scoped = store.query(inject_values(text, terms))
+    plain = store.query(inject_values(query.text, terms), use_default_graph_as_union=True)
+    if isinstance(plain, ox.QueryBoolean):
+        assert bool(scoped) == bool(plain)
+    else:
+        assert sorted(map(str, scoped)) == sorted(map(str, plain))  # type: ignore[call-overload]
+
+
+def test_dataset_clauses_respect_a_query_dataset_and_refuse_a_bad_graph_name() -> None:
+    own = "SELECT * FROM <https://example.org/g> WHERE { ?s ?p ?o }"
+    assert with_dataset(own, ["https://example.org/other"]) == own
+    assert with_dataset("ASK { ?s ?p ?o } # WHERE {", ["https://e.org/g"]).startswith(
+        "ASK\nFROM <https://e.org/g>\nFROM NAMED <https://e.org/g>\n{")
+    with pytest.raises(InputError, match="not an IRI"):
+        with_dataset("ASK { }", ["https://e.org/g> } DROP ALL { <x:y"])

@@ -115,10 +115,10 @@ def locations(
 def _head(parse: Sequence[Any], owner: dict[int, Mention], mention: Mention) -> int | None:
     """The token of a mention whose head lies outside it."""
     inside = [i for i, m in owner.items() if m is mention]
-    for i in sorted(inside):
-        if parse[i].head not in inside or parse[i].head == i:
-            return i
-    return None
+    outside = [i for i in sorted(inside) if parse[i].head not in inside or parse[i].head == i]
+    content = [i for i in outside if parse[i].rel not in ("det", "punct", "case")]
+    chosen = content or outside  # "the Haute-Garonne": the name, not "the"
+    return chosen[0] if chosen else None
 
 
 def _governor(
@@ -139,8 +139,9 @@ def _governor(
         head = parse[p].head
         if head == p or owner.get(head) is not None or parse[head].pos not in ("NOUN", "PROPN"):
             return None
-        if head > p:  # a descriptor stands before the name it describes
-            return None
+        if head > p and not (lang == "en" and parse[p].rel == "compound"):
+            return None  # a descriptor stands before the name ("в районе Лунган") or, in
+            # English, after it as its head ("the Alpes-Maritimes department")
         p = head
     return None
 

@@ -135,6 +135,7 @@ def extract_entities(
     for span in spans:
         label = None if span.label == "NAME" else span.label
         typed = _copula_type(doc, span) or _own_head(span, label) or _descriptor_type(span)
+        typed = typed or _locative_type(doc, span) or _sited_type(doc, span)
         typed = typed or listed.get((span.start, span.end))
         typed = typed or head_nouns().type_of(span.text, label, span.lang)
         key = bare_name(span.normal or span.text).lower()
@@ -224,7 +225,8 @@ def _with_head_before(doc: Document, span: NameSpan) -> NameSpan:
     Шэньчжэнь``, ``the newspaper Le Monde``, ``the chip designer MediaTek``) is a descriptor:
     not part of the name, but it says what the name names. Only words of the same sentence
     count."""
-    if span.lang not in ("ru", "en") or span.label == "PER":
+    person = span.label == "PER"  # one word: "the medical-device maker Coloplast" is a firm
+    if span.lang not in ("ru", "en") or (person and " " in span.text.strip()):
         return span
     sentence = doc.sentence_at(span.start)
     view_start = doc.view.to_view[sentence.start]
@@ -243,7 +245,7 @@ def _with_head_before(doc: Document, span: NameSpan) -> NameSpan:
         if heads:
             found = (phrase, heads[0][2])
             break
-    if found is None or found[1].legal:
+    if found is None or found[1].legal or (person and found[1].cls != CK.Company):
         return span
     phrase, head = found
     first = phrase[0]
@@ -413,14 +415,54 @@ def _copula_type(doc: Document, span: NameSpan) -> Typed | None:
         return None
     words = match.group(1).split()
     heads = head_nouns()
-    for word in words:
+    rest = doc.text[span.end + match.end(1) : sentence.end].split()
+    for k, word in enumerate(words):
         if word.lower() in STOP_COPULA:
             break
         found = heads.heads([w for w in re.split(r"-", word) if w][-1:], span.lang)
         if found and not found[0][2].legal:
+            following = (words[k + 1 :] + rest)[:1]
+            apposed = "," in doc.text[span.end : span.end + 3]
+            if apposed and following and following[0][:1].isupper():
+                return None  # "Bagsværd, the brain-disease specialist Lundbeck": the next name's
             head = found[0][2]
             return Typed(head.cls, head.kind, 0.95, None, head.admin, True)
     return None
+
+
+#: English: what stands before a town's name ("headquartered in Bagsværd", "a plant in
+#: Cannes", "Lundbeck in Valby"): a participle or noun of siting, or a name, then "in"
+LOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:headquartered|based|located|situated|plant|site|offices?|campus|factory|"
+    r"facilit(?:y|ies)|headquarters|subsidiary|branch)|[A-Z][\w&.-]*\)?)\s+in\s+$"
+)
+
+
+def _locative_type(doc: Document, span: NameSpan) -> Typed | None:
+    """A name of one or two capitalised words after a locative ``in`` (:data:`LOCATIVE_BEFORE`)
+    is a town, whatever the recogniser guessed (the small model reads unknown Danish towns as
+    people or firms)."""
+    if span.lang != "en":
+        return None
+    words = span.text.split()
+    if not 1 <= len(words) <= 2 or any(w.isupper() for w in words):
+        return None  # "in IBM": an acronym is an organisation
+    sentence = doc.sentence_at(span.start)
+    if not LOCATIVE_BEFORE.search(doc.text[sentence.start : span.start][-60:]):
+        return None
+    return Typed(CK.City, "place", 0.75, None, False, True)
+
+
+#: English: a name followed by where it is headquartered is an organisation
+SITED_AFTER = re.compile(r"^\s*,?\s*(?:is\s+)?(?:headquartered|based)\s+(?:in|at)\b")
+
+
+def _sited_type(doc: Document, span: NameSpan) -> Typed | None:
+    """``Novo Nordisk, headquartered in Bagsværd``: a company, whatever the recogniser
+    guessed (people are not headquartered)."""
+    if span.lang != "en" or not SITED_AFTER.match(doc.text[span.end : span.end + 40]):
+        return None
+    return Typed(CK.Company, "org", 0.75, None, False, True)
 
 
 def _is_name(doc: Document, span: NameSpan, typed: Typed, places: list[tuple[int, int]]) -> bool:
@@ -452,8 +494,10 @@ def _is_name(doc: Document, span: NameSpan, typed: Typed, places: list[tuple[int
         and w.lower() not in demonstratives
         and not (i == 0 and opening and w.lower() in doc.lower_words)
     ]
-    if not names:
-        return False
+    if not names and not (words and words[-1] in head_words and words[-1][:1].isupper()
+                          and len(words) < len(re.findall(r"[^\W_][\w‘’']*", span.text))
+                          and not opening):
+        return False  # (a capitalised head after a modifier names a thing: "IT Park")
     if typed.head and typed.kind in ("org", "place", "cluster") and span.label != "PER":
         last = typed.head.split()[-1]
         if _plural_word(last, span.lang) and not any(c in span.text for c in QUOTES):
@@ -726,6 +770,7 @@ def _anaphora(
     out: list[Mention] = []
     heads = head_nouns()
     covered = [(m.evidence.start, m.evidence.end) for m in mentions] + taken
+    topic = _topic_mention(doc, mentions, lexicon)
     for index, sentence in enumerate(doc.sentences):
         words = determiners().get(sentence.lang)
         if not words:
@@ -761,19 +806,39 @@ def _anaphora(
             paragraph = doc.text.rfind("\n", 0, sentence.start) + 1
             candidates = [
                 m
-                for m in mentions
+                for m in (mentions if bare else mentions + out)  # "the park" ... "the park"
                 if min(window_start, paragraph) <= m.evidence.start < clean[0]
                 and (lexicon.is_entity(m.entity) or str(m.entity).startswith(str(ID)))
                 and _fits(m.entity, head.cls, head.kind, lexicon, classes, strict=bare)
             ]
+            if not candidates and not bare and topic is not None and clean[0] > topic.evidence.end \
+                    and _fits(topic.entity, head.cls, head.kind, lexicon, classes, strict=True):
+                candidates = [topic]  # "the park" in an article about a park: that park
             if not candidates:
                 continue
+            if head.kind == "place":  # "шу вилоятнинг": the place named with the same head
+                stem = normalise_apostrophes(head_word.lower())[:5]
+                candidates = [m for m in candidates if stem in m.surface.lower()] or candidates
             target = max(candidates, key=lambda m: m.evidence.start)
             confidence = BARE_ANAPHORA_CONFIDENCE if bare else ANAPHORA_CONFIDENCE
             ev = Evidence(doc.source_id, clean[0], clean[1], EXTRACTOR, confidence)
             out.append(Mention(target.entity, doc.text[clean[0] : clean[1]], ev))
             covered.append(clean)
     return out
+
+
+def _topic_mention(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> Mention | None:
+    """The first cluster or organisation named in the article's first two units (its title
+    and lead): what a definite description with no antecedent nearby refers to."""
+    if not doc.sentences:
+        return None
+    end = doc.sentences[min(1, len(doc.sentences) - 1)].end
+    named = [
+        m for m in mentions
+        if m.evidence.start < end and kind_of(m.entity) in ("cluster", "org")
+        and (lexicon.is_entity(m.entity) or str(m.entity).startswith(str(ID)))
+    ]  # fmt: skip
+    return min(named, key=lambda m: m.evidence.start) if named else None
 
 
 def _counted(text: str, start: int, tokens: list[tuple[int, int, str]], i: int,

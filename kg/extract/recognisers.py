@@ -304,10 +304,15 @@ def _nominative(word: str, pos: str, feats: dict[str, str], gender: str | None,
               and (p.tag.number == "plur") == plural]  # fmt: skip
     if person:
         named = [p for p in parses if p.tag.POS == "ADJF" or NAME_TAGS & set(p.tag.grammemes)]
-        parses = named or parses
+        if case == "nomn" or any(p.tag.case == case for p in named):
+            parses = named or parses  # (not "Лознером" -> the name "Лознерома" in another case)
         if case == "nomn" and parses and all(p.tag.case != "nomn" for p in parses):
             case = parses[0].tag.case  # no nominative reading at all
-    best = next((p for p in parses if p.tag.case == case), None)
+    in_case = [p for p in parses if p.tag.case == case]
+    # the reading whose dictionary form the word begins with ("Ньютауне" -> "Ньютаун", not
+    # the guessed name "Ньютауна")
+    stem = [p for p in in_case if word.lower().startswith(p.normal_form)]
+    best = next(iter(stem or in_case), None)
     if best is None or case == "nomn":
         return word
     wanted = {"nomn"}

@@ -68,6 +68,9 @@ class Observation:
     ref_period: str | None  # e.g. "2025" or None when the article gives none
     surface: str  # the number as written, e.g. "87 мингта"
     evidence: Evidence
+    #: 0 for the first figure of its indicator in its sentence; n for the n-th after it
+    #: (its identifier then also hashes the value, kg.rdf.facts.record_id)
+    repeat: int = 0
 
 
 @dataclass(frozen=True)

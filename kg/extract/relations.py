@@ -176,10 +176,13 @@ def _word_matches(key: str, word: str, lang: str) -> bool:
 
 def _contains(words: list[str], phrase: tuple[str, ...], lang: str) -> bool:
     n = len(phrase)
+    verb = lang.startswith("uz") and n > 1  # its last word a verb: "ташкил эт" ~ "этилди"
     return any(
-        all(_word_matches(phrase[k], words[i + k], lang) for k in range(n))
+        all(_word_matches(phrase[k], words[i + k], lang)
+            or (verb and k == n - 1 and words[i + k].lower().startswith(phrase[k]))
+            for k in range(n))
         for i in range(len(words) - n + 1)
-    )
+    )  # fmt: skip
 
 
 def _phrase_fits(words: list[str], phrase: tuple[str, ...], lang: str) -> tuple[bool, bool]:
@@ -289,14 +292,20 @@ class RelationExtractor:
         rules = triggers()[sentence.lang]
         found: list[tuple[list[Mention], list[Mention], URIRef, float]] = []
         for i, first in enumerate(groups):
-            for second in groups[i + 1 :]:
+            for j, second in enumerate(groups[i + 1 :], i + 1):
+                if sentence.lang in ("en", "ru") and any(
+                    _kind(g[0].entity) == _kind(second[0].entity) for g in groups[i + 1 : j]
+                ):  # "A, headquartered in X, B in Y": X is A's, not Y (Uzbek genitives
+                    continue  # stand between: "A Тошкент вилоятининг Паркент туманида")
                 gap_text = text[first[-1].evidence.end : second[0].evidence.start]
                 if ";" in gap_text:
                     break
                 words = _gap_words(gap_text)
                 if len(words) > MAX_GAP_WORDS:
                     break
-                after = _gap_words(text[second[-1].evidence.end : sentence.end])[:6]
+                # verb-final Uzbek: the verb may close a coordinated clause ("A X-да, B эса
+                # Y-да ташкил этилди")
+                after = _gap_words(text[second[-1].evidence.end : sentence.end])[:MAX_GAP_WORDS]
                 for rule in rules:
                     subject, obj = (first, second) if rule.subject_first else (second, first)
                     if _kind(subject[0].entity) not in rule.subject_kinds:
@@ -312,6 +321,7 @@ class RelationExtractor:
                         _nested(subject, obj, self.lexicon)
                         or (rule.object_suffix and all(
                             _levels_agree(s.entity, o.entity, self._types, equal=True)
+                            and _has_place_head(s.surface, sentence.lang)
                             for s in subject for o in obj))
                     ):  # fmt: skip
                         continue
@@ -351,12 +361,18 @@ class RelationExtractor:
             if ok:
                 return 0.6 if function else 0.7
         for phrase in rule.after:
-            if phrase and _contains(after, phrase, lang) and len(words) <= 6:
-                if rule.second_suffix and not any(
-                    second[-1].surface.lower().endswith(s) for s in rule.second_suffix
-                ):
-                    continue
-                return 0.65
+            if not phrase or len(words) > 6:
+                continue
+            # six words after the second group; to the clause's end when the second group
+            # carries the case the rule needs (the locative of "Y-да ... ташкил этилди")
+            window = after if rule.second_suffix else after[:6]
+            if not _contains(window, phrase, lang):
+                continue
+            if rule.second_suffix and not any(
+                second[-1].surface.lower().endswith(s) for s in rule.second_suffix
+            ):
+                continue
+            return 0.65
         return None
 
     def _syntax_bonus(self, sentence: Sentence, a: Mention, b: Mention) -> float:
@@ -464,6 +480,15 @@ def _nested(subject: list[Mention], obj: list[Mention], lexicon: Lexicon) -> boo
             if not inside:
                 return False
     return True
+
+
+def _has_place_head(surface: str, lang: str) -> bool:
+    """Does a mention name its unit by a head noun (``Паркент туманида``), as the smaller
+    place of a genitive must (not ``АҚШнинг жаҳонга машҳур``: "world-famous")?"""
+    from kg.extract.kinds import head_nouns
+
+    decided = head_nouns().head_of(surface, lang)
+    return decided is not None and decided[1].kind == "place"
 
 
 def _levels_agree(small: URIRef, big: URIRef, types: Any, equal: bool = False) -> bool:

@@ -89,6 +89,16 @@ YEAR_RE = re.compile(
 )
 NAME_NUMBER_RE = re.compile(r"(?<![\w‘’])[A-Z][A-Za-z]+\s+$")
 NOUN_RE = re.compile(r"\s*(?:(?:та|ta|шт\.)\s+)?([^\W\d_][\w‘’'-]{2,})")
+#: Uzbek counters (numeral classifiers) with their case endings: ``747 taga``, ``300 tadan``,
+#: ``107 tasi``, ``5 нафар``; not what is counted (Uzbek grammar)
+UZ_COUNTER = re.compile(
+    r"(?:та|ta|нафар|nafar|дона|dona)(?:дан|dan|га|ga|си|si|ни|ni|сини|sini|ни|gacha|гача)?",
+    re.IGNORECASE,
+)
+#: endings of Uzbek verb forms (participles, past and present tenses): ``300 tadan oshgan``
+UZ_VERB = re.compile(r"(?:ган|gan|кан|kan|қан|qan|ди|di|ти|ti|моқда|moqda|ади|adi|йди|ydi)$")
+#: ``rezidentlar soni 747``, ``ходимлари сони 5``: the noun whose number (soni) is given
+UZ_SONI = re.compile(r"([^\W\d_][\w‘’'ʻ`-]{2,})\s+(?:сони|soni)\s*[:–—-]?\s*$", re.IGNORECASE)
 NOT_COUNTED = frozenset(
     [
         "year",
@@ -383,11 +393,13 @@ def _location(lexicon: object | None, entity: URIRef) -> URIRef | None:
 def _period(sentence: Sentence, number: NumberExpr, doc: Document) -> str | None:
     """The year the sentence states for a figure (the nearest one that is not the figure)."""
     years = [
-        (abs(sentence.start + m.start() - number.start), m.group(1))
+        (sentence.start + m.start() > number.start, abs(sentence.start + m.start() - number.start),
+         m.group(1))
         for m in YEAR_RE.finditer(sentence.text)
         if not (number.number_start <= sentence.start + m.start() < number.end)
-    ]
-    return min(years)[1] if years else None
+    ]  # the nearest year before the figure ("по переписи 2000 года ... 7 008 831, по переписи
+    # 2010 года ..."), else the nearest after it ("2,500 companies in 2021")
+    return min(years)[2] if years else None
 
 
 def _in_name(doc: Document, number: NumberExpr, mentions: Sequence[Mention]) -> bool:
@@ -427,10 +439,20 @@ def _is_month(word: str, lang: str) -> bool:
 def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, str] | None:
     """(noun as written, dictionary form) of the noun a count counts, if one follows it."""
     match = NOUN_RE.match(doc.text, number.end)
+    if lang.startswith("uz"):
+        counted = UZ_SONI.search(doc.text, max(0, number.start - 60), number.start)
+        if counted is not None:  # "IT Park rezidentlari soni 747 taga yetdi"
+            return _uzbek_noun(counted.group(1))
     if match is None:
         return None
     word = match.group(1)
     low = word.lower()
+    if lang.startswith("uz") and UZ_COUNTER.fullmatch(low):
+        after = NOUN_RE.match(doc.text, match.end())  # "50 ta ilg‘or mamlakat": the noun
+        if after is not None and after.group(1)[0].islower() and not UZ_VERB.search(
+            after.group(1)
+        ):
+            word, low = after.group(1), after.group(1).lower()
     if low in NOT_COUNTED or not word[0].islower() or _is_month(low, lang):
         return None  # "15 декабря", "1 aprel": a date, not a count
     if lang == "ru":
@@ -441,15 +463,40 @@ def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, st
             return None
         return word, parses[0].normal_form
     if lang.startswith("uz"):
-        from kg.corpus.uzbek import strip_suffixes
-
-        stems = sorted((s for s in strip_suffixes(low) if len(s) >= 3), key=len)
-        return word, stems[0] if stems else low
+        return _uzbek_noun(word)
     if lang == "en":
         if re.fullmatch(r"[a-z]+(?:ly|ed|ing)", low):
             return None
         return word, low[:-3] + "y" if low.endswith("ies") else low.rstrip("s") or low
     return None
+
+
+#: Russian: ``число резидентов парка превысило 1 000``: the noun whose number is given
+RU_NUMBER_OF = re.compile(r"(?<![\w])(?:число|количество|численность)\s+([а-яё-]{3,})", re.I)
+
+
+def _number_of(doc: Document, sentence: Sentence, number: NumberExpr) -> tuple[str, str] | None:
+    """The counted noun stated before a figure that has none after it (Russian
+    ``число X``; Uzbek ``X soni`` is read in :func:`_counted_noun`)."""
+    if sentence.lang != "ru":
+        return None
+    clause = doc.text[sentence.start : number.start]
+    found = list(RU_NUMBER_OF.finditer(clause))
+    if not found:
+        return None
+    from kg.corpus.russian import morph
+
+    word = found[-1].group(1)
+    parses = [p for p in morph().parse(word.lower()) if p.tag.POS == "NOUN"]
+    return (word, parses[0].normal_form) if parses else None
+
+
+def _uzbek_noun(word: str) -> tuple[str, str]:
+    from kg.corpus.uzbek import strip_suffixes
+
+    low = word.lower()
+    stems = sorted((s for s in strip_suffixes(low) if len(s) >= 3), key=len)
+    return word, stems[0] if stems else low
 
 
 TOPIC_KINDS = SUBJECT_KINDS[:5]  # a policy or a ranking is not what an article is about
@@ -563,18 +610,32 @@ def extract(
             indicator_iri = found[0].iri
         else:
             if unit.endswith("/count"):
-                if noun is None or YEAR_RE.fullmatch(number.surface):
+                if YEAR_RE.fullmatch(number.surface):
                     continue
-                concept = open_indicator(noun[1], sentence.lang, ev)
+                if noun is None:
+                    noun = _number_of(doc, sentence, number)
+                if noun is None:
+                    # ellipsis: "10 357 938 человек, а ... превысило 17,5 млн" counts what
+                    # the figure before it in the sentence counts
+                    before = [o for o in out if isinstance(o, Observation) and o.unit == unit
+                              and sentence.start <= o.evidence.start < sentence.end]
+                    if before:
+                        indicator_iri = before[-1].indicator
+                        concept = None
+                    else:
+                        continue
+                if noun is not None:
+                    concept = open_indicator(noun[1], sentence.lang, ev)
             else:
                 measured = measure_indicator(number.unit, ev)
                 if measured is None:
                     continue
                 concept = measured
-            indicator_iri = concept.concept
-            if indicator_iri not in known:
-                out.append(concept)
-                known.add(indicator_iri)
+            if concept is not None:
+                indicator_iri = concept.concept
+                if indicator_iri not in known:
+                    out.append(concept)
+                    known.add(indicator_iri)
             confidence = OPEN_CONFIDENCE
         if unit not in known:
             minted_unit = unit_concept(number.unit, ev)
@@ -586,8 +647,13 @@ def extract(
         start, end = sentence.start, sentence.end
         while end > start and doc.text[end - 1].isspace():
             end -= 1
+        repeat = sum(
+            1 for o in out if isinstance(o, Observation) and o.indicator == indicator_iri
+            and o.evidence.start == start
+        )  # fmt: skip
         out.append(
             Observation(
+                repeat=repeat,
                 indicator=indicator_iri,
                 value=number.value,
                 unit=unit,

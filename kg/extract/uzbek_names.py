@@ -112,13 +112,15 @@ def uzbek_spans(doc: Document, sentence: Sentence) -> list[NameSpan]:
     found: list[tuple[int, int, str]] = []  # (start, end, label) in sentence view offsets
     words = [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(text)]
 
-    def head_after(end: int, limit: int = 2) -> int | None:
+    def head_after(end: int, limit: int = 3) -> int | None:
         following = [w for w in words if w[0] > end][:limit]  # not a suffix glued to the quote
         for i in range(len(following)):
             if _plural(following[i][2]):
                 return None
             phrase = " ".join(w[2] for w in following[: i + 1])
             decided = heads.head_of(phrase, lang)
+            if decided and decided[1].kind == "place" and i > 0:
+                return None  # «Паркент-фарм» Тошкент вилоятининг: a place follows the name
             if decided and phrase.endswith(decided[0].split()[-1]):
                 return following[i][1]
         return None
@@ -193,6 +195,11 @@ def _capitalised_runs(
             continue
         if end_index is not None and _plural(words[end_index][2]):
             end_index = None  # "Трансмиллий компаниялар": a common noun phrase, not a name
+        if end_index is not None and end_index > i + 1 and ATTRIBUTIVE.search(word):
+            found.append((start, words[i][1], "LOC"))  # "Toshkentdagi | Inha universiteti"
+            i += 1
+            start, _, word = words[i]
+            opening = False
         if end_index is not None and (end_index > i or not opening):
             kind = heads.head_of(" ".join(w[2] for w in words[i : end_index + 1]), lang)
             label = "LOC" if kind and kind[1].kind == "place" else "ORG"
@@ -205,6 +212,10 @@ def _capitalised_runs(
             found.append((start, words[j][1], "NAME"))
         i = j + 1
 
+
+#: the locative-attributive case (``Тошкентдаги``, ``Toshkentdagi``: "in Tashkent", before a
+#: noun): a place modifying the name after it, not part of that name (Uzbek grammar)
+ATTRIBUTIVE = re.compile(r"(?:даги|dagi|идаги|idagi|сидаги|sidagi)$", re.IGNORECASE)
 
 #: words and commas inside a long institution name (``Oliy ta’lim, fan va innovatsiyalar
 #: vazirligi``, ``Тикланиш ва тараққиёт жамғармаси``)

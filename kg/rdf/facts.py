@@ -75,6 +75,9 @@ def record_id(record: object, source_id: str) -> str:
         return str(data_iri("membership", short_hash(source, record.cluster, record.member)))
     if isinstance(record, Observation):
         start = record.evidence.start
+        if record.repeat:  # a second figure of one indicator in one sentence
+            key = short_hash(source, start, record.indicator, record.value, record.repeat)
+            return str(data_iri("observation", key))
         return str(data_iri("observation", short_hash(source, start, record.indicator)))
     if isinstance(record, EntityDescription):
         return str(record.entity)
