@@ -172,6 +172,7 @@ def bench_builds(sizes: list[int], data: Path, repeats: int = 3,
         corpus = make_corpus(n, data / f"corpus-{n}")
         reps = repeats if n <= 100 else 1
         runs: dict[int, list[dict[str, Any]]] = {w: [] for w in workers}
+        load_before = os.getloadavg()[0]
         with tempfile.TemporaryDirectory(prefix="clusterkg-bench-build-") as tmp:
             for _ in range(reps):
                 for w in workers:
@@ -180,7 +181,7 @@ def bench_builds(sizes: list[int], data: Path, repeats: int = 3,
         first = runs[workers[0]][0]
         row: dict[str, Any] = {"articles": n, "triples": first["triples"], "runs": reps,
                                "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                               "load_before": os.getloadavg()[0]}
+                               "load_before": load_before, "load_after": os.getloadavg()[0]}
         for count, rs in runs.items():
             wall = statistics.median(r["wall_s"] for r in rs)
             row[f"workers{count}"] = {

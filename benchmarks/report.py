@@ -172,18 +172,28 @@ def update_readme(results: dict[str, Any], readme: Path) -> None:
     write_text_atomic(readme, f"{before}{START}\n{all_tables(results)}\n{END}{after}")
 
 
+def _load(row: dict[str, Any]) -> str:
+    load = row.get("load_before")
+    return "-" if load is None else f"{load:.1f}"
+
+
 def build_table(build: dict[str, Any]) -> str:
     """``build.json`` (``python -m benchmarks build``): one row per corpus size."""
-    lines = ["| articles | triples | 1 worker | 2 workers | speed-up | articles/s (2 workers) "
-             "| peak memory: build process / per worker | machine load (1 min) |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| articles | triples | 1 worker | 2 workers | speed-up | CPU: 1 / 2 workers "
+             "| articles/s (2 workers) | peak memory (2 workers): build process / per worker / "
+             "all processes (PSS) | machine load (1 min) |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for n, row in sorted(build.items(), key=lambda kv: int(kv[0])):
         w1, w2 = row.get("workers1", {}), row.get("workers2", {})
+        pss = w2.get("total_pss_peak_mb")
         lines.append(
             f"| {n} | {row['triples']:,} | {_s(w1.get('wall_s'))} | {_s(w2.get('wall_s'))} | "
             + (f"{row['speedup']:.2f}x" if "speedup" in row else "-")
+            + f" | {_s(w1.get('cpu_s'))} / {_s(w2.get('cpu_s'))}"
             + f" | {w2.get('articles_per_s', 0):.2f} | {w2.get('main_peak_mb', 0):.0f} MB / "
-            f"{w2.get('worker_peak_mb', 0):.0f} MB | {row.get('load_before', '-')} |")
+            f"{w2.get('worker_peak_mb', 0):.0f} MB / "
+            + (f"{pss:.0f} MB" if pss is not None else "-")
+            + f" | {_load(row)} |")
     return "\n".join(lines)
 
 

@@ -146,18 +146,23 @@ def run_build(
         # loaded into the store as it arrives; in one process, after the map has released
         # the models' memory
         overlap = bool(scheduler) or summary.workers > 1
-        results = map_articles(tasks, cache, Path(work), summary, scheduler,
-                               lambda done: stage("extract", f"{done}/{len(tasks)}"),
-                               (lambda m: loader.add_file(m.file.path)) if overlap else None)
-        stage("merge")
-        corpus_files = corpus_graph_files(results, cache, Path(work))
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as beside:  # the ontology graph needs no article: made
+            ontology = beside.submit(ontology_graph_file, cache, Path(work))  # during the map
+            results = map_articles(tasks, cache, Path(work), summary, scheduler,
+                                   lambda done: stage("extract", f"{done}/{len(tasks)}"),
+                                   (lambda m: loader.add_file(m.file.path)) if overlap else None)
+            stage("merge")
+            corpus_files = [keep_in_cache(ontology.result(), cache),
+                            lexicon_graph_file(results, cache, Path(work))]
         files = corpus_files + [r.file for r in results]
         for graph_file in corpus_files if overlap else files:
             loader.add_file(graph_file.path)
         store = loader.finish()
         # derived graphs (the inferred graph) are computed from the merged store, one call
         # each, appended to ``files`` (the links from ontology/mappings are in the ontology
-        # and lexicon graphs, written by kg.rdf.dataset.corpus_graphs).
+        # and lexicon graphs, written by kg.rdf.dataset.ontology_graph / lexicon_graph).
         stage("infer")
         from kg.rdf.inferred import infer_graph_file
 
@@ -248,9 +253,46 @@ def map_articles(tasks: list[ArticleTask], cache: ArticleCache, workdir: Path,
     return [found[i] for i in sorted(found)]
 
 
-def corpus_graph_files(mapped: list[Mapped], cache: ArticleCache,
-                       workdir: Path) -> list[GraphFile]:
-    """The ontology and lexicon graphs as graph files (cached by code and extractor set)."""
+def ontology_graph_file(cache: ArticleCache, workdir: Path) -> GraphFile:
+    """The ontology graph as a graph file (cached by code; it needs no article): from the
+    cache, else written into ``workdir`` (:func:`keep_in_cache` stores it once the map
+    succeeded: a failed build writes nothing beside ``--out``)."""
+    from kg.build_map import code_fingerprint
+    from kg.namespace import graph_iri
+    from kg.publish.dumps import GraphFile, write_graph_file
+
+    name = str(graph_iri("ontology"))
+    stem = f"{code_fingerprint()[:32]}-ontology"
+    if cache.directory is not None and (cache.directory / f"{stem}.nq").is_file():
+        cache.used.add(stem)
+        return GraphFile(name, cache.directory / f"{stem}.nq")
+    from kg.extract.lexicon import Lexicon
+    from kg.rdf.dataset import ontology_graph
+
+    return write_graph_file(ontology_graph(Lexicon.load()), name, Path(workdir) / f"{stem}.nq")
+
+
+def keep_in_cache(graph: GraphFile, cache: ArticleCache) -> GraphFile:
+    """``graph`` (a file in the work directory or the cache) as a file of the cache."""
+    if cache.directory is None or graph.path.parent == cache.directory:
+        return graph
+    import shutil
+
+    from kg.atomic import atomic_path
+    from kg.publish.dumps import GraphFile
+
+    cache.directory.mkdir(parents=True, exist_ok=True)
+    target = cache.directory / graph.path.name
+    with atomic_path(target) as tmp:
+        shutil.copyfile(graph.path, tmp)
+    cache.used.add(target.stem)
+    return GraphFile(graph.name, target)
+
+
+def lexicon_graph_file(mapped: list[Mapped], cache: ArticleCache,
+                       workdir: Path) -> GraphFile:
+    """The lexicon graph as a graph file (cached by code and the extractors that gave
+    records)."""
     import hashlib
 
     from kg.build_map import code_fingerprint
@@ -259,19 +301,16 @@ def corpus_graph_files(mapped: list[Mapped], cache: ArticleCache,
 
     extractors = sorted({name for m in mapped for name in m.result.extractors})
     key = hashlib.sha256(json.dumps([code_fingerprint(), extractors]).encode()).hexdigest()[:32]
-    names = {"ontology": str(graph_iri("ontology")), "lexicon": str(graph_iri("lexicon"))}
-    folder = cache.directory or workdir
-    paths = {part: Path(folder) / f"{key}-{part}.nq" for part in names}
-    if not all(p.is_file() for p in paths.values()):
+    name = str(graph_iri("lexicon"))
+    path = Path(cache.directory or workdir) / f"{key}-lexicon.nq"
+    if not path.is_file():
         from kg.extract.lexicon import Lexicon
-        from kg.rdf.dataset import corpus_graphs
+        from kg.rdf.dataset import lexicon_graph
 
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        ontology, lexicon_graph = corpus_graphs(Lexicon.load(), extractors)
-        write_graph_file(ontology, names["ontology"], paths["ontology"])
-        write_graph_file(lexicon_graph, names["lexicon"], paths["lexicon"])
-    cache.used.update(p.stem for p in paths.values())
-    return [GraphFile(names[part], paths[part]) for part in names]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_graph_file(lexicon_graph(Lexicon.load(), extractors), name, path)
+    cache.used.add(path.stem)
+    return GraphFile(name, path)
 
 
 def _add_up(mapped: list[Mapped], files: list[GraphFile], summary: BuildSummary) -> None:

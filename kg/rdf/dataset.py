@@ -69,8 +69,8 @@ def build_dataset(
         by_source[source_id].append(record)
     extractors = {r.evidence.extractor for rs in by_source.values() for r in rs}
     ds = _new_dataset()
-    ontology, lexicon_graph = corpus_graphs(lexicon, extractors, ontology_file)
-    for name, graph in (("ontology", ontology), ("lexicon", lexicon_graph)):
+    ontology, lexicon_part = corpus_graphs(lexicon, extractors, ontology_file)
+    for name, graph in (("ontology", ontology), ("lexicon", lexicon_part)):
         target = ds.graph(graph_iri(name))
         for triple in graph:
             target.add(triple)
@@ -83,24 +83,39 @@ def build_dataset(
 def corpus_graphs(
     lexicon: Lexicon, extractors: Iterable[str], ontology_file: Path = ONTOLOGY_FILE
 ) -> tuple[Graph, Graph]:
-    """The ontology graph (ontology + SKOS vocabularies) and the lexicon graph (entities and
-    the extractors that produced records, as ``prov:SoftwareAgent``)."""
+    """The ontology graph (:func:`ontology_graph`) and the lexicon graph
+    (:func:`lexicon_graph`)."""
+    return ontology_graph(lexicon, ontology_file), lexicon_graph(lexicon, extractors)
+
+
+def ontology_graph(lexicon: Lexicon, ontology_file: Path = ONTOLOGY_FILE) -> Graph:
+    """The ontology and the SKOS vocabularies, with their links from ontology/mappings (it
+    does not depend on the articles: the build makes it while the articles are mapped)."""
+    from kg.rdf.links import add_link_triples
+
     ontology = Graph()
     if Path(ontology_file).is_file():
         ontology += _parse_turtle(Path(ontology_file))
     ontology += lexicon.vocab
-    lexicon_graph = Graph()
-    lexicon_graph += lexicon.graph
-    for name in sorted({"mentions", *extractors}):
-        agent = extractor_iri(name)
-        lexicon_graph.add((agent, RDF.type, CK.Extractor))
-        lexicon_graph.add((agent, RDF.type, PROV.SoftwareAgent))
-        lexicon_graph.add((agent, RDFS.label, Literal(EXTRACTOR_LABELS.get(name, name), lang="en")))
+    # model: the skos:*Match links, generated from ontology/mappings/*.sssom.tsv
+    add_link_triples(ontology, Graph())
+    return ontology
+
+
+def lexicon_graph(lexicon: Lexicon, extractors: Iterable[str]) -> Graph:
+    """The lexicon's entities, the extractors that produced records (as
+    ``prov:SoftwareAgent``) and the entities' links from ontology/mappings."""
     from kg.rdf.links import add_link_triples
 
-    # model: the skos:*Match links, generated from ontology/mappings/*.sssom.tsv
-    add_link_triples(ontology, lexicon_graph)
-    return ontology, lexicon_graph
+    graph = Graph()
+    graph += lexicon.graph
+    for name in sorted({"mentions", *extractors}):
+        agent = extractor_iri(name)
+        graph.add((agent, RDF.type, CK.Extractor))
+        graph.add((agent, RDF.type, PROV.SoftwareAgent))
+        graph.add((agent, RDFS.label, Literal(EXTRACTOR_LABELS.get(name, name), lang="en")))
+    add_link_triples(Graph(), graph)
+    return graph
 
 
 def article_dataset(doc: Document, records: Iterable[Record], lexicon: Lexicon) -> Dataset:
