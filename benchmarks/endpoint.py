@@ -2,10 +2,14 @@
 
 For each build given (``--build``, repeatable: the seed build and a synthetic one made by
 ``clusterkg bench generate``), the same ``clusterkg.nq`` is served by Oxigraph
-(``serve-read-only``) and by two ``clusterkg serve`` processes: **cold**, with no answer
-cache (``--cache-mb 0``: every request is computed by a worker, as the first request for an
-IRI is) and **warm**, with the cache on (``--cache-queries``) after one pass over the URLs.
-``wrk`` (Debian ``wrk``) drives each at concurrency 1, 8 and 32 for a fixed time per run:
+(``serve-read-only``) and by three ``clusterkg serve`` processes: **cold**, with no answer
+cache (``--cache-mb 0``: every request is answered as the first request for an IRI is: an
+entity document from the documents pre-rendered at start, anything else by a worker),
+**previous**, the same with neither pre-rendered documents nor worker stores in memory
+(``--prerender-mb 0 --memory-store-mb 0``: the cold server before either existed: every
+page made by a worker from the on-disk store) and **warm**, with the cache on
+(``--cache-queries``) after one pass over the URLs. ``wrk`` (Debian ``wrk``) drives each
+at concurrency 1, 8 and 32 for a fixed time per run:
 
 - entity pages: ``/doc/{e}.html`` and ``/doc/{e}.ttl`` against Oxigraph answering
   ``DESCRIBE <e>`` (Turtle), over the same list of up to ``--entities`` distinct IRIs (a
@@ -14,9 +18,9 @@ IRI is) and **warm**, with the cache on (``--cache-queries``) after one pass ove
 - a SELECT: the stored query CQ02 (SPARQL JSON results) on both;
 - a dump: ``/dumps/clusterkg.nq`` against Oxigraph's ``GET /store`` (N-Quads).
 
-Runs alternate between the servers (cold, Oxigraph, warm, cold, ...), so a shared machine's
-load falls on all of them; the figure is the median requests/s of the repeats and the ratio
-Oxigraph / clusterkg (1.0 = as fast; targets: pages <= 2, SELECT <= 1.2). Memory is the
+Runs alternate between the servers (cold, previous, Oxigraph, warm, cold, ...), so a shared
+machine's load falls on all of them; the figure is the median requests/s of the repeats and
+the ratio Oxigraph / clusterkg (1.0 = as fast; targets: pages <= 2, SELECT <= 1.2). Memory is the
 resident set (RSS) and the proportional set (PSS: shared pages divided among the processes
 sharing them) of each server with its worker processes, after the runs.
 """
@@ -52,6 +56,8 @@ SELECT DISTINCT ?e WHERE { ?e a ?t .
 """
 ID = "https://w3id.org/clusterkg/id/"
 CACHE_MODULE = "kg/publish/caching.py"
+PRERENDER_MODULE = "kg/publish/prerender.py"
+SERVERS = ("cold", "previous", "warm")
 #: each wrk connection walks the URL list from its own offset
 LUA = """
 local paths = {}
@@ -213,7 +219,7 @@ def run_build(build_dir: Path, *, duration: float, repeats: int, workers: int, e
     location = work / f"ox-{build_dir.name}"
     subprocess.run([oxigraph, "load", "--location", str(location), "--file", str(nquads)],
                    check=True, capture_output=True)  # fmt: skip
-    ports = {"cold": _free_port(), "oxigraph": _free_port(), "warm": _free_port()}
+    ports = {name: _free_port() for name in ("cold", "previous", "oxigraph", "warm")}
     front_options = ["--fronts", str(fronts)] if fronts > 1 else []
     procs = {
         "oxigraph": subprocess.Popen(
@@ -225,13 +231,17 @@ def run_build(build_dir: Path, *, duration: float, repeats: int, workers: int, e
         "cold": _serve(checkout, build_dir, ports["cold"], workers, *front_options,
                        *(["--cache-mb", "0"] if (checkout / CACHE_MODULE).exists() else [])),
     }  # fmt: skip
+    if (checkout / PRERENDER_MODULE).exists():
+        procs["previous"] = _serve(checkout, build_dir, ports["previous"], workers,
+                                   *front_options, "--cache-mb", "0", "--prerender-mb", "0",
+                                   "--memory-store-mb", "0")  # fmt: skip
     if warm:
         procs["warm"] = _serve(checkout, build_dir, ports["warm"], workers, *front_options,
                                "--cache-mb", "512", "--cache-queries")  # fmt: skip
     bases = {name: f"http://127.0.0.1:{ports[name]}" for name in procs}
     try:
         _wait(bases["oxigraph"] + "/query?query=ASK%7B%7D", procs["oxigraph"])
-        for name in ("cold", "warm"):
+        for name in SERVERS:
             if name in procs:
                 _wait(bases[name] + "/sparql?query=ASK%7B%7D", procs[name])
         iris = _entities(bases["oxigraph"], entities)
@@ -262,7 +272,7 @@ def run_build(build_dir: Path, *, duration: float, repeats: int, workers: int, e
             "triples": sum(1 for _ in nquads.open("rb")), "entities": len(iris),
             "workloads": {}, "probe_s": {},
         }  # fmt: skip
-        labels = [name for name in ("cold", "oxigraph", "warm") if name in procs]
+        labels = [name for name in ("cold", "previous", "oxigraph", "warm") if name in procs]
         for workload in workloads:
             rows = {}
             # a slow request (CQ02 and the dump at 1M triples) gets longer runs, and no
@@ -287,7 +297,7 @@ def run_build(build_dir: Path, *, duration: float, repeats: int, workers: int, e
                 }
                 target = TARGETS[workload]
                 row["target"] = target
-                for label in ("cold", "warm"):
+                for label in SERVERS:
                     if label in row:
                         ratio = row["oxigraph"]["rps"] / max(row[label]["rps"], 1e-9)
                         row[f"ratio_{label}"] = ratio
@@ -349,8 +359,8 @@ NAMES = {
 
 
 def markdown(results: dict[str, Any]) -> str:
-    """The ratios (Oxigraph / clusterkg req/s) per build, workload and concurrency, cold and
-    warm, as a Markdown table."""
+    """The ratios (Oxigraph / clusterkg req/s) per build, workload and concurrency, cold,
+    previous and warm, as a Markdown table."""
     lines = ["| build | workload | c=1 | c=8 | c=32 |", "|---|---|---|---|---|"]
     for build, figures in results["builds"].items():
         size = f"{Path(build).name} ({figures['triples']:,} triples)"
@@ -363,7 +373,7 @@ def markdown(results: dict[str, Any]) -> str:
                     continue
                 ratios = [
                     f"{row[f'ratio_{k}']:.2f}x" if row[k]["rps"] > 0 else "no answer in the run"
-                    for k in ("cold", "warm")
+                    for k in SERVERS
                     if k in row
                 ]
                 cells.append(" / ".join(ratios))
@@ -431,5 +441,5 @@ def endpoint_command(builds: tuple[Path, ...], duration: float, repeats: int, wo
     results = run(list(builds) or [BUILD_DIR], duration, repeats, workers, entities, out,
                   checkout=checkout, warm=warm, log=click.echo,
                   workloads=workloads or tuple(TARGETS), fronts=fronts)  # fmt: skip
-    click.echo("ratio Oxigraph / clusterkg (cold / warm):\n" + markdown(results))
+    click.echo("ratio Oxigraph / clusterkg (cold / previous / warm):\n" + markdown(results))
     click.echo(f"wrote {out}")

@@ -67,6 +67,7 @@ class BuildSummary:
     per_source: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    cpu_timings: dict[str, float] = field(default_factory=dict)  # this process's CPU per stage
     out_dir: str = ""
     workers: int = 1
     extracted: int = 0  # articles mapped in this build (the others came from the cache)
@@ -74,7 +75,8 @@ class BuildSummary:
     def to_json(self) -> dict[str, Any]:
         """The summary as JSON (no timings, paths or run details: rebuilds give equal files)."""
         data = asdict(self)
-        for volatile in ("seconds", "timings", "out_dir", "workers", "extracted"):
+        for volatile in ("seconds", "timings", "cpu_timings", "out_dir", "workers",
+                         "extracted"):
             data.pop(volatile)
         return data
 
@@ -123,24 +125,36 @@ def run_build(
         cache = ArticleCache(Path(cache_dir) if cache_dir else None)
     corpus_dir = Path(corpus_dir)
     with _progress(progress) as step, tempfile.TemporaryDirectory(prefix="clusterkg-") as work:
-        clock: list[Any] = [None, started]
+        clock: list[Any] = [None, started, time.process_time()]
 
         def stage(name: str | None, detail: str = "") -> None:
             if name != clock[0]:
-                now = time.perf_counter()
+                now, cpu = time.perf_counter(), time.process_time()
                 if clock[0] is not None:
                     summary.timings[clock[0]] = round(now - clock[1], 2)
-                clock[:] = [name, now]
+                    summary.cpu_timings[clock[0]] = round(cpu - clock[2], 2)
+                clock[:] = [name, now, cpu]
             step(name, detail)
 
         stage("plan")
         tasks = plan_articles(corpus_dir, resolve_curation_dir(corpus_dir, curation_dir))
         stage("extract", f"0/{len(tasks)}")
+        from kg.validation.data import Loader
+
+        loader = Loader()
+        # with worker processes (or a cluster) this one is free during the map: each graph is
+        # loaded into the store as it arrives; in one process, after the map has released
+        # the models' memory
+        overlap = bool(scheduler) or summary.workers > 1
         results = map_articles(tasks, cache, Path(work), summary, scheduler,
-                               lambda done: stage("extract", f"{done}/{len(tasks)}"))
+                               lambda done: stage("extract", f"{done}/{len(tasks)}"),
+                               (lambda m: loader.add_file(m.file.path)) if overlap else None)
         stage("merge")
-        files = corpus_graph_files(results, cache, Path(work)) + [r.file for r in results]
-        store = load_store(files)
+        corpus_files = corpus_graph_files(results, cache, Path(work))
+        files = corpus_files + [r.file for r in results]
+        for graph_file in corpus_files if overlap else files:
+            loader.add_file(graph_file.path)
+        store = loader.finish()
         # derived graphs (the inferred graph) are computed from the merged store, one call
         # each, appended to ``files`` (the links from ontology/mappings are in the ontology
         # and lexicon graphs, written by kg.rdf.dataset.corpus_graphs).
@@ -153,7 +167,7 @@ def run_build(
             stage("validate" if validate else "write")
             pending = write(write_outputs, files, results, tmp)  # beside validation
             if validate:
-                _validate(store, summary)
+                _validate(store, summary, summary.workers)
             del store
             stage("write")
             pending()
@@ -196,23 +210,31 @@ def plan_articles(corpus_dir: Path, curation_dir: Path | None) -> list[ArticleTa
 
 def map_articles(tasks: list[ArticleTask], cache: ArticleCache, workdir: Path,
                  summary: BuildSummary, scheduler: str | None,
-                 progress: Callable[[int], None]) -> list[Mapped]:
-    """Every article's result, from the cache or mapped now (in catalogue order)."""
+                 progress: Callable[[int], None],
+                 arrived: Callable[[Mapped], None] | None = None) -> list[Mapped]:
+    """Every article's result, from the cache or mapped now (in catalogue order); each one
+    also goes to ``arrived`` as soon as it is there."""
     from kg.build_map import run_local
     from kg.publish.dumps import GraphFile
 
     found: dict[int, Mapped] = {}
     todo = []
+
+    def add(mapped: Mapped) -> None:
+        found[mapped.result.index] = mapped
+        if arrived is not None:
+            arrived(mapped)
+
     for task in tasks:
         hit = cache.get(task.key)
         if hit is None:
             todo.append(task)
         else:
-            found[task.index] = Mapped(hit, GraphFile(hit.graph, cache.nquads_path(task.key)))
+            add(Mapped(hit, GraphFile(hit.graph, cache.nquads_path(task.key))))
 
     def on_result(result: ArticleResult) -> None:
         path = cache.put(result, workdir)
-        found[result.index] = Mapped(result, GraphFile(result.graph, path))
+        add(Mapped(result, GraphFile(result.graph, path)))
         progress(len(found))
 
     progress(len(found))
@@ -282,13 +304,6 @@ def _add_up(mapped: list[Mapped], files: list[GraphFile], summary: BuildSummary)
             summary.triples += sum(1 for _ in handle)
 
 
-def load_store(files: list[GraphFile]) -> LoadedData:
-    """Every graph file bulk-loaded into one pyoxigraph store (what SHACL validates)."""
-    from kg.validate import store_from_files
-
-    return store_from_files([f.path for f in files])
-
-
 @contextmanager
 def _writer(workers: int) -> Iterator[Callable[..., Callable[[], None]]]:
     """Run a job in a second process while this one validates (with two or more workers),
@@ -350,10 +365,10 @@ def evidence_coverage(ds: Dataset) -> tuple[int, int]:
     return total, covered
 
 
-def _validate(data: LoadedData, summary: BuildSummary) -> None:
+def _validate(data: LoadedData, summary: BuildSummary, workers: int) -> None:
     from kg.validate import validate_store
 
-    result = validate_store(data)
+    result = validate_store(data, workers=workers)
     summary.validated = True
     summary.violations = len(result.violations)
     summary.warnings = len(result.warnings)

@@ -557,6 +557,8 @@ def test_front_processes_share_the_port_and_stop_together(mini_build: Path) -> N
                 assert proc.poll() is None and time.monotonic() < deadline
                 time.sleep(0.3)
         assert r.status_code == 200 and "Silicon Valley" in r.text
+        # the documents pre-rendered once before the fronts started serve every front
+        assert r.headers["server-timing"] == 'cache;desc="prerendered"'
         children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
         fronts = [c for c in children if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
         assert len(fronts) == 2

@@ -282,12 +282,17 @@ def test_1gb_body_is_cut_at_the_limit(served: tuple[subprocess.Popen[bytes], str
                      b"\r\nContent-Length: 1073741824\r\n\r\n")  # fmt: skip
         assert sock.recv(4096).startswith(b"HTTP/1.1 413")
     # streamed (chunked, no length): refused once the limit is passed; the first time warms
-    # the code path up, the second is measured
+    # the code path up, the next two are measured (the smaller growth counts: the allocator
+    # may take a new arena for anything else the server does meanwhile, a body kept would
+    # grow both)
     stream_gigabyte(host, int(port))
-    before = rss(proc.pid)
-    started = time.monotonic()
-    sent, answer = stream_gigabyte(host, int(port))
-    grown = rss(proc.pid) - before
+    growth = []
+    for _ in range(2):
+        before = rss(proc.pid)
+        started = time.monotonic()
+        sent, answer = stream_gigabyte(host, int(port))
+        growth.append(rss(proc.pid) - before)
+    grown = min(growth)
     print(f"sent {sent >> 20} MiB before the cut; server RSS grew {grown / 1024:.0f} KiB "
           f"(limit {BODY_LIMIT / 1024:.0f} KiB)")  # fmt: skip
     assert sent < 64 << 20, "the server read on after the limit"

@@ -50,6 +50,14 @@ QUERY_PARAM = re.compile(rb"(?:^|&)query=")
 #: headers a 304 leaves out (it has no body)
 BODY_HEADERS = frozenset({b"content-length", b"content-type", b"content-language"})
 HIT = (b"server-timing", b'cache;desc="hit"')
+PRERENDERED = (b"server-timing", b'cache;desc="prerendered"')
+#: a pre-rendered answer: status, headers as the routes send them, body, its ETag (a 200)
+Found = tuple[int, list[tuple[bytes, bytes]], bytes, bytes | None]
+
+
+def etag_of(body: bytes) -> bytes:
+    """The (strong) ETag of a representation: a hash of its bytes."""
+    return f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'.encode()
 
 
 def deterministic_query(query_string: bytes) -> bool:
@@ -106,8 +114,11 @@ class ReleaseCache:
     """ASGI middleware: validators, 304s and an LRU cache of the release's answers."""
 
     def __init__(self, app: Any, *, last_modified: float, max_bytes: int = 64 << 20,
-                 max_age: int = 3600, cache_queries: bool = False):  # fmt: skip
+                 max_age: int = 3600, cache_queries: bool = False,
+                 pages: Callable[[Scope], Found | None] | None = None):  # fmt: skip
         self.app = app
+        #: looks a page up among the pre-rendered ones (:mod:`kg.publish.prerender`)
+        self.pages = pages
         self.max_bytes = max_bytes
         self.max_entry = max_bytes // 16
         self.cache_queries = cache_queries
@@ -142,10 +153,17 @@ class ReleaseCache:
             self.entries.move_to_end(key)
             await self._answer(scope, send, entry, [HIT])
             return
+        keep = self.max_bytes > 0 and (kind == "page" or self.cache_queries)
+        found = self.pages(scope) if kind == "page" and self.pages is not None else None
+        if found is not None:
+            entry = self._validated(*found)
+            if keep and scope["method"] == "GET" and entry.size <= self.max_entry:
+                self._keep(key, entry)
+            await self._answer(scope, send, entry, [PRERENDERED])
+            return
         if scope["method"] == "HEAD":
             await self.app(scope, receive, send)
             return
-        keep = self.max_bytes > 0 and (kind == "page" or self.cache_queries)
         start: Message | None = None
 
         async def capture(message: Message) -> None:
@@ -182,13 +200,14 @@ class ReleaseCache:
         headers = [
             (n, v) for n, v in start.get("headers", []) if n.lower() != b"server-timing"
         ]  # fmt: skip
-        etag = None
-        if status == 200:
-            digest = hashlib.blake2b(body, digest_size=12).hexdigest()
-            etag = f'"{digest}"'.encode()
-            headers += [(b"etag", etag), (b"last-modified", self.last_modified)]
-        headers.append((b"cache-control", self.cache_control))
-        return Entry(status, headers, body, etag)
+        return self._validated(status, headers, body, etag_of(body) if status == 200 else None)
+
+    def _validated(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes,
+                   etag: bytes | None) -> Entry:  # fmt: skip
+        """The answer with ``ETag``, ``Last-Modified`` (a 200) and ``Cache-Control``."""
+        if etag is not None:
+            headers = [*headers, (b"etag", etag), (b"last-modified", self.last_modified)]
+        return Entry(status, [*headers, (b"cache-control", self.cache_control)], body, etag)
 
     def _keep(self, key: tuple[bytes, ...], entry: Entry) -> None:
         self.entries[key] = entry

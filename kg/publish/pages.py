@@ -64,7 +64,7 @@ def exists_reply(snapshot: Any, iri: str, settings: Settings) -> Reply:
 
 
 def describe(snapshot: Any, iri: str) -> list[Any]:
-    """The triples of the document of ``iri`` (set semantics), literals as loaded."""
+    """The triples of the document of ``iri`` (set semantics, sorted), literals as loaded."""
     ox = _ox()
     store, default = snapshot.data, ox.DefaultGraph()
     node = ox.NamedNode(iri)
@@ -81,7 +81,8 @@ def describe(snapshot: Any, iri: str) -> list[Any]:
                 todo.append(o)
     for q in store.quads_for_pattern(None, None, node, default):
         triples[q.triple] = None
-    described: list[Any] = snapshot.originals(triples)
+    # in term order: the same bytes (and ETag) whichever store (disk, memory) answered
+    described: list[Any] = snapshot.originals(sorted(triples, key=str))
     return described
 
 

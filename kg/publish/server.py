@@ -25,16 +25,10 @@ import click
 
 from kg.options import build_dir_option
 from kg.paths import BUILD_DIR, MAPPINGS_DIR, QUERIES_DIR
-from kg.publish.site import PAGE_CSP, Reply, Settings
+from kg.publish.site import Reply, Settings, with_security_headers
 
 MAX_QUERY_LENGTH = 10_000
 CQ_HEADER = re.compile(r"^#\s*CQ:\s*(.+)$", re.MULTILINE)
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"access-control-allow-origin", b"*"),
-    (b"access-control-expose-headers", b"Content-Location, Retry-After, Server-Timing"),
-    (b"referrer-policy", b"no-referrer"),
-]
 
 
 def load_examples(queries_dir: Path = QUERIES_DIR) -> tuple[tuple[str, str, str], ...]:
@@ -60,13 +54,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {name.lower() for name, _ in headers}
-                headers += [h for h in SECURITY_HEADERS if h[0] not in names]
-                ctype = next((v for n, v in headers if n.lower() == b"content-type"), b"")
-                if ctype.startswith(b"text/html") and b"content-security-policy" not in names:
-                    headers.append((b"content-security-policy", PAGE_CSP.encode()))
-                message = {**message, "headers": headers}
+                message = {**message, "headers": with_security_headers(message.get("headers", []))}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -142,18 +130,25 @@ def create_app(
     queries_dir: Path = QUERIES_DIR,
     mappings_dir: Path = MAPPINGS_DIR,
     snapshot_dir: Path | None = None,
+    prerender_mb: int = 256,
+    prerender_seconds: float = 300.0,
+    memory_store_mb: int = 64,
 ) -> Any:
     """The ASGI application (Starlette) serving ``build_dir`` (which must hold
     ``clusterkg.nq``).
 
     Its serving store is prepared at start-up in a temporary folder (removed at shutdown),
-    or was prepared by the caller in ``snapshot_dir`` (several front processes share one).
+    and the entity documents pre-rendered there (at most ``prerender_mb`` MB of bodies and
+    ``prerender_seconds``; 0 MB = none), or both were prepared by the caller in
+    ``snapshot_dir`` (several front processes share one). Each worker holds the store in
+    memory when ``clusterkg.nq`` is at most ``memory_store_mb`` MB.
     """
     from starlette.applications import Starlette
 
     from kg.errors import InputError
     from kg.publish.caching import ReleaseCache
     from kg.publish.dumps import CHECKSUMS, DUMPS
+    from kg.publish.prerender import Pages, render_in_child
     from kg.publish.routers import files, linked_data, sparql
     from kg.publish.routers.common import ServerState
     from kg.publish.snapshot import prepare_in_child
@@ -169,6 +164,7 @@ def create_app(
         max_result_bytes=max_result_bytes,
         max_query_length=max_query_length,
         query_memory_mb=query_memory_mb,
+        memory_store=nquads.stat().st_size <= memory_store_mb << 20,
         allowed_service_hosts=frozenset(h.lower() for h in allowed_service_hosts),
         examples=load_examples(queries_dir),
     )
@@ -191,16 +187,28 @@ def create_app(
         dump_files=dump_files,
     )
 
+    pages = Pages(settings.base_url)
+
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         try:
             if snapshot_dir is None:
                 await loop.run_in_executor(None, prepare_in_child, nquads, workdir)
-            await pool.start()
+                render = loop.run_in_executor(
+                    None, render_in_child, workdir, settings.base_url, prerender_mb << 20,
+                    prerender_seconds,
+                ) if prerender_mb > 0 else asyncio.sleep(0)  # fmt: skip
+                await asyncio.gather(pool.start(), render)
+                if prerender_mb > 0:
+                    click.echo(str(pages.open(workdir)), err=True)
+            else:
+                pages.open(workdir)
+                await pool.start()
             yield
         finally:
             pool.close()
+            pages.close()
             if snapshot_dir is None:
                 shutil.rmtree(workdir, ignore_errors=True)
 
@@ -212,6 +220,7 @@ def create_app(
         max_bytes=cache_mb << 20,
         max_age=max_age,
         cache_queries=cache_queries,
+        pages=pages,
     )
 
 
@@ -270,6 +279,20 @@ def create_app(
     help="Also keep the answers of deterministic SPARQL queries (GET).",
 )  # fmt: skip
 @click.option(
+    "--prerender-mb", default=256, show_default=True, type=click.IntRange(0),
+    help="MB of entity documents (HTML per label language, Turtle, JSON-LD, RDF/XML, "
+    "N-Triples) rendered at start and served as bytes (0 = none: every page on demand).",
+)  # fmt: skip
+@click.option(
+    "--prerender-seconds", default=300.0, show_default=True, type=click.FloatRange(min=0),
+    help="Longest time spent pre-rendering at start (the rest on demand).",
+)  # fmt: skip
+@click.option(
+    "--memory-store-mb", default=64, show_default=True, type=click.IntRange(0),
+    help="Each worker holds the store in memory (faster queries) when clusterkg.nq is at "
+    "most this many MB; larger builds are read from disk.",
+)  # fmt: skip
+@click.option(
     "--max-age", default=3600, show_default=True, type=click.IntRange(0),
     help="Seconds clients and proxies may reuse an answer (Cache-Control: max-age).",
 )  # fmt: skip
@@ -289,6 +312,9 @@ def serve_command(
     fronts: int,
     cache_mb: int,
     cache_queries: bool,
+    prerender_mb: int,
+    prerender_seconds: float,
+    memory_store_mb: int,
     max_age: int,
 ) -> None:
     """Serve linked data (303 + content negotiation) and a read-only SPARQL endpoint."""
@@ -301,6 +327,8 @@ def serve_command(
         query_memory_mb=query_memory_mb, max_result_bytes=max_result_bytes,
         max_query_length=max_query_length, allowed_service_hosts=allowed_service_hosts,
         cache_mb=cache_mb, cache_queries=cache_queries, max_age=max_age,
+        prerender_mb=prerender_mb, prerender_seconds=prerender_seconds,
+        memory_store_mb=memory_store_mb,
     )  # fmt: skip
     if fronts == 1:
         app = create_app(build_dir, **options)
@@ -319,6 +347,7 @@ def serve_fronts(build_dir: Path, host: str, port: int, fronts: int,
     from multiprocessing.connection import wait
 
     from kg.errors import InputError
+    from kg.publish.prerender import Pages, render_in_child
     from kg.publish.snapshot import prepare_in_child
 
     nquads = Path(build_dir) / "clusterkg.nq"
@@ -329,6 +358,12 @@ def serve_fronts(build_dir: Path, host: str, port: int, fronts: int,
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that `finally` runs
     try:
         prepare_in_child(nquads, workdir)
+        if options["prerender_mb"] > 0:
+            render_in_child(workdir, options["base_url"], options["prerender_mb"] << 20,
+                            options["prerender_seconds"])  # fmt: skip
+            pages = Pages(options["base_url"])
+            click.echo(str(pages.open(workdir)), err=True)
+            pages.close()
         ctx = multiprocessing.get_context("spawn")
         processes = [
             ctx.Process(target=_front, args=(build_dir, workdir, host, port, options))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 #: ``Content-Security-Policy`` of the HTML pages the server renders: no inline script, no
@@ -10,6 +11,24 @@ PAGE_CSP = (
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-expose-headers", b"Content-Location, Retry-After, Server-Timing"),
+    (b"referrer-policy", b"no-referrer"),
+]
+
+
+def with_security_headers(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``headers`` (raw ASGI pairs) with the ones every answer carries, and a CSP on HTML."""
+    out = list(headers)
+    names = {name.lower() for name, _ in out}
+    out += [h for h in SECURITY_HEADERS if h[0] not in names]
+    ctype = next((v for n, v in out if n.lower() == b"content-type"), b"")
+    if ctype.startswith(b"text/html") and b"content-security-policy" not in names:
+        out.append((b"content-security-policy", PAGE_CSP.encode()))
+    return out
 
 
 @dataclass(frozen=True)
@@ -21,6 +40,9 @@ class Settings:
     max_result_bytes: int = 16 * 1024 * 1024
     max_query_length: int = 10_000
     query_memory_mb: int = 1024
+    #: whether each worker holds the serving store in memory (small builds) or reads it
+    #: from disk
+    memory_store: bool = False
     #: hosts a SPARQL ``SERVICE`` may call; empty = SERVICE refused
     allowed_service_hosts: frozenset[str] = frozenset()
     #: ``(file name, competency question, query text)`` of the stored queries

@@ -180,13 +180,20 @@ class Snapshot:
     _labels: Any = field(default=None, repr=False)
 
     @classmethod
-    def open(cls, directory: Path) -> Snapshot:
+    def open(cls, directory: Path, in_memory: bool = False) -> Snapshot:
+        """Open the snapshot in ``directory``; ``in_memory``: copy its store into memory
+        (queries evaluate faster than on the on-disk store; the caller holds all of it)."""
         import pyoxigraph as ox
 
         lookups = sqlite3.connect(
             f"file:{directory / LOOKUPS}?mode=ro&immutable=1", uri=True, check_same_thread=False
         )
-        return cls(ox.Store.read_only(str(directory / DATA)), lookups)
+        store = ox.Store.read_only(str(directory / DATA))
+        if in_memory:
+            memory = ox.Store()
+            memory.bulk_extend(store.quads_for_pattern(None, None, None, None))
+            store = memory
+        return cls(store, lookups)
 
     def __post_init__(self) -> None:
         select = "SELECT lang, label FROM labels WHERE iri = ? ORDER BY rowid"

@@ -1,9 +1,9 @@
 """The worker processes of ``clusterkg serve``: every query and every page is made in one.
 
-Each worker opens the serving store read-only (:class:`kg.publish.snapshot.Snapshot`),
-then caps its own address space (``RLIMIT_AS`` = what it holds at rest + the per-query
-memory limit), and answers one job at a time. The event loop of the server only parses
-HTTP and waits:
+Each worker opens the serving store read-only (:class:`kg.publish.snapshot.Snapshot`; a
+small one is copied into the worker's memory, where queries run faster), then caps its own
+address space (``RLIMIT_AS`` = what it holds at rest + the per-query memory limit), and
+answers one job at a time. The event loop of the server only parses HTTP and waits:
 
 - a job runs at most ``timeout`` seconds, counted from the moment a worker takes it; a job
   over its time, a job whose client disconnected, and a worker that died (over its memory)
@@ -72,7 +72,7 @@ def worker_main(conn: Connection, directory: str, settings: Settings) -> None:
     from kg.publish.render import environment
     from kg.publish.snapshot import Snapshot
 
-    snapshot = Snapshot.open(Path(directory))
+    snapshot = Snapshot.open(Path(directory), in_memory=settings.memory_store)
     handlers = _handlers()
     environment()  # templates compiled before the cap
     if settings.query_memory_mb > 0:

@@ -11,7 +11,10 @@ differs are kept (:class:`Written`), keyed by (subject, predicate, stored litera
 from __future__ import annotations
 
 import gc
+import mmap
+import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.validation.datatypes import CANONICALISED, is_well_formed
+from kg.validation.datatypes import CANONICALISED, XSD, is_well_formed
 from kg.validation.shapes import (
     RDF_FORMATS,
     SCOPE_ARTICLES,
@@ -33,6 +36,13 @@ LEXICON_GRAPH = ID + "graph/lexicon"
 DEFAULT_GRAPH = ID + "graph/default"
 SOURCE_DOCUMENT = "https://w3id.org/clusterkg/ontology#SourceDocument"
 _BATCH = 100_000
+# a line of N-Triples/N-Quads that may hold a literal of a canonicalised datatype (its datatype
+# IRI as written, or an escape: ``\u0023`` may spell the ``#`` of one) or a blank node
+_MAY_CHANGE = re.compile(
+    rb"\^\^<http://www\.w3\.org/2001/XMLSchema#(?:"
+    + b"|".join(re.escape(t[len(XSD):].encode()) for t in sorted(CANONICALISED, key=len,
+                                                                  reverse=True))
+    + rb")>|\\[uU]|_:")
 
 
 @dataclass
@@ -135,11 +145,46 @@ class Loader:
                     yield q
 
         try:
+            if fmt is not None and ext in ("nq", "nt") and \
+                    self._add_line_based(path, fmt, base, name):
+                return
             self.add(quads())
         except SyntaxError as err:
             raise InputError(one_line(err), where=f"{path}:{err.lineno or '?'}") from None
         except (OSError, ValueError) as err:
             raise InputError(one_line(err), where=str(path)) from None
+
+    def _add_line_based(self, path: Path, fmt: ox.RdfFormat, base: str, name: Any) -> bool:
+        """N-Triples/N-Quads into an empty store: the store's own bulk loader (no quad passes
+        through Python), then only the lines that may hold a canonicalised literal or a blank
+        node parsed again, to note the literals and to put back the blank nodes under their
+        labels (the store's loader renames them). False (nothing loaded): use :meth:`add`."""
+        if path.stat().st_size == 0:
+            return True
+        if len(self.store):
+            return False
+        to_graph = name if fmt == ox.RdfFormat.N_TRIPLES else None
+        with ThreadPoolExecutor(1) as pool:  # the re-parse runs while the loader (no GIL) does
+            reparse = pool.submit(_reparse, path, fmt, base, name)
+            self.store.bulk_load(path=str(path), format=fmt, base_iri=base, to_graph=to_graph)
+            found = reparse.result()
+        if found is None:  # a blank node names a graph
+            self.store.clear()
+            return False
+        noted, with_blanks = found
+        self._noted.extend(noted)
+        default = list(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        if default:
+            self.store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, name)
+                                   for q in default)
+            self.store.clear_graph(ox.DefaultGraph())
+        blank = ox.BlankNode
+        for g in {q.graph_name for q in with_blanks}:
+            for q in list(self.store.quads_for_pattern(None, None, None, g)):
+                if type(q.subject) is blank or type(q.object) is blank:
+                    self.store.remove(q)
+        self.store.bulk_extend(with_blanks)
+        return True
 
     def finish(self) -> LoadedData:
         """The loaded data: keep only the noted literals whose stored form differs."""
@@ -178,6 +223,45 @@ class Loader:
                 written.by_value.setdefault(key[2], set()).update(unique)
             written.also_as_stored = plain & set(written.by_value)
         return LoadedData(self.store, written)
+
+
+def _reparse(path: Path, fmt: ox.RdfFormat, base: str, name: Any
+             ) -> tuple[list[tuple[Any, Any, Any]], list[Any]] | None:
+    """The canonicalised literals (subject, predicate, literal as written) and the quads with
+    blank nodes (labels as written) of an N-Triples/N-Quads file; None when a blank node
+    names a graph."""
+    literal, blank = ox.Literal, ox.BlankNode
+    noted: list[tuple[Any, Any, Any]] = []
+    with_blanks: list[Any] = []
+    for q in ox.parse(b"\n".join(_candidate_lines(path)), format=fmt, base_iri=base):
+        g = name if type(q.graph_name) is ox.DefaultGraph else q.graph_name
+        if type(g) is blank:
+            return None
+        o = q.object
+        if type(o) is literal and o.datatype.value in CANONICALISED:
+            noted.append((q.subject, q.predicate, o))
+        if type(q.subject) is blank or type(o) is blank:
+            with_blanks.append(ox.Quad(q.subject, q.predicate, o, g))
+    return noted, with_blanks
+
+
+def _candidate_lines(path: Path) -> list[bytes]:
+    """The lines of an N-Triples/N-Quads file that may hold a canonicalised literal or a
+    blank node."""
+    lines: list[bytes] = []
+    end = -1
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        rfind, find = mm.rfind, mm.find
+        for m in _MAY_CHANGE.finditer(mm):
+            pos = m.start()
+            if pos < end:
+                continue
+            start = rfind(b"\n", 0, pos) + 1
+            end = find(b"\n", pos)
+            if end < 0:
+                end = len(mm)
+            lines.append(mm[start:end])
+    return lines
 
 
 def stored_forms(literals: set[Any]) -> dict[Any, Any]:

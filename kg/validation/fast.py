@@ -289,6 +289,7 @@ class FastEngine:
             return []
         results: list[Result] = []
         checks: list[ValueCheck] = []
+        counts: dict[str, Constraint] = {}  # sh:minCount 1 / sh:maxCount 1 of a plain path
         for c in shape.constraints:
             kind = c.component[len(SH):].removesuffix("ConstraintComponent") \
                 if c.component.startswith(SH) else "Custom"
@@ -297,11 +298,21 @@ class FastEngine:
                 value_check = None
             if value_check is not None:
                 checks.append(value_check(self, c))
+            elif kind in ("MinCount", "MaxCount") and shape.path is not None \
+                    and c.params[kind[0].lower() + kind[1:]] == 1 \
+                    and kind not in counts and not self.merged(shape):
+                counts[kind] = c
             else:
                 handler = getattr(self, "c_" + kind, None)
                 if handler is None:
                     raise Unsupported(f"constraint component {node_name(URIRef(c.component))}")
                 results.extend(handler(c, focus))
+        if counts and (checks or len(counts) == 2):
+            results.extend(self.counts_and_values(shape, focus, counts, checks))
+            return results
+        for c in counts.values():
+            results.extend(self.c_MinCount(c, focus) if "MinCount" in c.component
+                           else self.c_MaxCount(c, focus))
         if checks:
             results.extend(self.value_checks(shape, focus, checks))
         return results
@@ -384,9 +395,50 @@ class FastEngine:
         names = " ".join(f"?c{i}" for i in range(len(checks)))
         q = (f"SELECT DISTINCT ?this ?v {names} WHERE {{ {focus.raw()} "
              f"{self.value_pattern(shape, '?this', '?v')} {binds} FILTER ({cond}) }}")
+        return self.check_values(shape, checks, self.select(q), may_change)
+
+    def counts_and_values(self, shape: Shape, focus: Focus, counts: dict[str, Constraint],
+                          checks: list[ValueCheck]) -> list[Result]:
+        """sh:minCount 1, sh:maxCount 1 and the value-level constraints of a property shape in
+        one query: a focus node without a value (``?v`` unbound), with a second value (``?w``
+        bound), or a value some check flags."""
+        assert shape.path is not None
+        p = path_text(shape.path)
+        may_change = self.may_change(shape, focus)
+        changed = may_change and any(k.mode != "none" for k in checks)
+        binds = " ".join(f"BIND (IF(BOUND(?v), COALESCE({k.cond}, true), false) AS ?c{i})"
+                         for i, k in enumerate(checks))
+        conds = [f"?c{i}" for i in range(len(checks))]
+        if changed:
+            conds.append(f"(BOUND(?v) && COALESCE({CHANGED}, false))")
+        if "MinCount" in counts:
+            conds.append("!BOUND(?v)")
+        second = ""
+        if "MaxCount" in counts:
+            second = f"OPTIONAL {{ ?this {p} ?w FILTER (!sameTerm(?v, ?w)) }}"
+            conds.append("BOUND(?w)")
+        names = " ".join(f"?c{i}" for i in range(len(checks)))
+        q = (f"SELECT DISTINCT ?this ?v ?w {names} WHERE {{ {focus.raw()} "
+             f"OPTIONAL {{ ?this {p} ?v }} {second} {binds} FILTER ({' || '.join(conds)}) }}")
+        sols = self.select(q)
+        out: list[Result] = []
+        for kind, test in (("MinCount", "v"), ("MaxCount", "w")):
+            if kind in counts:
+                nodes = dict.fromkeys(sol["this"] for sol in sols
+                                      if (test in sol) == (kind == "MaxCount"))
+                out.extend(self.result(counts[kind], n) for n in nodes)
+        if checks:
+            pairs = {(sol["this"], sol["v"]): sol for sol in sols if "v" in sol}
+            out.extend(self.check_values(shape, checks, list(pairs.values()), may_change))
+        return out
+
+    def check_values(self, shape: Shape, checks: list[ValueCheck],
+                     sols: list[dict[str, Any]], may_change: bool) -> list[Result]:
+        """The results of value checks from solutions binding ``?this``, ``?v`` and the
+        verdict ``?c{i}`` of each check (exact checks on written forms in Python)."""
         out: list[Result] = []
         true = "true"
-        for sol in self.select(q):
+        for sol in sols:
             this, v = sol["this"], sol["v"]
             verdicts = [sol[f"c{i}"].value == true for i in range(len(checks))]
             forms = self.expand(this, shape.path, v) if may_change else (v,)
@@ -630,6 +682,22 @@ class FastEngine:
             key = (id(shape), id(q), id(focus))
             cached = self._qualified_counts.get(key)
             counts = cached[1] if cached is not None and cached[0] is focus else None
+            if counts is None and classes is not None and low in (None, 1) \
+                    and high in (None, 1):
+                # at most one: no conforming value (?v unbound) or a second one (?w bound);
+                # cheaper than grouping
+                conds = (["!BOUND(?v)"] if low == 1 else []) + (
+                    ["BOUND(?w)"] if high == 1 else [])
+                second = ("OPTIONAL { ?this " + p + " ?w . "
+                          + " ".join(self.instance_of("?w", cls) for cls in classes)
+                          + " FILTER (!sameTerm(?v, ?w)) }") if high == 1 else ""
+                q_text = (f"SELECT DISTINCT ?this ?w WHERE {{ {focus.raw()} OPTIONAL {{ {good} }} "
+                          f"{second} FILTER ({' || '.join(conds)}) }}")
+                found: dict[Any, int] = {}
+                for sol in self.select(q_text):
+                    found[sol["this"]] = max(found.get(sol["this"], 0), 2 if "w" in sol else 0)
+                counts = list(found.items())
+                self._qualified_counts[key] = (focus, counts)
             if counts is None:
                 having = " || ".join(
                     ([f"COUNT(DISTINCT ?v) < {low}"] if low is not None else [])
@@ -952,7 +1020,14 @@ def _range(op: str, param: str) -> Callable[[FastEngine, Constraint], ValueCheck
         def exact(w: Any, stored: bool) -> bool:
             return stored or not _well_formed(w)
 
-        return ValueCheck(c, f"!COALESCE(?v {op} {term_text(bound)}, false)", "changed", exact)
+        cond = f"!COALESCE(?v {op} {term_text(bound)}, false)"
+        path = c.shape.path
+        if path is not None and path.is_predicate and engine.written.complete and \
+                engine.written.well_formed(path.iri):
+            # every literal of the predicate the store changed was well-formed: its stored
+            # value is its value, the comparison of the stored form decides
+            return ValueCheck(c, cond)
+        return ValueCheck(c, cond, "changed", exact)
 
     return make
 
