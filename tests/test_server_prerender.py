@@ -142,3 +142,13 @@ def test_bounds_stop_the_rendering(mini_build: Path, tmp_path: Path) -> None:  #
     assert pages.open(tmp_path) is not None and pages.db is not None
     assert pages.db.execute("SELECT COUNT(*) FROM pages").fetchone() == (0,)
     pages.close()
+
+
+def test_an_app_that_never_starts_leaves_no_folder(build_dir: Path) -> None:
+    import tempfile
+
+    from kg.publish.server import create_app
+
+    before = set(Path(tempfile.gettempdir()).glob("clusterkg-serve-*"))
+    create_app(build_dir)
+    assert set(Path(tempfile.gettempdir()).glob("clusterkg-serve-*")) == before

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
@@ -175,7 +176,9 @@ def create_app(
     }
     dump_files = {**{n: m for n, (m, _) in DUMPS.items()}, "void.ttl": "text/turtle",
                   CHECKSUMS: "text/plain; charset=utf-8"}  # fmt: skip
-    workdir = snapshot_dir or Path(tempfile.mkdtemp(prefix="clusterkg-serve-"))
+    # made when the server starts (an app that is never started leaves nothing behind)
+    fresh = Path(tempfile.gettempdir()) / f"clusterkg-serve-{secrets.token_hex(8)}"
+    workdir = snapshot_dir or fresh
     pool = WorkerPool(
         workdir, settings, workers=workers, queue_size=queue_size, queue_timeout=queue_timeout
     )
@@ -195,6 +198,7 @@ def create_app(
         loop = asyncio.get_running_loop()
         try:
             if snapshot_dir is None:
+                workdir.mkdir(mode=0o700)
                 await loop.run_in_executor(None, prepare_in_child, nquads, workdir)
                 render = loop.run_in_executor(
                     None, render_in_child, workdir, settings.base_url, prerender_mb << 20,
