@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,23 +48,23 @@ def validate_dataset(ds: Any, shapes: list[Path] | None = None, *, engine: str =
                      profiles: list[str] | None = None, workers: int | None = None
                      ) -> ValidationResult:
     """Validate an rdflib Dataset (all named graphs) against the shapes (default: shapes/)."""
-    t0 = time.perf_counter()
-    data = load_dataset(ds)
-    load = time.perf_counter() - t0
-    result = validate_store(data, shapes, engine=engine, profiles=profiles, workers=workers)
-    result.timings["load"] = load
-    return result
+    return _load_and_validate(lambda: load_dataset(ds), shapes, engine, profiles, workers)
 
 
 def validate_files(files: list[Path], shapes: list[Path] | None = None, *, engine: str = "fast",
                    profiles: list[str] | None = None, workers: int | None = None
                    ) -> ValidationResult:
     """Validate RDF files (parsed into one store) against the shapes."""
+    return _load_and_validate(lambda: load_files(files), shapes, engine, profiles, workers)
+
+
+def _load_and_validate(load: Callable[[], LoadedData], shapes: list[Path] | None, engine: str,
+                       profiles: list[str] | None, workers: int | None) -> ValidationResult:
     t0 = time.perf_counter()
-    data = load_files(files)
-    load = time.perf_counter() - t0
+    data = load()
+    load_seconds = time.perf_counter() - t0
     result = validate_store(data, shapes, engine=engine, profiles=profiles, workers=workers)
-    result.timings["load"] = load
+    result.timings["load"] = load_seconds
     return result
 
 

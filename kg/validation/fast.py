@@ -805,15 +805,22 @@ class FastEngine:
         prebound = {"this", "currentShape", "shapesGraph", *params} | ({"value"} if ask else set())
         return prebound, prebound - OPTIONAL_PREBOUND
 
+    def _prepare(self, c: Constraint, query: SparqlQuery, ask: bool
+                 ) -> tuple[str, str, Any, dict[str, str], list[Any]]:
+        """(where, text with $PATH substituted, plan, constant values, messages) of a
+        SPARQL-based constraint; the plan rejects what the spec forbids."""
+        where = self._where(c, query)
+        prebound, required = self._prebound(c, ask=ask)
+        text = query.text
+        if c.shape.path is not None:
+            text = substitute_path(text, path_text(c.shape.path))
+        the_plan = plan(text, prebound, required, where)
+        messages = query.messages or (c.custom.messages if c.custom else [])
+        return where, text, the_plan, self.constants(c, query), messages
+
     def _select(self, c: Constraint, focus: Focus, query: SparqlQuery) -> list[Result]:
         shape = c.shape
-        where = self._where(c, query)
-        prebound, required = self._prebound(c, ask=False)
-        text = query.text
-        if shape.path is not None:
-            text = substitute_path(text, path_text(shape.path))
-        the_plan = plan(text, prebound, required, where)
-        row = self.constants(c, query)
+        where, text, the_plan, row, messages = self._prepare(c, query, ask=False)
         options = self.query_options(text)
         if query.fast_text is not None:
             fast = query.fast_text
@@ -828,7 +835,6 @@ class FastEngine:
             solutions = []
             for node in self.focus_nodes(focus):
                 solutions.extend(self._per_node(text, {**row}, node, options))
-        messages = query.messages or (c.custom.messages if c.custom else [])
         # identical solutions give one result, as in pyshacl (and pyoxigraph's union default
         # graph repeats a triple once per graph that holds it: the union is a set for SHACL)
         solutions = _distinct(solutions)
@@ -868,14 +874,7 @@ class FastEngine:
 
     def _ask(self, c: Constraint, focus: Focus, query: SparqlQuery) -> list[Result]:
         shape = c.shape
-        where = self._where(c, query)
-        prebound, required = self._prebound(c, ask=True)
-        text = query.text
-        if shape.path is not None:
-            text = substitute_path(text, path_text(shape.path))
-        plan(text, prebound, required, where)
-        row = self.constants(c, query)
-        messages = query.messages or (c.custom.messages if c.custom else [])
+        _, text, _, row, messages = self._prepare(c, query, ask=True)
         out = []
         options = self.query_options(text)
         for this, v in self.pairs(shape, focus):
