@@ -102,6 +102,14 @@ def short_hash(*parts: object) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
+#: kinds of data IRI (``id:{kind}/...``) that are named entities: curated rows may mint them,
+#: and their links go into the lexicon graph
+ENTITY_KINDS = frozenset(
+    {"cluster", "org", "person", "place", "programme", "project", "platform", "policy",
+     "document", "theory"}
+)  # fmt: skip
+
+
 def data_iri(kind: str, *local: str) -> URIRef:
     """Mint a data IRI ``https://w3id.org/clusterkg/id/{kind}/{local...}``."""
     return URIRef(ID + "/".join((kind, *local)))

@@ -40,17 +40,12 @@ from rdflib import URIRef
 from kg.corpus.document import Document
 from kg.errors import CheckFailed, InputError
 from kg.extract.records import Evidence, Membership, Relation
-from kg.namespace import CK, ID, PREFIXES
+from kg.namespace import CK, ENTITY_KINDS, ID, PREFIXES
 from kg.paths import CURATION_DIR
 
 EXTRACTOR = "curation"
 RELATIONS_DIR = CURATION_DIR / "relations"
 DEFAULT_CONFIDENCE = 1.0
-#: Kinds of data IRI that name lexicon entities (docs/model.md §1).
-ENTITY_KINDS = frozenset(
-    {"cluster", "org", "person", "place", "programme", "project", "platform", "policy",
-     "document", "theory"}
-)  # fmt: skip
 ROW_KEYS = frozenset(
     {"subject", "predicate", "object", "quote", "source", "role", "helix", "occurrence",
      "confidence", "note"}

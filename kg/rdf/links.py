@@ -23,7 +23,7 @@ from curies import Converter
 from rdflib import Graph, URIRef
 
 from kg.errors import InputError
-from kg.namespace import ID, graph_iri
+from kg.namespace import ENTITY_KINDS, ID, graph_iri
 from kg.paths import MAPPINGS_DIR
 
 if TYPE_CHECKING:
@@ -34,11 +34,6 @@ LINK_PREDICATES = frozenset(
     SKOS + name
     for name in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 )
-#: kinds of data IRI that are named entities (their links go into the lexicon graph)
-ENTITY_KINDS = frozenset(
-    {"cluster", "org", "person", "place", "programme", "project", "platform", "policy",
-     "document", "theory"}
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
