@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -45,25 +46,9 @@ def to_rdflib(term: Any) -> Node:
 
 def memoised_to_rdflib() -> Callable[[Any], Node]:
     """A :func:`to_rdflib` that converts each distinct pyoxigraph term once (for hot loops)."""
-    cache: dict[Any, Node] = {}
-
-    def convert(term: Any) -> Node:
-        hit = cache.get(term)
-        if hit is None:
-            hit = cache[term] = to_rdflib(term)
-        return hit
-
-    return convert
+    return cache(to_rdflib)
 
 
 def memoised_to_ox() -> Callable[[Node], Any]:
     """A :func:`to_ox` that converts each distinct rdflib term once (for hot loops)."""
-    cache: dict[Node, Any] = {}
-
-    def convert(term: Node) -> Any:
-        hit = cache.get(term)
-        if hit is None:
-            hit = cache[term] = to_ox(term)
-        return hit
-
-    return convert
+    return cache(to_ox)
