@@ -145,7 +145,7 @@ def test_a_query_over_800_graphs_reaches_a_real_server(engine: str,
             bulk_load(Isql(port=server.sql_port), stage_files([nquads], tmp_path / "load"),
                       graphs_in(nquads))
         endpoint = Endpoint(server.query_url, user=server.user, password=server.password,
-                            auth=server.auth, timeout=60, retries=0)  # a reset is a failure
+                            auth=server.auth, timeout=180, retries=0)  # a reset is a failure
         assert len(endpoint.graphs()) == MANY
         for _ in range(10):
             for text, expected in (("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", MANY),

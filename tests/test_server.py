@@ -64,30 +64,38 @@ def mini_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def start_server(build: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Start ``clusterkg serve`` on a free loopback port and wait until it answers."""
+#: how long ``clusterkg serve`` may take to answer its first request (it opens its snapshot and
+#: pre-renders pages first): generous, since a loaded machine is slow; left as soon as it answers
+SERVE_START_S = 180.0
+
+
+def start_serve(build: Path, *options: str,
+                probe: str = "/sparql?query=ASK%7B%7D") -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``clusterkg serve --build build *options`` on a free loopback port; return the
+    process and its base URL once ``probe`` answers 200."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable, "-m", "kg.cli", "serve", "--build", str(mini_build), "--port", str(port),
-        "--query-timeout", str(TIMEOUT_S), "--max-result-bytes", str(MAX_RESULT_BYTES),
-        "--workers", "2",
-    ]  # fmt: skip
-    cmd[cmd.index("--build") + 1] = str(build)
+    cmd = [sys.executable, "-m", "kg.cli", "serve", "--build", str(build), "--port", str(port),
+           *options]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 40
+    deadline = time.monotonic() + SERVE_START_S
     while True:
         try:
-            if httpx.get(base + "/", timeout=1).status_code == 200:
-                break
+            if httpx.get(base + probe, timeout=2).status_code == 200:
+                return proc, base
         except httpx.TransportError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             out = proc.stdout.read().decode() if proc.stdout else ""
-            pytest.fail(f"server did not start: {out}")
+            pytest.fail(f"clusterkg serve did not answer {probe} within {SERVE_START_S:g} s: {out}")
         time.sleep(0.2)
-    return proc, base
+
+
+def start_server(build: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``clusterkg serve`` with the limits these tests check, once its front page answers."""
+    return start_serve(build, "--query-timeout", str(TIMEOUT_S), "--max-result-bytes",
+                       str(MAX_RESULT_BYTES), "--workers", "2", probe="/")  # fmt: skip
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
@@ -543,19 +551,10 @@ def test_replies_larger_than_a_pipe_buffer(client: httpx.Client) -> None:
 
 
 def test_front_processes_share_the_port_and_stop_together(mini_build: Path) -> None:
-    port = free_port()
-    cmd = [sys.executable, "-m", "kg.cli", "serve", "--build", str(mini_build), "--port",
-           str(port), "--fronts", "2", "--workers", "2"]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc, base = start_serve(mini_build, "--fronts", "2", "--workers", "2",
+                             probe="/doc/cluster/silicon-valley.ttl")
     try:
-        deadline = time.monotonic() + 40
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/doc/cluster/silicon-valley.ttl")
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None and time.monotonic() < deadline
-                time.sleep(0.3)
+        r = httpx.get(f"{base}/doc/cluster/silicon-valley.ttl")
         assert r.status_code == 200 and "Silicon Valley" in r.text
         # the documents pre-rendered once before the fronts started serve every front
         assert r.headers["server-timing"] == 'cache;desc="prerendered"'

@@ -11,7 +11,6 @@ import contextlib
 import http.client
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -19,9 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_server import SLOW_QUERY, free_port, mini_build, stop_server  # noqa: F401
-
-from kg.paths import ROOT
+from test_server import SLOW_QUERY, mini_build, start_serve, stop_server  # noqa: F401
 
 pytestmark = pytest.mark.server
 
@@ -35,26 +32,10 @@ JSON = {"Accept": "application/sparql-results+json"}
 
 
 def start(build: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "kg.cli", "serve", "--build", str(build), "--port", str(port),
-           "--query-timeout", str(TIMEOUT_S), "--workers", str(WORKERS), "--queue", str(QUEUE),
-           "--query-memory", "200", "--max-query-length", str(MAX_QUERY_LENGTH),
-           *extra]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 40
-    while True:
-        try:
-            if httpx.get(base + "/sparql?query=ASK%7B%7D", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(
-                f"server did not start: {proc.stdout.read().decode() if proc.stdout else ''}"
-            )
-        time.sleep(0.2)
+    """``clusterkg serve`` with the limits the attacks probe."""
+    return start_serve(build, "--query-timeout", str(TIMEOUT_S), "--workers", str(WORKERS),
+                       "--queue", str(QUEUE), "--query-memory", "200", "--max-query-length",
+                       str(MAX_QUERY_LENGTH), *extra)  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -7,16 +7,12 @@ the routes; the bounds hold.
 from __future__ import annotations
 
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from test_server import SV, free_port, mini_build, stop_server  # noqa: F401
-
-from kg.paths import ROOT
+from test_server import SV, mini_build, start_serve, stop_server  # noqa: F401
 
 pytestmark = pytest.mark.server
 
@@ -26,23 +22,8 @@ STEM = SV.removeprefix("https://w3id.org/clusterkg/id/")
 
 
 def start(build: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "kg.cli", "serve", "--build", str(build), "--port", str(port),
-           "--workers", "1", "--base-url", "http://example.test", *extra]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(base + "/sparql?query=ASK%7B%7D", timeout=1)
-            return proc, base
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            out = proc.stdout.read().decode() if proc.stdout else ""
-            pytest.fail("server did not start: " + out)
-        time.sleep(0.2)
+    """``clusterkg serve`` with one worker and a fixed base URL."""
+    return start_serve(build, "--workers", "1", "--base-url", "http://example.test", *extra)
 
 
 @pytest.fixture(scope="module")

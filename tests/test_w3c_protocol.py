@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import http.client
 import json
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from rdflib import Graph, Namespace
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
-from test_server import free_port, stop_server
-
-from kg.paths import ROOT
+from test_server import start_serve, stop_server
 
 pytestmark = pytest.mark.server
 
@@ -107,24 +101,8 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build = tmp_path_factory.mktemp("w3c") / "build"
     build.mkdir()
     (build / "clusterkg.nq").write_bytes(graph_data(G))
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--build", str(build), "--port", str(port),
-         "--workers", "2"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 40
-    while True:
-        try:
-            httpx.get(base + "/sparql", timeout=1)
-            break
-        except httpx.TransportError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("server did not start")
-            time.sleep(0.2)
-    yield f"127.0.0.1:{port}"
+    proc, base = start_serve(build, "--workers", "2")
+    yield base.removeprefix("http://")
     stop_server(proc)
 
 
