@@ -121,6 +121,24 @@ def test_split_sentences_rules() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        # a number scale after a number abbreviates a word of the sentence (invented sentences)
+        ("Завод стоит 50 млн. АҚШ доллари. Кейинги гап.",
+         ["Завод стоит 50 млн. АҚШ доллари.", "Кейинги гап."]),
+        ("Loyiha 1,2 mln. AQSh dollari turadi.", ["Loyiha 1,2 mln. AQSh dollari turadi."]),
+        ("Revenue was 3 bn. USD in 2020.", ["Revenue was 3 bn. USD in 2020."]),
+        # before an ordinary capitalised word, or without a number, the period ends a sentence
+        ("Выручка составила 17 млн. За год она выросла.",
+         ["Выручка составила 17 млн.", "За год она выросла."]),
+        ("Это млн. США потом.", ["Это млн.", "США потом."]),
+    ],
+)
+def test_number_scales_end_no_sentence(text: str, parts: list[str]) -> None:
+    assert [text[s:e] for s, e in split_sentences(text)] == parts
+
+
+@pytest.mark.parametrize(
     ("sentence", "lang"),
     [
         ("Кластерларнинг ривожланиши икки йўналишда амалга ошмоқда.", "uz-Cyrl"),

@@ -10,33 +10,15 @@ label at the start of a unit (``Рис. 1.``, ``1.``, ``1-расм.``).
 from __future__ import annotations
 
 import re
+from functools import cache
 
-ABBREVIATIONS = frozenset(
-    {
-        "т.ч",
-        "т.д",
-        "т.е",
-        "т.п",
-        "рис",
-        "см",
-        "стр",
-        "им",
-        "г",
-        "гг",
-        "e.g",
-        "i.e",
-        "no",
-        "fig",
-        "vol",
-        "pp",
-        "etc",
-        "mr",
-        "dr",
-        "prof",
-        "ж",
-        "б",
-    }
-)
+import yaml
+
+from kg.errors import InputError
+from kg.paths import DATA_DIR
+
+#: the abbreviations whose period ends no sentence, with their sources
+ABBREVIATIONS_FILE = DATA_DIR / "nlp" / "abbreviations.yaml"
 BOUNDARY = re.compile(
     r"[.!?…]+[\"»”’)]*(?:\s*\[\d+(?:[,–-]\s*\d+)*\](?:[.,])?)*(?=\s+[\[\"«“(]?[A-ZА-ЯЁЎҚҒҲ0-9•])"
 )
@@ -52,7 +34,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = 0
         for match in BOUNDARY.finditer(unit):
             end = match.end()
-            if _no_split(unit, start, match.start()):
+            if _no_split(unit, start, match.start(), match.end()):
                 continue
             spans.append(_strip(unit, base, start, end))
             start = end
@@ -60,16 +42,36 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [s for s in spans if s[1] > s[0]]
 
 
-def _no_split(unit: str, start: int, dot: int) -> bool:
-    """True when the period at ``dot`` ends an initial, an abbreviation or a leading label."""
+def _no_split(unit: str, start: int, dot: int, end: int) -> bool:
+    """True when the period at ``dot`` ends an initial, an abbreviation or a leading label
+    (``end``: where the next sentence would start)."""
     before = unit[start:dot]
     token_match = re.search(r"(\S+)$", before)
     token = token_match.group(1).lstrip('(["«“') if token_match else ""
     if re.fullmatch(r"[A-ZА-ЯЁЎҚҒҲ]", token):
         return True
-    if token.lower() in ABBREVIATIONS or token.lower().split(".")[-1] in {"рис", "fig"}:
+    always, after_number = abbreviations()
+    word = token.lower()
+    if word in always or word.split(".")[-1] in {"рис", "fig"}:
         return True
+    if word in after_number and re.search(r"\d\s*\S+$", before):
+        # "50 млн. АҚШ доллари", "5 mln. AQSh dollari": an abbreviation (two capitals) follows
+        next_word = re.match(r"\s*(\S+)", unit[end:])
+        if next_word and sum(ch.isupper() for ch in next_word.group(1)) >= 2:
+            return True
     return bool(LABEL.match(before.strip())) and any(ch.isdigit() for ch in before)
+
+
+@cache
+def abbreviations() -> tuple[frozenset[str], frozenset[str]]:
+    """(always, after a number): the abbreviations of ``data/nlp/abbreviations.yaml``."""
+    try:
+        data = yaml.safe_load(ABBREVIATIONS_FILE.read_text(encoding="utf-8"))
+        return (frozenset(str(w).lower() for w in data["always"]),
+                frozenset(str(w).lower() for w in data["after_number"]))  # fmt: skip
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as err:
+        raise InputError(f"cannot read the abbreviations: {err}",
+                         where=str(ABBREVIATIONS_FILE)) from None
 
 
 def _strip(unit: str, base: int, start: int, end: int) -> tuple[int, int]:
