@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -49,7 +50,7 @@ from rdflib import URIRef
 from kg.corpus.document import Document, Sentence
 from kg.extract.enumerations import Concept, label_positions, scheme_concepts
 from kg.extract.kinds import NLP_DIR
-from kg.extract.numbers import NumberExpr, find_numbers
+from kg.extract.numbers import NUMBER_WORDS, NumberExpr, find_numbers
 from kg.extract.records import ConceptDescription, Evidence, Mention, Observation
 from kg.namespace import CK, data_iri, slugify
 
@@ -72,7 +73,8 @@ EXAMPLE_RE = re.compile(
 EXAMPLE_GAP_RE = re.compile(r"^[\s,]*(?:(?:ва|и|and|va|ёки|или|or)\s+)?$", re.IGNORECASE)
 #: Anaphora that point back to a place (the country) or to a cluster-like subject.
 PLACE_ANAPHOR_RE = re.compile(
-    r"(?<![\w‘’])(?:мамлакат(?!лар)\w*|mamlakat(?!lar)\w*|стран[аеуы]|country|the\s+nation)"
+    r"(?<![\w‘’])(?:мамлакат(?!лар)\w*|mamlakat(?!lar)\w*|республика(?!лар)\w*|respublika(?!lar)\w*|"
+    r"стран[аеуы]|country|the\s+nation)"
     r"(?![\w‘’])",
     re.IGNORECASE,
 )
@@ -143,6 +145,33 @@ UNITS_FILE = NLP_DIR / "units.yaml"
 def unit_table() -> dict[str, Any]:
     """``data/nlp/units.yaml``: the units and measure indicators minted when needed."""
     data: dict[str, Any] = yaml.safe_load(UNITS_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+CUES_FILE = NLP_DIR / "statistics-cues.yaml"
+APOSTROPHE_CHARS = "[‘’'ʻ`]"
+APOSTROPHE = APOSTROPHE_CHARS + "?"
+
+
+def _phrase_re(phrases: Sequence[str], fold: bool = True) -> re.Pattern[str] | None:
+    """One pattern for ``phrases``: any Uzbek apostrophe (or none), any run of spaces; case
+    folded, else as written or capitalised (the pronoun "it", not "IT")."""
+    parts = []
+    if not fold:
+        phrases = [*phrases, *(p[:1].upper() + p[1:] for p in phrases)]
+    for phrase in sorted(phrases, key=len, reverse=True):
+        words = [re.sub(APOSTROPHE_CHARS, APOSTROPHE, re.escape(w)) for w in phrase.split()]
+        parts.append(r"\s+".join(words))
+    if not parts:
+        return None
+    return re.compile(r"(?<![\w‘’])(?:" + "|".join(parts) + r")(?![\w‘’])",
+                      re.IGNORECASE if fold else 0)
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, Any]:
+    """``data/nlp/statistics-cues.yaml``: source and partner phrases, pronouns, partitives."""
+    data: dict[str, Any] = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
     return data
 
 
@@ -275,7 +304,8 @@ def _preceding(
 
 
 def _context(
-    doc: Document, sentence: Sentence, number: NumberExpr, mentions: Sequence[Mention]
+    doc: Document, sentence: Sentence, number: NumberExpr, mentions: Sequence[Mention],
+    title_place: URIRef | None = None, lexicon: object | None = None,
 ) -> tuple[URIRef | None, URIRef | None, bool]:
     """(ref_area, subject, resolved_by_anaphora) of a figure."""
     inside = [
@@ -302,21 +332,32 @@ def _context(
         )
         if found is not None:
             ref_area, anaphora = found.entity, True
+        else:  # "Мамлакатда ..." with no place in its paragraph: the place of the discourse
+            ref_area = title_place
+            if ref_area is None and not examples:
+                ref_area = _main_country(mentions, sentence.start, lexicon)
+            anaphora = ref_area is not None
 
     subject: URIRef | None = None
     clause = max(doc.text.rfind(";", sentence.start, number.start) + 1, sentence.start)
+    inside = _without_sources(doc, sentence, inside)
+    candidates = [m for m in inside if _kind(m.entity) in SUBJECT_KINDS]
+    refers = _back_reference(doc, sentence, clause, number, candidates + places)
+    if refers:  # "Its 250 members", "её основали 11 ...", "Компания ... купила ... за"
+        centre = _centre(doc, sentence, clause, mentions)
+        if centre is not None:
+            return ref_area, centre.entity, True
     before = [
-        m for m in inside
-        if _kind(m.entity) in SUBJECT_KINDS and clause <= m.evidence.start
-        and m.evidence.end <= number.start
+        m for m in candidates
+        if clause <= m.evidence.start and m.evidence.end <= number.start
     ]  # fmt: skip
     if before:  # the subject of the clause comes before its figure (SVO and SOV alike)
         subject = max(before, key=lambda m: (-SUBJECT_KINDS.index(_kind(m.entity)),
                                              m.evidence.start)).entity  # fmt: skip
     for kind in SUBJECT_KINDS if subject is None else ():
-        candidates = [m for m in inside if _kind(m.entity) == kind]
-        if candidates:
-            subject = min(candidates, key=lambda m: abs(m.evidence.start - number.start)).entity
+        of_kind = [m for m in candidates if _kind(m.entity) == kind]
+        if of_kind:
+            subject = min(of_kind, key=lambda m: abs(m.evidence.start - number.start)).entity
             break
     anaphor = SUBJECT_ANAPHOR_RE.search(doc.text, sentence.start, number.start)
     if subject is None and anaphor and _anaphor_kind(doc.text, anaphor) is not False:
@@ -330,6 +371,105 @@ def _context(
         if sectors:
             subject = min(sectors, key=lambda m: abs(m.evidence.start - number.start)).entity
     return ref_area, subject, anaphora
+
+
+@lru_cache(maxsize=8)
+def _cue_patterns(lang: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None,
+                                      re.Pattern[str] | None]:  # fmt: skip
+    """(prepositions, postpositions, pronouns) of ``data/nlp/statistics-cues.yaml``."""
+    table = cues()
+    langs = ("uz-Cyrl", "uz-Latn") if lang.startswith("uz") else (lang,)
+    before = [p for lg in langs for p in table["not_subject"]["before"].get(lg, [])]
+    after = [p for lg in langs for p in table["not_subject"]["after"].get(lg, [])]
+    pronouns = [p for lg in langs for p in table["pronouns"].get(lg, [])]
+    return _phrase_re(before), _phrase_re(after), _phrase_re(pronouns, fold=False)
+
+
+SOURCE_GAP = 3  # words at most between a source cue and the source ("по оценке аналитической
+# компании Market-Visio"); a mention further off is not the source itself ("Зона дирекцияси
+# раҳбари Ж. Одиловнинг маълумотига кўра": the head of the zone's directorate is)
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"[^\W\d_][\w‘’']*", text))
+
+
+def _sources(doc: Document, sentence: Sentence, mentions: Sequence[Mention]) -> set[int]:
+    """Indexes of ``mentions`` named as a figure's source or as a partner (``data/nlp/
+    statistics-cues.yaml``): the mention nearest after a preposition (up to the next comma),
+    nearest before a postposition (back to the previous one)."""
+    before, after, _ = _cue_patterns(sentence.lang)
+    text, out = doc.text, set()
+    for m in before.finditer(text, sentence.start, sentence.end) if before else ():
+        comma = text.find(",", m.end(), sentence.end)
+        end = comma if comma >= 0 else sentence.end
+        found = [i for i, x in enumerate(mentions)
+                 if m.end() <= x.evidence.start and x.evidence.end <= end
+                 and _words(text[m.end() : x.evidence.start]) <= SOURCE_GAP]  # fmt: skip
+        if found:
+            out.add(min(found, key=lambda i: mentions[i].evidence.start))
+    for m in after.finditer(text, sentence.start, sentence.end) if after else ():
+        comma = text.rfind(",", sentence.start, m.start())
+        start = comma + 1 if comma >= 0 else sentence.start
+        found = [i for i, x in enumerate(mentions)
+                 if start <= x.evidence.start and x.evidence.end <= m.start()
+                 and _words(text[x.evidence.end : m.start()]) <= SOURCE_GAP]  # fmt: skip
+        if found:
+            out.add(max(found, key=lambda i: mentions[i].evidence.end))
+    return out
+
+
+def _without_sources(doc: Document, sentence: Sentence,
+                     mentions: Sequence[Mention]) -> list[Mention]:  # fmt: skip
+    sources = _sources(doc, sentence, mentions)
+    return [m for i, m in enumerate(mentions) if i not in sources]
+
+
+def _back_reference(
+    doc: Document, sentence: Sentence, clause: int, number: NumberExpr,
+    named: Sequence[Mention],
+) -> bool:  # fmt: skip
+    """Does the figure's clause begin its subject with a pronoun (``Its``, ``её``, ``uning``)
+    or, at the start of the sentence, a bare class noun (``Компания, ... купила``) that no
+    mention covers, before any named entity?"""
+    _, _, pronouns = _cue_patterns(sentence.lang)
+    first_named = min((m.evidence.start for m in named if m.evidence.start >= clause),
+                      default=number.start)  # fmt: skip
+    limit = min(first_named, number.start)
+    if pronouns is not None and pronouns.search(doc.text, clause, limit):
+        return True
+    if clause != sentence.start:
+        return False
+    word = re.match(r"\s*([^\W\d_][\w‘’']*)", doc.text[sentence.start : limit])
+    if word is None or not word.group(1)[0].isupper():
+        return False
+    from kg.extract.lexicon import text_keys
+
+    keys = text_keys(word.group(1))
+    return any(k in _class_words() for k in keys) and not keys & _place_words()
+
+
+def _centre(
+    doc: Document, sentence: Sentence, clause: int, mentions: Sequence[Mention]
+) -> Mention | None:
+    """What a back reference points to (the preferred centre of Centering theory: the
+    subject, i.e. the first-named entity): the first cluster, organisation, project, ... of
+    the sentence before the clause, else of the previous sentence of the paragraph."""
+    def first(within: Sentence, start: int, end: int) -> Mention | None:
+        spanned = [m for m in mentions if start <= m.evidence.start and m.evidence.end <= end]
+        found = [m for m in _without_sources(doc, within, spanned)
+                 if _kind(m.entity) in SUBJECT_KINDS]  # fmt: skip
+        return min(found, key=lambda m: m.evidence.start) if found else None
+
+    if clause > sentence.start:
+        found = first(sentence, sentence.start, clause)
+        if found is not None:
+            return found
+    paragraph = _paragraph_start(doc, sentence.start)
+    if sentence.start <= paragraph:
+        return None
+    previous = doc.sentence_at(sentence.start - 1)
+    return first(previous, max(previous.start, paragraph), previous.end)
 
 
 @lru_cache(maxsize=1)
@@ -354,6 +494,26 @@ def _class_words() -> dict[str, bool]:
         for key in text_keys(tokens[0][2]):
             words[key] = words.get(key, False) or cls in clusters
     return words
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    """Keys of the one-word labels of the ontology's place classes (``Город``, ``viloyat``):
+    a sentence opening with one refers back to a place, not to a subject."""
+    from rdflib import RDFS, Graph
+
+    from kg.extract.lexicon import text_keys, tokenize
+    from kg.paths import ONTOLOGY_FILE
+
+    graph = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    places = set(graph.transitive_subjects(RDFS.subClassOf, CK.Place))
+    words: set[str] = set()
+    for cls in places:
+        for label in graph.objects(cls, RDFS.label):
+            tokens = tokenize(str(label))
+            if len(tokens) == 1:
+                words |= text_keys(tokens[0][2])
+    return frozenset(words)
 
 
 def _head_names_a_cluster(text: str, end: int) -> bool | None:
@@ -449,19 +609,27 @@ def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, st
     low = word.lower()
     if lang.startswith("uz") and UZ_COUNTER.fullmatch(low):
         after = NOUN_RE.match(doc.text, match.end())  # "50 ta ilg‘or mamlakat": the noun
-        if after is not None and after.group(1)[0].islower() and not UZ_VERB.search(
-            after.group(1)
-        ):
-            word, low = after.group(1), after.group(1).lower()
+        if after is None or not after.group(1)[0].islower() or UZ_VERB.search(after.group(1)):
+            return None  # "300 tadan oshgan", "589 tasi Toshkent shahrida": no noun follows
+        word, low = after.group(1), after.group(1).lower()
     if low in NOT_COUNTED or not word[0].islower() or _is_month(low, lang):
         return None  # "15 декабря", "1 aprel": a date, not a count
     if lang == "ru":
         from kg.corpus.russian import morph
 
-        parses = [p for p in morph().parse(low) if p.tag.POS == "NOUN"]
-        if not parses:
-            return None
-        return word, parses[0].normal_form
+        for _ in range(3):  # "11 научных сотрудников": past the adjectives to the noun
+            parses = morph().parse(low)
+            nouns = [p for p in parses if p.tag.POS == "NOUN"]
+            if nouns:
+                return word, nouns[0].normal_form
+            if not any(p.tag.POS in ("ADJF", "PRTF") for p in parses):
+                return None
+            match = NOUN_RE.match(doc.text, match.end())
+            if match is None:
+                return None
+            word = match.group(1)
+            low = word.lower()
+        return None
     if lang.startswith("uz"):
         return _uzbek_noun(word)
     if lang == "en":
@@ -497,6 +665,36 @@ def _uzbek_noun(word: str) -> tuple[str, str]:
     low = word.lower()
     stems = sorted((s for s in strip_suffixes(low) if len(s) >= 3), key=len)
     return word, stems[0] if stems else low
+
+
+def _title_place(doc: Document, mentions: Sequence[Mention]) -> URIRef | None:
+    """The place an article's title names (its first, when it names several; not one named
+    as an example)."""
+    if len(doc.sentences) < 2:
+        return None
+    title = doc.sentences[0]
+    places = [m for m in mentions if _kind(m.entity) == "place"
+              and m.evidence.start < title.end]  # fmt: skip
+    examples = _examples(doc, title, places)
+    named = [m for i, m in enumerate(places) if i not in examples]
+    return named[0].entity if named else None
+
+
+def _main_country(
+    mentions: Sequence[Mention], end: int, lexicon: object | None
+) -> URIRef | None:
+    """The country (``ck:Country`` of the lexicon) mentioned most often before ``end`` (the
+    first of them on a tie): what "мамлакат", "республика", "the country" refer to."""
+    from rdflib import RDF
+
+    graph = getattr(lexicon, "graph", None)
+    if graph is None:
+        return None
+    counts: dict[URIRef, int] = {}
+    for m in mentions:
+        if m.evidence.end <= end and (m.entity, RDF.type, CK.Country) in graph:
+            counts[m.entity] = counts.get(m.entity, 0) + 1
+    return max(counts, key=lambda e: counts[e]) if counts else None  # dicts keep text order
 
 
 TOPIC_KINDS = SUBJECT_KINDS[:5]  # a policy or a ranking is not what an article is about
@@ -573,6 +771,161 @@ def open_indicator(lemma: str, lang: str, ev: Evidence) -> ConceptDescription:
     )
 
 
+#: Uzbek partitive counters: ``Ulardan 589 tasi`` ("589 of them") counts what was counted before
+UZ_PARTITIVE = re.compile(r"\s*(?:та|ta)(?:си|si|сидан|sidan)(?![\w‘’])", re.IGNORECASE)
+
+
+def _elided(
+    doc: Document, sentence: Sentence, number: NumberExpr,
+    out: Sequence[Observation | ConceptDescription], unit: URIRef,
+) -> URIRef | None:  # fmt: skip
+    """The indicator an elided count shares with the figure before it: in its sentence
+    ("10 357 938 человек, а ... превысило 17,5 млн"), or for an Uzbek partitive ("589 tasi")
+    in its paragraph."""
+    start = sentence.start
+    if sentence.lang.startswith("uz") and UZ_PARTITIVE.match(doc.text, number.end):
+        start = _paragraph_start(doc, sentence.start)
+    before = [o for o in out if isinstance(o, Observation) and o.unit == unit
+              and start <= o.evidence.start < sentence.end]  # fmt: skip
+    return before[-1].indicator if before else None
+
+
+def _gapped_noun(
+    doc: Document, sentence: Sentence, number: NumberExpr, numbers: Sequence[NumberExpr]
+) -> tuple[str, str] | None:
+    """The counted noun of the next count of the same clause (the noun stated once, after
+    the last of several counts)."""
+    end = doc.text.find(";", number.end, sentence.end)
+    end = sentence.end if end < 0 else end
+    for other in numbers:
+        if other.start >= number.end and other.end <= end and other.unit == "count":
+            noun = _counted_noun(doc, other, sentence.lang)
+            if noun is not None:
+                return noun
+    return None
+
+
+#: English "N% of [the|all ...] X"; the words skipped before the noun are in the cues file
+EN_OF = re.compile(r"\s+of\s+")
+EN_WORD = re.compile(r"\s*([A-Za-z][\w-]*(?:['’]s)?)")
+#: Uzbek "eksportning 88 foizi": the genitive noun before a percentage
+UZ_GENITIVE = re.compile(r"([^\W\d_][\w‘’'ʻ`-]{2,}?)(?:нинг|ning)\s+$", re.IGNORECASE)
+
+
+def _share_noun(
+    doc: Document, sentence: Sentence, number: NumberExpr,
+    out: Sequence[Observation | ConceptDescription],
+) -> str | None:  # fmt: skip
+    """The dictionary form of what a percentage is a share of, if the grammar states it
+    (``70% of the park's revenue``, ``70 % выручки``, ``eksportning 88 foizi``)."""
+    lang, text = sentence.lang, doc.text
+    if lang.startswith("uz"):
+        found = UZ_GENITIVE.search(text, max(sentence.start, number.start - 40), number.start)
+        return _uzbek_noun(found.group(1))[1] if found else None
+    if lang == "ru":
+        from kg.corpus.russian import morph
+
+        match = NOUN_RE.match(text, number.end)
+        for _ in range(3):
+            if match is None:
+                return None
+            parses = morph().parse(match.group(1).lower())
+            nouns = [p for p in parses if p.tag.POS == "NOUN" and "gent" in p.tag]
+            if nouns:
+                return str(nouns[0].normal_form)
+            if not any(p.tag.POS in ("ADJF", "PRTF") and "gent" in p.tag for p in parses):
+                return None
+            match = NOUN_RE.match(text, match.end())
+        return None
+    if lang != "en":
+        return None
+    of = EN_OF.match(text, number.end)
+    if of is None:
+        return None
+    table = cues()["share"]
+    skip, pronouns = set(table["en_determiners"]), set(table["en_pronouns"])
+    position = of.end()
+    for _ in range(4):
+        word = EN_WORD.match(text, position)
+        if word is None or (word.group(1)[0].isupper() and word.group(1).lower() not in skip):
+            return None  # "of Denmark": a place, not a noun
+        low, position = word.group(1).lower(), word.end()
+        if low in pronouns:  # "86% of them": the things counted before in the paragraph
+            counted = [o for o in out if isinstance(o, Observation)
+                       and o.unit == data_iri("unit", "count")
+                       and o.evidence.start >= _paragraph_start(doc, sentence.start)]  # fmt: skip
+            if not counted:
+                return None
+            return str(counted[-1].indicator).rsplit("/number-of-", 1)[-1].rsplit("/", 1)[-1]
+        if low in skip or re.search(r"['’]s$", low):
+            continue
+        return low[:-3] + "y" if low.endswith("ies") else low.rstrip("s") or low
+    return None
+
+
+def share_indicator(lemma: str, lang: str, ev: Evidence) -> ConceptDescription:
+    """A new indicator concept for what a percentage is a share of (``share-of-{slug}``)."""
+    from kg.corpus.uzbek import latn_to_cyrl
+    from kg.extract.entities import latin_form
+
+    latin = latin_form(lemma, lang).lower()
+    slug = slugify(latin) or "items"
+    cyrillic = latn_to_cyrl(latin)
+    labels = (
+        ("en", f"share of “{latin}”"),
+        ("ru", f"доля «{cyrillic}»"),
+        ("uz-Cyrl", f"«{cyrillic}» улуши"),
+        ("uz-Latn", f"«{latin}» ulushi"),
+    )
+    definition = (
+        f"Share (percent) of what an article calls “{latin}”; an indicator minted by the "
+        "statistics extractor from the noun of the percentage, for a curator to name."
+    )
+    return ConceptDescription(
+        data_iri("indicator", f"share-of-{slug}"), data_iri("scheme", "indicator"), labels,
+        definition, data_iri("unit", "percent"), ev,
+    )  # fmt: skip
+
+
+WORD_NUMBER_RE = re.compile(
+    r"(?<![\w‘’-])(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")(?![\w‘’-])",
+    re.IGNORECASE,
+)
+
+
+def _number_words(doc: Document, sentence: Sentence) -> list[NumberExpr]:
+    """Number words with no digits that count a plural noun after them (``six campuses``,
+    ``семь парков``); not one (an article), not in Uzbek (``икки йўналишда`` is a bare
+    numeral with a noun in the singular, ambiguous with its ordinary use)."""
+    lang = sentence.lang
+    if lang not in ("en", "ru"):
+        return []
+    out = []
+    for m in WORD_NUMBER_RE.finditer(sentence.text):
+        value = NUMBER_WORDS[m.group(1).lower()]
+        if value < 2 or (m.start() and sentence.text[m.start() - 1].isdigit()):
+            continue
+        nxt = NOUN_RE.match(sentence.text, m.end())
+        if nxt is None or nxt.start(1) - m.end() > 1 or not _plural_noun(nxt.group(1), lang):
+            continue
+        start = sentence.start + m.start()
+        out.append(NumberExpr(start, start + len(m.group(1)), m.group(1), Decimal(value),
+                              "count", "exact", start))  # fmt: skip
+    return out
+
+
+def _plural_noun(word: str, lang: str) -> bool:
+    """Is ``word`` a plural common noun (a count's noun after a number word)?"""
+    low = word.lower()
+    if not word[0].islower() or low in NOT_COUNTED:
+        return False
+    if lang == "en":
+        return bool(re.fullmatch(r"[a-z]{3,}s", low)) and not low.endswith(("ss", "us", "is"))
+    from kg.corpus.russian import morph
+
+    return any(p.tag.POS == "NOUN" and "plur" in p.tag for p in morph().parse(low)[:1])
+
+
 def extract(
     doc: Document, lexicon: object | None, mentions: Sequence[Mention]
 ) -> list[Observation | ConceptDescription]:
@@ -582,14 +935,16 @@ def extract(
         (m for m in mentions if m.evidence.source_id == doc.source_id),
         key=lambda m: (m.evidence.start, m.evidence.end),
     )
-    numbers = [
-        n
-        for st in doc.sentences
-        for n in find_numbers(st.text, base=st.start, lang=st.lang, measures=True)
-    ]
+    numbers = sorted(
+        (n for st in doc.sentences
+         for n in (*find_numbers(st.text, base=st.start, lang=st.lang, measures=True),
+                   *_number_words(doc, st))),
+        key=lambda n: n.start,
+    )  # fmt: skip
     out: list[Observation | ConceptDescription] = []
     known = {c.iri for c in indicators}
     topic = _topic(doc, own)
+    title_place = _title_place(doc, own)
     for number in numbers:
         sentence = doc.sentence_at(number.start)
         if _in_name(doc, number, own):
@@ -598,9 +953,13 @@ def extract(
             continue
         unit = _unit(doc, number, sentence)
         found = _indicator(doc, sentence, number, numbers, unit, indicators)
-        ref_area, subject, anaphora = _context(doc, sentence, number, own)
+        ref_area, subject, anaphora = _context(doc, sentence, number, own, title_place, lexicon)
         if subject is None and topic is not None:
             subject, anaphora = topic, True
+        if ref_area is None and subject is not None:
+            ref_area = _location(lexicon, subject)
+        if ref_area is None and title_place is not None and subject in (None, topic):
+            ref_area, anaphora = title_place, True  # a figure of the article's own place
         confidence = ANAPHORA_CONFIDENCE if anaphora else DIRECT_CONFIDENCE
         noun = _counted_noun(doc, number, sentence.lang) if unit.endswith("/count") else None
         if found is not None and noun is not None and not _label_follows(doc, number, found[0]):
@@ -615,17 +974,20 @@ def extract(
                 if noun is None:
                     noun = _number_of(doc, sentence, number)
                 if noun is None:
-                    # ellipsis: "10 357 938 человек, а ... превысило 17,5 млн" counts what
-                    # the figure before it in the sentence counts
-                    before = [o for o in out if isinstance(o, Observation) and o.unit == unit
-                              and sentence.start <= o.evidence.start < sentence.end]
-                    if before:
-                        indicator_iri = before[-1].indicator
-                        concept = None
-                    else:
-                        continue
+                    previous = _elided(doc, sentence, number, out, unit)
+                    if previous is not None:
+                        indicator_iri, concept = previous, None
+                    else:  # gapping: "Xorazmda (6 ta), Toshkentda 4 ta, ... 3 tadan texnopark"
+                        noun = _gapped_noun(doc, sentence, number, numbers)
+                        if noun is None:
+                            continue
                 if noun is not None:
                     concept = open_indicator(noun[1], sentence.lang, ev)
+            elif unit.endswith("/percent"):
+                share = _share_noun(doc, sentence, number, out)
+                if share is None:
+                    continue
+                concept = share_indicator(share, sentence.lang, ev)
             else:
                 measured = measure_indicator(number.unit, ev)
                 if measured is None:
@@ -642,8 +1004,6 @@ def extract(
             if minted_unit is not None:
                 out.append(minted_unit)
             known.add(unit)
-        if ref_area is None and subject is not None:
-            ref_area = _location(lexicon, subject)
         start, end = sentence.start, sentence.end
         while end > start and doc.text[end - 1].isspace():
             end -= 1
