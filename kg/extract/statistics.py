@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -303,6 +304,25 @@ def _preceding(
     return max(found, key=lambda m: m.evidence.start) if found else None
 
 
+@lru_cache(maxsize=8)
+def _clause_opener(lang: str) -> re.Pattern[str] | None:
+    """``, а`` / ``, while`` / ``, lekin``: a comma and a conjunction that open a clause."""
+    langs = ("uz-Cyrl", "uz-Latn") if lang.startswith("uz") else (lang,)
+    words = [w for lg in langs for w in cues()["clause_openers"].get(lg, [])]
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"[,;]\s*(?:{alternatives})(?=\s)", re.IGNORECASE) if words else None
+
+
+def _clause_start(doc: Document, sentence: Sentence, number: NumberExpr) -> int:
+    """Where the clause of a figure begins: after the last semicolon, or comma and
+    conjunction (``, а``), before it in the sentence."""
+    start = max(doc.text.rfind(";", sentence.start, number.start) + 1, sentence.start)
+    opener = _clause_opener(sentence.lang)
+    for m in opener.finditer(doc.text, start, number.start) if opener else ():
+        start = m.start() + 1
+    return start
+
+
 def _context(
     doc: Document, sentence: Sentence, number: NumberExpr, mentions: Sequence[Mention],
     title_place: URIRef | None = None, lexicon: object | None = None,
@@ -339,7 +359,7 @@ def _context(
             anaphora = ref_area is not None
 
     subject: URIRef | None = None
-    clause = max(doc.text.rfind(";", sentence.start, number.start) + 1, sentence.start)
+    clause = _clause_start(doc, sentence, number)
     inside = _without_sources(doc, sentence, inside)
     candidates = [m for m in inside if _kind(m.entity) in SUBJECT_KINDS]
     refers = _back_reference(doc, sentence, clause, number, candidates + places)
@@ -351,7 +371,10 @@ def _context(
         m for m in candidates
         if clause <= m.evidence.start and m.evidence.end <= number.start
     ]  # fmt: skip
-    if before:  # the subject of the clause comes before its figure (SVO and SOV alike)
+    opening = [m for m in before if not re.search(r"\w", doc.text[clause : m.evidence.start])]
+    if opening:  # the clause opens with its subject: "Компания ... купила ... IBM за ..."
+        subject = opening[0].entity
+    elif before:  # the subject of the clause comes before its figure (SVO and SOV alike)
         subject = max(before, key=lambda m: (-SUBJECT_KINDS.index(_kind(m.entity)),
                                              m.evidence.start)).entity  # fmt: skip
     for kind in SUBJECT_KINDS if subject is None else ():
@@ -593,6 +616,11 @@ def _is_month(word: str, lang: str) -> bool:
     months = _months(lang) | _months("en")
     if lang.startswith("uz"):
         months |= {cyrl_to_latn(m) for m in _months("uz-Cyrl")} | _months("uz-Latn")
+    if lang.startswith("uz"):  # "15 майда", "3 майдаги": the month with a case ending
+        from kg.corpus.uzbek import strip_suffixes
+
+        if strip_suffixes(word) & months:
+            return True
     return word.rstrip(".") in months or any(word.startswith(m) for m in months if len(m) >= 4)
 
 
@@ -893,6 +921,10 @@ WORD_NUMBER_RE = re.compile(
 )
 
 
+#: a determiner right before a number word makes it a reference ("the two sides")
+EN_DEFINITE = re.compile(r"(?<![\w‘’])(?:the|these|those|its|their|both|all)\s+$", re.IGNORECASE)
+
+
 def _number_words(doc: Document, sentence: Sentence) -> list[NumberExpr]:
     """Number words with no digits that count a plural noun after them (``six campuses``,
     ``семь парков``); not one (an article), not in Uzbek (``икки йўналишда`` is a bare
@@ -903,8 +935,8 @@ def _number_words(doc: Document, sentence: Sentence) -> list[NumberExpr]:
     out = []
     for m in WORD_NUMBER_RE.finditer(sentence.text):
         value = NUMBER_WORDS[m.group(1).lower()]
-        if value < 2 or (m.start() and sentence.text[m.start() - 1].isdigit()):
-            continue
+        if value < 2 or EN_DEFINITE.search(sentence.text, 0, m.start()):
+            continue  # "the two universities": a reference back, not a count
         nxt = NOUN_RE.match(sentence.text, m.end())
         if nxt is None or nxt.start(1) - m.end() > 1 or not _plural_noun(nxt.group(1), lang):
             continue
@@ -926,6 +958,23 @@ def _plural_noun(word: str, lang: str) -> bool:
     return any(p.tag.POS == "NOUN" and "plur" in p.tag for p in morph().parse(low)[:1])
 
 
+#: between the two ends of a range: "с 28,5 млн до 376 млрд долларов", "from 2 to 3 billion
+#: dollars", "2 dan 5 mln dollargacha" (the unit is written once, after the second)
+RANGE_GAP = re.compile(r"\s*(?:до|по|to|and|и|–|—|-|dan|дан)\s*", re.IGNORECASE)
+
+
+def _range_units(doc: Document, numbers: Sequence[NumberExpr]) -> list[NumberExpr]:
+    """A bare number at the start of a range takes the unit of the range's end."""
+    out = list(numbers)
+    for i in range(len(out) - 2, -1, -1):
+        first, second = out[i], out[i + 1]
+        if first.unit == "count" and second.unit not in ("count", "percent", "rank", "ratio") \
+                and RANGE_GAP.fullmatch(doc.text, first.end, second.number_start) \
+                and first.end < second.start:  # fmt: skip
+            out[i] = replace(first, unit=second.unit)
+    return out
+
+
 def extract(
     doc: Document, lexicon: object | None, mentions: Sequence[Mention]
 ) -> list[Observation | ConceptDescription]:
@@ -941,6 +990,7 @@ def extract(
                    *_number_words(doc, st))),
         key=lambda n: n.start,
     )  # fmt: skip
+    numbers = _range_units(doc, numbers)
     out: list[Observation | ConceptDescription] = []
     known = {c.iri for c in indicators}
     topic = _topic(doc, own)
