@@ -90,6 +90,7 @@ YEAR_RE = re.compile(
     r"(?<![\w‘’.,-])(1[89]\d\d|20\d\d)(?:\s*(?:-?(?:йил|yil|год|г\.)\w*))?(?![\w‘’]|[.,]\d)",
     re.IGNORECASE,
 )
+UZ_CASE_END = re.compile(r"(?:dan|da|ga|ning|ni|larda|lardan)$")
 NAME_NUMBER_RE = re.compile(r"(?<![\w‘’])[A-Z][A-Za-z]+\s+$")
 NOUN_RE = re.compile(r"\s*(?:(?:та|ta|шт\.)\s+)?([^\W\d_][\w‘’'-]{2,})")
 #: Uzbek counters (numeral classifiers) with their case endings: ``747 taga``, ``300 tadan``,
@@ -590,7 +591,18 @@ def _in_name(doc: Document, number: NumberExpr, mentions: Sequence[Mention]) -> 
     if any(m.evidence.start <= number.number_start < m.evidence.end for m in mentions):
         return True
     before = doc.text[max(0, number.number_start - 40) : number.number_start]
-    return number.start == number.number_start and bool(NAME_NUMBER_RE.search(before))
+    word = NAME_NUMBER_RE.search(before)
+    if word is None or number.start != number.number_start:
+        return False
+    low = word.group().strip().lower()
+    table = cues()  # "Its 30 factories", "The 20 firms": a function word, not a name
+    if low in {*table["pronouns"]["en"], *table["share"]["en_determiners"]}:
+        return False
+    if doc.lang_at(number.start).startswith("uz"):  # "Ulardan 25 tasi", "Toshkentda 4 ta":
+        from kg.corpus.uzbek import strip_suffixes  # a case ending, not a name's nominative
+
+        return not any(UZ_CASE_END.search(low[len(stem):]) for stem in strip_suffixes(low))
+    return True
 
 
 @lru_cache(maxsize=8)
@@ -631,8 +643,8 @@ def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, st
         counted = UZ_SONI.search(doc.text, max(0, number.start - 60), number.start)
         if counted is not None:  # "IT Park rezidentlari soni 747 taga yetdi"
             return _uzbek_noun(counted.group(1))
-    if match is None:
-        return None
+    if match is None or (lang.startswith("uz") and UZ_PARTITIVE.match(doc.text, number.end)):
+        return None  # "Ulardan 589 tasi": of them (see _elided)
     word = match.group(1)
     low = word.lower()
     if lang.startswith("uz") and UZ_COUNTER.fullmatch(low):
