@@ -24,13 +24,33 @@ is about what the article is about: the first cluster, organisation, project, pr
 platform named in its first two units (the title and the first sentence), at the anaphora
 confidence.
 
+**Discourse** (``data/nlp/statistics-cues.yaml``). The source of a figure (``according to X``,
+``по данным X``, ``X ma’lumotlariga ko‘ra``), a partner (``X bilan hamkorlikda``) and the agent
+of an Uzbek passive (``X томонидан``) are not its subject. A clause that opens with its
+subject (``Компания ... купила ... IBM за ...``) takes it; clauses begin after a semicolon or a
+comma and a conjunction (``, а``, ``, while``, ``, lekin``). A pronoun (``Its``, ``её``,
+``uning``) or a bare class noun opening the sentence (``Компания, ...``) refers to the first
+subject named in the sentence before its clause, else in the sentence before (the preferred
+centre of Centering theory). A figure with no place of its own takes the place of the
+article's title (when its subject is the topic or none); ``мамлакат`` / ``республика`` /
+``the country`` with no place in the paragraph take the title's place, else the country of
+the lexicon named most often before. A range's first number takes the unit written after
+its second (``с 28,5 млн до 376 млрд долларов``).
+
 **Open vocabulary.** A count with no indicator label near it still becomes a statistic when a
 noun follows it (``64 тысяч сотрудников``, ``1,500 students``, ``300 та фермер``): the indicator
 is a new concept ``id:indicator/number-of-{slug}`` (the slug of the noun's dictionary form in
 Latin script), labelled in all four languages by quoting the noun as the article writes it
 (``number of “сотрудник”``@en, ``количество «сотрудник»``@ru, ...; the translation is left to a
 curator) with an English definition saying where it came from; the figure's confidence is
-lower (0.7). **Period**: a year stated in the sentence (``in 2010``, ``в 2010 году``,
+lower (0.7). A percentage "of X" (``70% of the park's revenue``, ``70 % выручки``,
+``eksportning 88 foizi``) mints ``id:indicator/share-of-{slug}``; an amount of money tied to a
+noun (``revenue of NT$1 trillion``, ``с капиталом 200 тыс. юаней``, ``loyiha qiymati 18
+milliard so‘m``) ``id:indicator/amount-of-{slug}``. A count with no noun of its own shares
+the noun of the next count of its clause (gapping: ``Xorazmda (6 ta), ... 3 tadan texnopark``),
+else the indicator of the count before it (in its sentence; for an Uzbek partitive, ``589
+tasi``, in its paragraph). Number words count when a plural noun follows (``six campuses``,
+``семь парков``; not ``the two sides``). **Period**: a year stated in the sentence (``in 2010``, ``в 2010 году``,
 ``2025 йилда``) that is not the figure itself is its ``ck:refPeriod``. **Not quantities**: a
 number inside a name (a mention's span, or right after a capitalised Latin word:
 ``Fortune 1000``, ``Industry 4.0``).
@@ -51,7 +71,7 @@ from rdflib import URIRef
 from kg.corpus.document import Document, Sentence
 from kg.extract.enumerations import Concept, label_positions, scheme_concepts
 from kg.extract.kinds import NLP_DIR
-from kg.extract.numbers import NUMBER_WORDS, NumberExpr, find_numbers
+from kg.extract.numbers import CURRENCIES, NUMBER_WORDS, NumberExpr, find_numbers
 from kg.extract.records import ConceptDescription, Evidence, Mention, Observation
 from kg.namespace import CK, data_iri, slugify
 
@@ -102,7 +122,15 @@ UZ_COUNTER = re.compile(
 #: endings of Uzbek verb forms (participles, past and present tenses): ``300 tadan oshgan``
 UZ_VERB = re.compile(r"(?:ган|gan|кан|kan|қан|qan|ди|di|ти|ti|моқда|moqda|ади|adi|йди|ydi)$")
 #: ``rezidentlar soni 747``, ``ходимлари сони 5``: the noun whose number (soni) is given
-UZ_SONI = re.compile(r"([^\W\d_][\w‘’'ʻ`-]{2,})\s+(?:сони|soni)\s*[:–—-]?\s*$", re.IGNORECASE)
+UZ_SONI = re.compile(
+    r"([^\W\d_][\w‘’'ʻ`-]{2,})\s+(?:сони|soni)(?:\s+(?:жами|jami))?\s*[:–—-]?\s*$", re.IGNORECASE
+)  # "... soni jami 8 033": "total" may stand between
+#: Uzbek attributive classifiers: "350 турдаги ўсимлик" (350 kinds of plant), "6,3 минг номдаги
+#: дори" (6.3 thousand names of drugs): the counted noun follows them
+UZ_CLASSIFIER = re.compile(r"[^\W\d_]+(?:даги|dagi)", re.IGNORECASE)
+#: Uzbek light verbs: "tashkil etgan", "ташкил этади", "amalga oshirildi" make a compound verb
+#: with the noun before them, which is then not what a number counts
+UZ_LIGHT_VERB = re.compile(r"\s+(?:эт|et|қил|qil|ошир|oshir)[\w‘’']*", re.IGNORECASE)
 NOT_COUNTED = frozenset(
     [
         "year",
@@ -636,6 +664,11 @@ def _is_month(word: str, lang: str) -> bool:
     return word.rstrip(".") in months or any(word.startswith(m) for m in months if len(m) >= 4)
 
 
+def _end_of(text: str, word: str, start: int) -> int:
+    """Where the first ``word`` at or after ``start`` ends."""
+    return text.index(word, start) + len(word)
+
+
 def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, str] | None:
     """(noun as written, dictionary form) of the noun a count counts, if one follows it."""
     match = NOUN_RE.match(doc.text, number.end)
@@ -652,6 +685,13 @@ def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, st
         if after is None or not after.group(1)[0].islower() or UZ_VERB.search(after.group(1)):
             return None  # "300 tadan oshgan", "589 tasi Toshkent shahrida": no noun follows
         word, low = after.group(1), after.group(1).lower()
+    if lang.startswith("uz") and UZ_CLASSIFIER.fullmatch(low) and not _is_month(low, lang):
+        after = NOUN_RE.match(doc.text, _end_of(doc.text, word, number.end))
+        if after is None or not after.group(1)[0].islower():
+            return None
+        word, low = after.group(1), after.group(1).lower()
+    if lang.startswith("uz") and UZ_LIGHT_VERB.match(doc.text, _end_of(doc.text, word, number.end)):
+        return None  # "8 033 tani tashkil etgan": a compound verb
     if low in NOT_COUNTED or not word[0].islower() or _is_month(low, lang):
         return None  # "15 декабря", "1 aprel": a date, not a count
     if lang == "ru":
@@ -987,6 +1027,78 @@ def _range_units(doc: Document, numbers: Sequence[NumberExpr]) -> list[NumberExp
     return out
 
 
+#: unit keys of kg.extract.numbers that are currencies (ISO 4217 codes in lower case)
+CURRENCY_UNITS = frozenset(code for _, code in CURRENCIES)
+#: Uzbek: the possessive noun right before an amount ("лойиҳа қиймати 18 миллиард сўм",
+#: "xizmatlar hajmi 2,3 trillion so‘m"); English: "revenue of NT$1 trillion"
+UZ_POSSESSED = re.compile(r"([^\W\d_][\w‘’'ʻ`-]{2,}?(?:и|си|i|si))\s+$", re.IGNORECASE)
+EN_NOUN_OF = re.compile(r"(?<![\w‘’-])([a-z][a-z-]{2,})\s+of\s+$")
+#: Russian: the noun right before an amount, past one preposition ("с капиталом 200 тыс.
+#: юаней", "займа в 20 тыс. юаней")
+RU_NOUN_BEFORE = re.compile(r"([а-яё-]{3,})\s+(?:(?:в|на|с|до|за|по|от)\s+)?$", re.IGNORECASE)
+
+
+def _money_noun(doc: Document, sentence: Sentence, number: NumberExpr) -> str | None:
+    """The dictionary form of what an amount of money is (investment, value, capital,
+    revenue), when the grammar ties a noun to it; else None (a plain amount of money)."""
+    lang, text = sentence.lang, doc.text
+    left = text[max(sentence.start, number.start - 40) : number.start]
+    if lang.startswith("uz"):
+        found = UZ_POSSESSED.search(left)
+        before = None
+        if found and found.group(1)[0].islower():  # "hajmi" -> "hajm": the possessive only
+            before = re.sub(r"(?:си|si|и|i)$", "", found.group(1).lower())
+        after = NOUN_RE.match(text, number.end)
+        if after is None or not after.group(1)[0].islower() or UZ_VERB.search(after.group(1)) \
+                or UZ_LIGHT_VERB.match(" " + after.group(1)) \
+                or UZ_LIGHT_VERB.match(text, after.end()):  # fmt: skip
+            return before  # "... этиб белгиланган", "... ni tashkil etdi": a verb follows
+        # "150 million dollarlik data-markaz": -lik makes the amount the worth of the noun
+        # after it, so a possessed noun before ("qiymati") names the amount first
+        if before is not None and re.search(r"(?:лик|lik)$", number.surface, re.IGNORECASE):
+            return before
+        return _uzbek_noun(after.group(1))[1]
+    if lang == "en":
+        found = EN_NOUN_OF.search(left)
+        if found is None or re.fullmatch(r"[a-z]+(?:ly|ed|ing)", found.group(1)):
+            return None
+        word = found.group(1)
+        return word[:-3] + "y" if word.endswith("ies") else word.rstrip("s") or word
+    if lang == "ru":
+        from kg.corpus.russian import morph
+
+        found = RU_NOUN_BEFORE.search(left)
+        if found is None:
+            return None
+        nouns = [p for p in morph().parse(found.group(1).lower()) if p.tag.POS == "NOUN"]
+        return str(nouns[0].normal_form) if nouns and nouns[0].score >= 0.3 else None
+    return None
+
+
+def money_indicator(lemma: str, lang: str, ev: Evidence) -> ConceptDescription:
+    """A new indicator for a named amount of money (``amount-of-{slug}``: investment, value)."""
+    from kg.corpus.uzbek import latn_to_cyrl
+    from kg.extract.entities import latin_form
+
+    latin = latin_form(lemma, lang).lower()
+    slug = slugify(latin) or "money"
+    cyrillic = latn_to_cyrl(latin)
+    labels = (
+        ("en", f"amount of “{latin}”"),
+        ("ru", f"сумма «{cyrillic}»"),
+        ("uz-Cyrl", f"«{cyrillic}» миқдори"),
+        ("uz-Latn", f"«{latin}» miqdori"),
+    )
+    definition = (
+        f"An amount of money an article calls “{latin}”, in a currency; an indicator minted by "
+        "the statistics extractor from the noun of the amount, for a curator to name."
+    )
+    return ConceptDescription(
+        data_iri("indicator", f"amount-of-{slug}"), data_iri("scheme", "indicator"), labels,
+        definition, None, ev,
+    )  # fmt: skip
+
+
 def extract(
     doc: Document, lexicon: object | None, mentions: Sequence[Mention]
 ) -> list[Observation | ConceptDescription]:
@@ -1035,14 +1147,15 @@ def extract(
                     continue
                 if noun is None:
                     noun = _number_of(doc, sentence, number)
+                if noun is None and not (sentence.lang.startswith("uz")
+                                         and UZ_PARTITIVE.match(doc.text, number.end)):
+                    # gapping: "Xorazmda (6 ta), Toshkentda 4 ta, ... 3 tadan texnopark"
+                    noun = _gapped_noun(doc, sentence, number, numbers)
                 if noun is None:
                     previous = _elided(doc, sentence, number, out, unit)
-                    if previous is not None:
-                        indicator_iri, concept = previous, None
-                    else:  # gapping: "Xorazmda (6 ta), Toshkentda 4 ta, ... 3 tadan texnopark"
-                        noun = _gapped_noun(doc, sentence, number, numbers)
-                        if noun is None:
-                            continue
+                    if previous is None:
+                        continue
+                    indicator_iri, concept = previous, None
                 if noun is not None:
                     concept = open_indicator(noun[1], sentence.lang, ev)
             elif unit.endswith("/percent"):
@@ -1050,6 +1163,8 @@ def extract(
                 if share is None:
                     continue
                 concept = share_indicator(share, sentence.lang, ev)
+            elif number.unit in CURRENCY_UNITS and (spent := _money_noun(doc, sentence, number)):
+                concept = money_indicator(spent, sentence.lang, ev)
             else:
                 measured = measure_indicator(number.unit, ev)
                 if measured is None:
