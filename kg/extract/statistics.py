@@ -27,7 +27,7 @@ confidence.
 **Discourse** (``data/nlp/statistics-cues.yaml``). The source of a figure (``according to X``,
 ``по данным X``, ``X ma’lumotlariga ko‘ra``), a partner (``X bilan hamkorlikda``) and the agent
 of an Uzbek passive (``X томонидан``) are not its subject. A clause that opens with its
-subject (``Компания ... купила ... IBM за ...``) takes it; clauses begin after a semicolon or a
+subject (``Компания ... продала ... X за ...``) takes it; clauses begin after a semicolon or a
 comma and a conjunction (``, а``, ``, while``, ``, lekin``). A pronoun (``Its``, ``её``,
 ``uning``) or a bare class noun opening the sentence (``Компания, ...``) refers to the first
 subject named in the sentence before its clause, else in the sentence before (the preferred
@@ -35,7 +35,7 @@ centre of Centering theory). A figure with no place of its own takes the place o
 article's title (when its subject is the topic or none); ``мамлакат`` / ``республика`` /
 ``the country`` with no place in the paragraph take the title's place, else the country of
 the lexicon named most often before. A range's first number takes the unit written after
-its second (``с 28,5 млн до 376 млрд долларов``).
+its second (``с 5 млн до 9 млрд долларов``).
 
 **Open vocabulary.** A count with no indicator label near it still becomes a statistic when a
 noun follows it (``64 тысяч сотрудников``, ``1,500 students``, ``300 та фермер``): the indicator
@@ -43,15 +43,16 @@ is a new concept ``id:indicator/number-of-{slug}`` (the slug of the noun's dicti
 Latin script), labelled in all four languages by quoting the noun as the article writes it
 (``number of “сотрудник”``@en, ``количество «сотрудник»``@ru, ...; the translation is left to a
 curator) with an English definition saying where it came from; the figure's confidence is
-lower (0.7). A percentage "of X" (``70% of the park's revenue``, ``70 % выручки``,
-``eksportning 88 foizi``) mints ``id:indicator/share-of-{slug}``; an amount of money tied to a
-noun (``revenue of NT$1 trillion``, ``с капиталом 200 тыс. юаней``, ``loyiha qiymati 18
+lower (0.7). A percentage "of X" (``40% of the firm's sales``, ``40 % выручки``,
+``savdoning 40 foizi``) mints ``id:indicator/share-of-{slug}``; an amount of money tied to a
+noun (``sales of $5 billion``, ``с бюджетом 5 млн рублей``, ``bino qiymati 9
 milliard so‘m``) ``id:indicator/amount-of-{slug}``. A count with no noun of its own shares
-the noun of the next count of its clause (gapping: ``Xorazmda (6 ta), ... 3 tadan texnopark``),
-else the indicator of the count before it (in its sentence; for an Uzbek partitive, ``589
-tasi``, in its paragraph). Number words count when a plural noun follows (``six campuses``,
-``семь парков``; not ``the two sides``). **Period**: a year stated in the sentence (``in 2010``, ``в 2010 году``,
-``2025 йилда``) that is not the figure itself is its ``ck:refPeriod``. **Not quantities**: a
+the noun of the next count of its clause (gapping: ``shaharda (5 ta), ... 2 tadan ombor``),
+else the indicator of the count before it (in its sentence; for an Uzbek partitive, ``40
+tasi``, in its paragraph). Number words count when a plural noun follows (``six plants``,
+``семь заводов``; not ``the two plants``). **Period**: a year stated in the sentence
+(``in 2010``, ``в 2010 году``, ``2025 йилда``) that is not the figure itself is its
+``ck:refPeriod``. **Not quantities**: a
 number inside a name (a mention's span, or right after a capitalised Latin word:
 ``Fortune 1000``, ``Industry 4.0``).
 """
@@ -124,9 +125,9 @@ UZ_VERB = re.compile(r"(?:ган|gan|кан|kan|қан|qan|ди|di|ти|ti|мо�
 #: ``rezidentlar soni 747``, ``ходимлари сони 5``: the noun whose number (soni) is given
 UZ_SONI = re.compile(
     r"([^\W\d_][\w‘’'ʻ`-]{2,})\s+(?:сони|soni)(?:\s+(?:жами|jami))?\s*[:–—-]?\s*$", re.IGNORECASE
-)  # "... soni jami 8 033": "total" may stand between
-#: Uzbek attributive classifiers: "350 турдаги ўсимлик" (350 kinds of plant), "6,3 минг номдаги
-#: дори" (6.3 thousand names of drugs): the counted noun follows them
+)  # "... soni jami 900": "total" may stand between
+#: Uzbek attributive classifiers: "40 турдаги мева" (40 kinds of fruit), "2 минг номдаги
+#: китоб" (two thousand titles of books): the counted noun follows them
 UZ_CLASSIFIER = re.compile(r"[^\W\d_]+(?:даги|dagi)", re.IGNORECASE)
 #: Uzbek light verbs: "tashkil etgan", "ташкил этади", "amalga oshirildi" make a compound verb
 #: with the noun before them, which is then not what a number counts
@@ -392,7 +393,7 @@ def _context(
     inside = _without_sources(doc, sentence, inside)
     candidates = [m for m in inside if _kind(m.entity) in SUBJECT_KINDS]
     refers = _back_reference(doc, sentence, clause, number, candidates + places)
-    if refers:  # "Its 250 members", "её основали 11 ...", "Компания ... купила ... за"
+    if refers:  # "Its 30 plants", "её основали 5 ...", "Компания ... продала ... за"
         centre = _centre(doc, sentence, clause, mentions)
         if centre is not None:
             return ref_area, centre.entity, True
@@ -401,7 +402,7 @@ def _context(
         if clause <= m.evidence.start and m.evidence.end <= number.start
     ]  # fmt: skip
     opening = [m for m in before if not re.search(r"\w", doc.text[clause : m.evidence.start])]
-    if opening:  # the clause opens with its subject: "Компания ... купила ... IBM за ..."
+    if opening:  # the clause opens with its subject: "Компания ... продала ... X за ..."
         subject = opening[0].entity
     elif before:  # the subject of the clause comes before its figure (SVO and SOV alike)
         subject = max(before, key=lambda m: (-SUBJECT_KINDS.index(_kind(m.entity)),
@@ -438,8 +439,8 @@ def _cue_patterns(lang: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | 
 
 
 SOURCE_GAP = 3  # words at most between a source cue and the source ("по оценке аналитической
-# компании Market-Visio"); a mention further off is not the source itself ("Зона дирекцияси
-# раҳбари Ж. Одиловнинг маълумотига кўра": the head of the zone's directorate is)
+# компании X"); a mention further off is not the source itself ("Завод бош
+# муҳандиси А. Каримовнинг маълумотига кўра": the engineer is, not the plant)
 
 
 def _words(text: str) -> int:
@@ -482,7 +483,7 @@ def _back_reference(
     named: Sequence[Mention],
 ) -> bool:  # fmt: skip
     """Does the figure's clause begin its subject with a pronoun (``Its``, ``её``, ``uning``)
-    or, at the start of the sentence, a bare class noun (``Компания, ... купила``) that no
+    or, at the start of the sentence, a bare class noun (``Компания, ... продала``) that no
     mention covers, before any named entity?"""
     _, _, pronouns = _cue_patterns(sentence.lang)
     first_named = min((m.evidence.start for m in named if m.evidence.start >= clause),
@@ -656,7 +657,7 @@ def _is_month(word: str, lang: str) -> bool:
     months = _months(lang) | _months("en")
     if lang.startswith("uz"):
         months |= {cyrl_to_latn(m) for m in _months("uz-Cyrl")} | _months("uz-Latn")
-    if lang.startswith("uz"):  # "15 майда", "3 майдаги": the month with a case ending
+    if lang.startswith("uz"):  # "9 майда", "7 майдаги": the month with a case ending
         from kg.corpus.uzbek import strip_suffixes
 
         if strip_suffixes(word) & months:
@@ -677,13 +678,13 @@ def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, st
         if counted is not None:  # "IT Park rezidentlari soni 747 taga yetdi"
             return _uzbek_noun(counted.group(1))
     if match is None or (lang.startswith("uz") and UZ_PARTITIVE.match(doc.text, number.end)):
-        return None  # "Ulardan 589 tasi": of them (see _elided)
+        return None  # "Ulardan 40 tasi": of them (see _elided)
     word = match.group(1)
     low = word.lower()
     if lang.startswith("uz") and UZ_COUNTER.fullmatch(low):
         after = NOUN_RE.match(doc.text, match.end())  # "50 ta ilg‘or mamlakat": the noun
         if after is None or not after.group(1)[0].islower() or UZ_VERB.search(after.group(1)):
-            return None  # "300 tadan oshgan", "589 tasi Toshkent shahrida": no noun follows
+            return None  # "50 tadan oshgan", "40 tasi shaharda": no noun follows
         word, low = after.group(1), after.group(1).lower()
     if lang.startswith("uz") and UZ_CLASSIFIER.fullmatch(low) and not _is_month(low, lang):
         after = NOUN_RE.match(doc.text, _end_of(doc.text, word, number.end))
@@ -691,7 +692,7 @@ def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, st
             return None
         word, low = after.group(1), after.group(1).lower()
     if lang.startswith("uz") and UZ_LIGHT_VERB.match(doc.text, _end_of(doc.text, word, number.end)):
-        return None  # "8 033 tani tashkil etgan": a compound verb
+        return None  # "900 tani tashkil etgan": a compound verb
     if low in NOT_COUNTED or not word[0].islower() or _is_month(low, lang):
         return None  # "15 декабря", "1 aprel": a date, not a count
     if lang == "ru":
@@ -851,7 +852,7 @@ def open_indicator(lemma: str, lang: str, ev: Evidence) -> ConceptDescription:
     )
 
 
-#: Uzbek partitive counters: ``Ulardan 589 tasi`` ("589 of them") counts what was counted before
+#: Uzbek partitive counters: ``Ulardan 40 tasi`` ("40 of them") counts what was counted before
 UZ_PARTITIVE = re.compile(r"\s*(?:та|ta)(?:си|si|сидан|sidan)(?![\w‘’])", re.IGNORECASE)
 
 
@@ -860,7 +861,7 @@ def _elided(
     out: Sequence[Observation | ConceptDescription], unit: URIRef,
 ) -> URIRef | None:  # fmt: skip
     """The indicator an elided count shares with the figure before it: in its sentence
-    ("10 357 938 человек, а ... превысило 17,5 млн"), or for an Uzbek partitive ("589 tasi")
+    ("9 000 человек, а ... превысило 12 тыс."), or for an Uzbek partitive ("40 tasi")
     in its paragraph."""
     start = sentence.start
     if sentence.lang.startswith("uz") and UZ_PARTITIVE.match(doc.text, number.end):
@@ -888,7 +889,7 @@ def _gapped_noun(
 #: English "N% of [the|all ...] X"; the words skipped before the noun are in the cues file
 EN_OF = re.compile(r"\s+of\s+")
 EN_WORD = re.compile(r"\s*([A-Za-z][\w-]*(?:['’]s)?)")
-#: Uzbek "eksportning 88 foizi": the genitive noun before a percentage
+#: Uzbek "savdoning 40 foizi": the genitive noun before a percentage
 UZ_GENITIVE = re.compile(r"([^\W\d_][\w‘’'ʻ`-]{2,}?)(?:нинг|ning)\s+$", re.IGNORECASE)
 
 
@@ -897,7 +898,7 @@ def _share_noun(
     out: Sequence[Observation | ConceptDescription],
 ) -> str | None:  # fmt: skip
     """The dictionary form of what a percentage is a share of, if the grammar states it
-    (``70% of the park's revenue``, ``70 % выручки``, ``eksportning 88 foizi``)."""
+    (``40% of the firm's sales``, ``40 % выручки``, ``savdoning 40 foizi``)."""
     lang, text = sentence.lang, doc.text
     if lang.startswith("uz"):
         found = UZ_GENITIVE.search(text, max(sentence.start, number.start - 40), number.start)
@@ -973,13 +974,13 @@ WORD_NUMBER_RE = re.compile(
 )
 
 
-#: a determiner right before a number word makes it a reference ("the two sides")
+#: a determiner right before a number word makes it a reference ("the two plants")
 EN_DEFINITE = re.compile(r"(?<![\w‘’])(?:the|these|those|its|their|both|all)\s+$", re.IGNORECASE)
 
 
 def _number_words(doc: Document, sentence: Sentence) -> list[NumberExpr]:
-    """Number words with no digits that count a plural noun after them (``six campuses``,
-    ``семь парков``); not one (an article), not in Uzbek (``икки йўналишда`` is a bare
+    """Number words with no digits that count a plural noun after them (``six plants``,
+    ``семь заводов``); not one (an article), not in Uzbek (``икки йўналишда`` is a bare
     numeral with a noun in the singular, ambiguous with its ordinary use)."""
     lang = sentence.lang
     if lang not in ("en", "ru"):
@@ -1010,7 +1011,7 @@ def _plural_noun(word: str, lang: str) -> bool:
     return any(p.tag.POS == "NOUN" and "plur" in p.tag for p in morph().parse(low)[:1])
 
 
-#: between the two ends of a range: "с 28,5 млн до 376 млрд долларов", "from 2 to 3 billion
+#: between the two ends of a range: "с 5 млн до 9 млрд долларов", "from 2 to 3 billion
 #: dollars", "2 dan 5 mln dollargacha" (the unit is written once, after the second)
 RANGE_GAP = re.compile(r"\s*(?:до|по|to|and|и|–|—|-|dan|дан)\s*", re.IGNORECASE)
 
@@ -1029,12 +1030,12 @@ def _range_units(doc: Document, numbers: Sequence[NumberExpr]) -> list[NumberExp
 
 #: unit keys of kg.extract.numbers that are currencies (ISO 4217 codes in lower case)
 CURRENCY_UNITS = frozenset(code for _, code in CURRENCIES)
-#: Uzbek: the possessive noun right before an amount ("лойиҳа қиймати 18 миллиард сўм",
-#: "xizmatlar hajmi 2,3 trillion so‘m"); English: "revenue of NT$1 trillion"
+#: Uzbek: the possessive noun right before an amount ("бино қиймати 9 миллиард сўм",
+#: "savdo hajmi 9 trillion so‘m"); English: "sales of $5 billion"
 UZ_POSSESSED = re.compile(r"([^\W\d_][\w‘’'ʻ`-]{2,}?(?:и|си|i|si))\s+$", re.IGNORECASE)
 EN_NOUN_OF = re.compile(r"(?<![\w‘’-])([a-z][a-z-]{2,})\s+of\s+$")
-#: Russian: the noun right before an amount, past one preposition ("с капиталом 200 тыс.
-#: юаней", "займа в 20 тыс. юаней")
+#: Russian: the noun right before an amount, past one preposition ("с бюджетом 5 млн
+#: рублей", "кредита в 9 млн рублей")
 RU_NOUN_BEFORE = re.compile(r"([а-яё-]{3,})\s+(?:(?:в|на|с|до|за|по|от)\s+)?$", re.IGNORECASE)
 
 
@@ -1053,7 +1054,7 @@ def _money_noun(doc: Document, sentence: Sentence, number: NumberExpr) -> str | 
                 or UZ_LIGHT_VERB.match(" " + after.group(1)) \
                 or UZ_LIGHT_VERB.match(text, after.end()):  # fmt: skip
             return before  # "... этиб белгиланган", "... ni tashkil etdi": a verb follows
-        # "150 million dollarlik data-markaz": -lik makes the amount the worth of the noun
+        # "9 million dollarlik zavod": -lik makes the amount the worth of the noun
         # after it, so a possessed noun before ("qiymati") names the amount first
         if before is not None and re.search(r"(?:лик|lik)$", number.surface, re.IGNORECASE):
             return before
@@ -1149,7 +1150,7 @@ def extract(
                     noun = _number_of(doc, sentence, number)
                 if noun is None and not (sentence.lang.startswith("uz")
                                          and UZ_PARTITIVE.match(doc.text, number.end)):
-                    # gapping: "Xorazmda (6 ta), Toshkentda 4 ta, ... 3 tadan texnopark"
+                    # gapping: "shaharda (5 ta), qishloqda 4 ta, ... 2 tadan ombor"
                     noun = _gapped_noun(doc, sentence, number, numbers)
                 if noun is None:
                     previous = _elided(doc, sentence, number, out, unit)
