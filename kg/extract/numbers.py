@@ -152,7 +152,8 @@ _POST = (
 
 #: Words after which a number names a table, figure, page or issue (``Рис. 1``, ``1-жадвал``).
 LABEL_WORD_RE = re.compile(
-    r"(?<![\w‘’])(?:рис|fig|figure|табл|таблица|table|расм|жадвал|с|стр|p|pp|no|№|том|vol)\.?\s*$",
+    r"(?<![\w‘’])(?:(?:рис|fig|figure|табл|таблица|table|расм|жадвал|стр|pp|no|№|том|vol)\.?"
+    r"|(?:с|p)\.)\s*$",  # "с." and "p." (page) only with their dot: "с 5 до 9 млн" is "from"
     re.IGNORECASE,
 )
 

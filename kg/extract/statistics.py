@@ -24,14 +24,35 @@ is about what the article is about: the first cluster, organisation, project, pr
 platform named in its first two units (the title and the first sentence), at the anaphora
 confidence.
 
+**Discourse** (``data/nlp/statistics-cues.yaml``). The source of a figure (``according to X``,
+``по данным X``, ``X ma’lumotlariga ko‘ra``), a partner (``X bilan hamkorlikda``) and the agent
+of an Uzbek passive (``X томонидан``) are not its subject. A clause that opens with its
+subject (``Компания ... продала ... X за ...``) takes it; clauses begin after a semicolon or a
+comma and a conjunction (``, а``, ``, while``, ``, lekin``). A pronoun (``Its``, ``её``,
+``uning``) or a bare class noun opening the sentence (``Компания, ...``) refers to the first
+subject named in the sentence before its clause, else in the sentence before (the preferred
+centre of Centering theory). A figure with no place of its own takes the place of the
+article's title (when its subject is the topic or none); ``мамлакат`` / ``республика`` /
+``the country`` with no place in the paragraph take the title's place, else the country of
+the lexicon named most often before. A range's first number takes the unit written after
+its second (``с 5 млн до 9 млрд долларов``).
+
 **Open vocabulary.** A count with no indicator label near it still becomes a statistic when a
 noun follows it (``64 тысяч сотрудников``, ``1,500 students``, ``300 та фермер``): the indicator
 is a new concept ``id:indicator/number-of-{slug}`` (the slug of the noun's dictionary form in
 Latin script), labelled in all four languages by quoting the noun as the article writes it
 (``number of “сотрудник”``@en, ``количество «сотрудник»``@ru, ...; the translation is left to a
 curator) with an English definition saying where it came from; the figure's confidence is
-lower (0.7). **Period**: a year stated in the sentence (``in 2010``, ``в 2010 году``,
-``2025 йилда``) that is not the figure itself is its ``ck:refPeriod``. **Not quantities**: a
+lower (0.7). A percentage "of X" (``40% of the firm's sales``, ``40 % выручки``,
+``savdoning 40 foizi``) mints ``id:indicator/share-of-{slug}``; an amount of money tied to a
+noun (``sales of $5 billion``, ``с бюджетом 5 млн рублей``, ``bino qiymati 9
+milliard so‘m``) ``id:indicator/amount-of-{slug}``. A count with no noun of its own shares
+the noun of the next count of its clause (gapping: ``shaharda (5 ta), ... 2 tadan ombor``),
+else the indicator of the count before it (in its sentence; for an Uzbek partitive, ``40
+tasi``, in its paragraph). Number words count when a plural noun follows (``six plants``,
+``семь заводов``; not ``the two plants``). **Period**: a year stated in the sentence
+(``in 2010``, ``в 2010 году``, ``2025 йилда``) that is not the figure itself is its
+``ck:refPeriod``. **Not quantities**: a
 number inside a name (a mention's span, or right after a capitalised Latin word:
 ``Fortune 1000``, ``Industry 4.0``).
 """
@@ -40,6 +61,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -49,7 +72,7 @@ from rdflib import URIRef
 from kg.corpus.document import Document, Sentence
 from kg.extract.enumerations import Concept, label_positions, scheme_concepts
 from kg.extract.kinds import NLP_DIR
-from kg.extract.numbers import NumberExpr, find_numbers
+from kg.extract.numbers import CURRENCIES, NUMBER_WORDS, NumberExpr, find_numbers
 from kg.extract.records import ConceptDescription, Evidence, Mention, Observation
 from kg.namespace import CK, data_iri, slugify
 
@@ -72,7 +95,8 @@ EXAMPLE_RE = re.compile(
 EXAMPLE_GAP_RE = re.compile(r"^[\s,]*(?:(?:ва|и|and|va|ёки|или|or)\s+)?$", re.IGNORECASE)
 #: Anaphora that point back to a place (the country) or to a cluster-like subject.
 PLACE_ANAPHOR_RE = re.compile(
-    r"(?<![\w‘’])(?:мамлакат(?!лар)\w*|mamlakat(?!lar)\w*|стран[аеуы]|country|the\s+nation)"
+    r"(?<![\w‘’])(?:мамлакат(?!лар)\w*|mamlakat(?!lar)\w*|республика(?!лар)\w*|respublika(?!lar)\w*|"
+    r"стран[аеуы]|country|the\s+nation)"
     r"(?![\w‘’])",
     re.IGNORECASE,
 )
@@ -87,6 +111,7 @@ YEAR_RE = re.compile(
     r"(?<![\w‘’.,-])(1[89]\d\d|20\d\d)(?:\s*(?:-?(?:йил|yil|год|г\.)\w*))?(?![\w‘’]|[.,]\d)",
     re.IGNORECASE,
 )
+UZ_CASE_END = re.compile(r"(?:dan|da|ga|ning|ni|larda|lardan)$")
 NAME_NUMBER_RE = re.compile(r"(?<![\w‘’])[A-Z][A-Za-z]+\s+$")
 NOUN_RE = re.compile(r"\s*(?:(?:та|ta|шт\.)\s+)?([^\W\d_][\w‘’'-]{2,})")
 #: Uzbek counters (numeral classifiers) with their case endings: ``747 taga``, ``300 tadan``,
@@ -98,7 +123,15 @@ UZ_COUNTER = re.compile(
 #: endings of Uzbek verb forms (participles, past and present tenses): ``300 tadan oshgan``
 UZ_VERB = re.compile(r"(?:ган|gan|кан|kan|қан|qan|ди|di|ти|ti|моқда|moqda|ади|adi|йди|ydi)$")
 #: ``rezidentlar soni 747``, ``ходимлари сони 5``: the noun whose number (soni) is given
-UZ_SONI = re.compile(r"([^\W\d_][\w‘’'ʻ`-]{2,})\s+(?:сони|soni)\s*[:–—-]?\s*$", re.IGNORECASE)
+UZ_SONI = re.compile(
+    r"([^\W\d_][\w‘’'ʻ`-]{2,})\s+(?:сони|soni)(?:\s+(?:жами|jami))?\s*[:–—-]?\s*$", re.IGNORECASE
+)  # "... soni jami 900": "total" may stand between
+#: Uzbek attributive classifiers: "40 турдаги мева" (40 kinds of fruit), "2 минг номдаги
+#: китоб" (two thousand titles of books): the counted noun follows them
+UZ_CLASSIFIER = re.compile(r"[^\W\d_]+(?:даги|dagi)", re.IGNORECASE)
+#: Uzbek light verbs: "tashkil etgan", "ташкил этади", "amalga oshirildi" make a compound verb
+#: with the noun before them, which is then not what a number counts
+UZ_LIGHT_VERB = re.compile(r"\s+(?:эт|et|қил|qil|ошир|oshir)[\w‘’']*", re.IGNORECASE)
 NOT_COUNTED = frozenset(
     [
         "year",
@@ -143,6 +176,33 @@ UNITS_FILE = NLP_DIR / "units.yaml"
 def unit_table() -> dict[str, Any]:
     """``data/nlp/units.yaml``: the units and measure indicators minted when needed."""
     data: dict[str, Any] = yaml.safe_load(UNITS_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+CUES_FILE = NLP_DIR / "statistics-cues.yaml"
+APOSTROPHE_CHARS = "[‘’'ʻ`]"
+APOSTROPHE = APOSTROPHE_CHARS + "?"
+
+
+def _phrase_re(phrases: Sequence[str], fold: bool = True) -> re.Pattern[str] | None:
+    """One pattern for ``phrases``: any Uzbek apostrophe (or none), any run of spaces; case
+    folded, else as written or capitalised (the pronoun "it", not "IT")."""
+    parts = []
+    if not fold:
+        phrases = [*phrases, *(p[:1].upper() + p[1:] for p in phrases)]
+    for phrase in sorted(phrases, key=len, reverse=True):
+        words = [re.sub(APOSTROPHE_CHARS, APOSTROPHE, re.escape(w)) for w in phrase.split()]
+        parts.append(r"\s+".join(words))
+    if not parts:
+        return None
+    return re.compile(r"(?<![\w‘’])(?:" + "|".join(parts) + r")(?![\w‘’])",
+                      re.IGNORECASE if fold else 0)
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, Any]:
+    """``data/nlp/statistics-cues.yaml``: source and partner phrases, pronouns, partitives."""
+    data: dict[str, Any] = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
     return data
 
 
@@ -274,8 +334,28 @@ def _preceding(
     return max(found, key=lambda m: m.evidence.start) if found else None
 
 
+@lru_cache(maxsize=8)
+def _clause_opener(lang: str) -> re.Pattern[str] | None:
+    """``, а`` / ``, while`` / ``, lekin``: a comma and a conjunction that open a clause."""
+    langs = ("uz-Cyrl", "uz-Latn") if lang.startswith("uz") else (lang,)
+    words = [w for lg in langs for w in cues()["clause_openers"].get(lg, [])]
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"[,;]\s*(?:{alternatives})(?=\s)", re.IGNORECASE) if words else None
+
+
+def _clause_start(doc: Document, sentence: Sentence, number: NumberExpr) -> int:
+    """Where the clause of a figure begins: after the last semicolon, or comma and
+    conjunction (``, а``), before it in the sentence."""
+    start = max(doc.text.rfind(";", sentence.start, number.start) + 1, sentence.start)
+    opener = _clause_opener(sentence.lang)
+    for m in opener.finditer(doc.text, start, number.start) if opener else ():
+        start = m.start() + 1
+    return start
+
+
 def _context(
-    doc: Document, sentence: Sentence, number: NumberExpr, mentions: Sequence[Mention]
+    doc: Document, sentence: Sentence, number: NumberExpr, mentions: Sequence[Mention],
+    title_place: URIRef | None = None, lexicon: object | None = None,
 ) -> tuple[URIRef | None, URIRef | None, bool]:
     """(ref_area, subject, resolved_by_anaphora) of a figure."""
     inside = [
@@ -302,21 +382,35 @@ def _context(
         )
         if found is not None:
             ref_area, anaphora = found.entity, True
+        else:  # "Мамлакатда ..." with no place in its paragraph: the place of the discourse
+            ref_area = title_place
+            if ref_area is None and not examples:
+                ref_area = _main_country(mentions, sentence.start, lexicon)
+            anaphora = ref_area is not None
 
     subject: URIRef | None = None
-    clause = max(doc.text.rfind(";", sentence.start, number.start) + 1, sentence.start)
+    clause = _clause_start(doc, sentence, number)
+    inside = _without_sources(doc, sentence, inside)
+    candidates = [m for m in inside if _kind(m.entity) in SUBJECT_KINDS]
+    refers = _back_reference(doc, sentence, clause, number, candidates + places)
+    if refers:  # "Its 30 plants", "её основали 5 ...", "Компания ... продала ... за"
+        centre = _centre(doc, sentence, clause, mentions)
+        if centre is not None:
+            return ref_area, centre.entity, True
     before = [
-        m for m in inside
-        if _kind(m.entity) in SUBJECT_KINDS and clause <= m.evidence.start
-        and m.evidence.end <= number.start
+        m for m in candidates
+        if clause <= m.evidence.start and m.evidence.end <= number.start
     ]  # fmt: skip
-    if before:  # the subject of the clause comes before its figure (SVO and SOV alike)
+    opening = [m for m in before if not re.search(r"\w", doc.text[clause : m.evidence.start])]
+    if opening:  # the clause opens with its subject: "Компания ... продала ... X за ..."
+        subject = opening[0].entity
+    elif before:  # the subject of the clause comes before its figure (SVO and SOV alike)
         subject = max(before, key=lambda m: (-SUBJECT_KINDS.index(_kind(m.entity)),
                                              m.evidence.start)).entity  # fmt: skip
     for kind in SUBJECT_KINDS if subject is None else ():
-        candidates = [m for m in inside if _kind(m.entity) == kind]
-        if candidates:
-            subject = min(candidates, key=lambda m: abs(m.evidence.start - number.start)).entity
+        of_kind = [m for m in candidates if _kind(m.entity) == kind]
+        if of_kind:
+            subject = min(of_kind, key=lambda m: abs(m.evidence.start - number.start)).entity
             break
     anaphor = SUBJECT_ANAPHOR_RE.search(doc.text, sentence.start, number.start)
     if subject is None and anaphor and _anaphor_kind(doc.text, anaphor) is not False:
@@ -330,6 +424,105 @@ def _context(
         if sectors:
             subject = min(sectors, key=lambda m: abs(m.evidence.start - number.start)).entity
     return ref_area, subject, anaphora
+
+
+@lru_cache(maxsize=8)
+def _cue_patterns(lang: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None,
+                                      re.Pattern[str] | None]:  # fmt: skip
+    """(prepositions, postpositions, pronouns) of ``data/nlp/statistics-cues.yaml``."""
+    table = cues()
+    langs = ("uz-Cyrl", "uz-Latn") if lang.startswith("uz") else (lang,)
+    before = [p for lg in langs for p in table["not_subject"]["before"].get(lg, [])]
+    after = [p for lg in langs for p in table["not_subject"]["after"].get(lg, [])]
+    pronouns = [p for lg in langs for p in table["pronouns"].get(lg, [])]
+    return _phrase_re(before), _phrase_re(after), _phrase_re(pronouns, fold=False)
+
+
+SOURCE_GAP = 3  # words at most between a source cue and the source ("по оценке аналитической
+# компании X"); a mention further off is not the source itself ("Завод бош
+# муҳандиси А. Каримовнинг маълумотига кўра": the engineer is, not the plant)
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"[^\W\d_][\w‘’']*", text))
+
+
+def _sources(doc: Document, sentence: Sentence, mentions: Sequence[Mention]) -> set[int]:
+    """Indexes of ``mentions`` named as a figure's source or as a partner (``data/nlp/
+    statistics-cues.yaml``): the mention nearest after a preposition (up to the next comma),
+    nearest before a postposition (back to the previous one)."""
+    before, after, _ = _cue_patterns(sentence.lang)
+    text, out = doc.text, set()
+    for m in before.finditer(text, sentence.start, sentence.end) if before else ():
+        comma = text.find(",", m.end(), sentence.end)
+        end = comma if comma >= 0 else sentence.end
+        found = [i for i, x in enumerate(mentions)
+                 if m.end() <= x.evidence.start and x.evidence.end <= end
+                 and _words(text[m.end() : x.evidence.start]) <= SOURCE_GAP]  # fmt: skip
+        if found:
+            out.add(min(found, key=lambda i: mentions[i].evidence.start))
+    for m in after.finditer(text, sentence.start, sentence.end) if after else ():
+        comma = text.rfind(",", sentence.start, m.start())
+        start = comma + 1 if comma >= 0 else sentence.start
+        found = [i for i, x in enumerate(mentions)
+                 if start <= x.evidence.start and x.evidence.end <= m.start()
+                 and _words(text[x.evidence.end : m.start()]) <= SOURCE_GAP]  # fmt: skip
+        if found:
+            out.add(max(found, key=lambda i: mentions[i].evidence.end))
+    return out
+
+
+def _without_sources(doc: Document, sentence: Sentence,
+                     mentions: Sequence[Mention]) -> list[Mention]:  # fmt: skip
+    sources = _sources(doc, sentence, mentions)
+    return [m for i, m in enumerate(mentions) if i not in sources]
+
+
+def _back_reference(
+    doc: Document, sentence: Sentence, clause: int, number: NumberExpr,
+    named: Sequence[Mention],
+) -> bool:  # fmt: skip
+    """Does the figure's clause begin its subject with a pronoun (``Its``, ``её``, ``uning``)
+    or, at the start of the sentence, a bare class noun (``Компания, ... продала``) that no
+    mention covers, before any named entity?"""
+    _, _, pronouns = _cue_patterns(sentence.lang)
+    first_named = min((m.evidence.start for m in named if m.evidence.start >= clause),
+                      default=number.start)  # fmt: skip
+    limit = min(first_named, number.start)
+    if pronouns is not None and pronouns.search(doc.text, clause, limit):
+        return True
+    if clause != sentence.start:
+        return False
+    word = re.match(r"\s*([^\W\d_][\w‘’']*)", doc.text[sentence.start : limit])
+    if word is None or not word.group(1)[0].isupper():
+        return False
+    from kg.extract.lexicon import text_keys
+
+    keys = text_keys(word.group(1))
+    return any(k in _class_words() for k in keys) and not keys & _place_words()
+
+
+def _centre(
+    doc: Document, sentence: Sentence, clause: int, mentions: Sequence[Mention]
+) -> Mention | None:
+    """What a back reference points to (the preferred centre of Centering theory: the
+    subject, i.e. the first-named entity): the first cluster, organisation, project, ... of
+    the sentence before the clause, else of the previous sentence of the paragraph."""
+    def first(within: Sentence, start: int, end: int) -> Mention | None:
+        spanned = [m for m in mentions if start <= m.evidence.start and m.evidence.end <= end]
+        found = [m for m in _without_sources(doc, within, spanned)
+                 if _kind(m.entity) in SUBJECT_KINDS]  # fmt: skip
+        return min(found, key=lambda m: m.evidence.start) if found else None
+
+    if clause > sentence.start:
+        found = first(sentence, sentence.start, clause)
+        if found is not None:
+            return found
+    paragraph = _paragraph_start(doc, sentence.start)
+    if sentence.start <= paragraph:
+        return None
+    previous = doc.sentence_at(sentence.start - 1)
+    return first(previous, max(previous.start, paragraph), previous.end)
 
 
 @lru_cache(maxsize=1)
@@ -354,6 +547,26 @@ def _class_words() -> dict[str, bool]:
         for key in text_keys(tokens[0][2]):
             words[key] = words.get(key, False) or cls in clusters
     return words
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    """Keys of the one-word labels of the ontology's place classes (``Город``, ``viloyat``):
+    a sentence opening with one refers back to a place, not to a subject."""
+    from rdflib import RDFS, Graph
+
+    from kg.extract.lexicon import text_keys, tokenize
+    from kg.paths import ONTOLOGY_FILE
+
+    graph = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    places = set(graph.transitive_subjects(RDFS.subClassOf, CK.Place))
+    words: set[str] = set()
+    for cls in places:
+        for label in graph.objects(cls, RDFS.label):
+            tokens = tokenize(str(label))
+            if len(tokens) == 1:
+                words |= text_keys(tokens[0][2])
+    return frozenset(words)
 
 
 def _head_names_a_cluster(text: str, end: int) -> bool | None:
@@ -407,7 +620,18 @@ def _in_name(doc: Document, number: NumberExpr, mentions: Sequence[Mention]) -> 
     if any(m.evidence.start <= number.number_start < m.evidence.end for m in mentions):
         return True
     before = doc.text[max(0, number.number_start - 40) : number.number_start]
-    return number.start == number.number_start and bool(NAME_NUMBER_RE.search(before))
+    word = NAME_NUMBER_RE.search(before)
+    if word is None or number.start != number.number_start:
+        return False
+    low = word.group().strip().lower()
+    table = cues()  # "Its 30 factories", "The 20 firms": a function word, not a name
+    if low in {*table["pronouns"]["en"], *table["share"]["en_determiners"]}:
+        return False
+    if doc.lang_at(number.start).startswith("uz"):  # "Ulardan 25 tasi", "Toshkentda 4 ta":
+        from kg.corpus.uzbek import strip_suffixes  # a case ending, not a name's nominative
+
+        return not any(UZ_CASE_END.search(low[len(stem):]) for stem in strip_suffixes(low))
+    return True
 
 
 @lru_cache(maxsize=8)
@@ -433,7 +657,17 @@ def _is_month(word: str, lang: str) -> bool:
     months = _months(lang) | _months("en")
     if lang.startswith("uz"):
         months |= {cyrl_to_latn(m) for m in _months("uz-Cyrl")} | _months("uz-Latn")
+    if lang.startswith("uz"):  # "9 майда", "7 майдаги": the month with a case ending
+        from kg.corpus.uzbek import strip_suffixes
+
+        if strip_suffixes(word) & months:
+            return True
     return word.rstrip(".") in months or any(word.startswith(m) for m in months if len(m) >= 4)
+
+
+def _end_of(text: str, word: str, start: int) -> int:
+    """Where the first ``word`` at or after ``start`` ends."""
+    return text.index(word, start) + len(word)
 
 
 def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, str] | None:
@@ -443,25 +677,40 @@ def _counted_noun(doc: Document, number: NumberExpr, lang: str) -> tuple[str, st
         counted = UZ_SONI.search(doc.text, max(0, number.start - 60), number.start)
         if counted is not None:  # "IT Park rezidentlari soni 747 taga yetdi"
             return _uzbek_noun(counted.group(1))
-    if match is None:
-        return None
+    if match is None or (lang.startswith("uz") and UZ_PARTITIVE.match(doc.text, number.end)):
+        return None  # "Ulardan 40 tasi": of them (see _elided)
     word = match.group(1)
     low = word.lower()
     if lang.startswith("uz") and UZ_COUNTER.fullmatch(low):
         after = NOUN_RE.match(doc.text, match.end())  # "50 ta ilg‘or mamlakat": the noun
-        if after is not None and after.group(1)[0].islower() and not UZ_VERB.search(
-            after.group(1)
-        ):
-            word, low = after.group(1), after.group(1).lower()
+        if after is None or not after.group(1)[0].islower() or UZ_VERB.search(after.group(1)):
+            return None  # "50 tadan oshgan", "40 tasi shaharda": no noun follows
+        word, low = after.group(1), after.group(1).lower()
+    if lang.startswith("uz") and UZ_CLASSIFIER.fullmatch(low) and not _is_month(low, lang):
+        after = NOUN_RE.match(doc.text, _end_of(doc.text, word, number.end))
+        if after is None or not after.group(1)[0].islower():
+            return None
+        word, low = after.group(1), after.group(1).lower()
+    if lang.startswith("uz") and UZ_LIGHT_VERB.match(doc.text, _end_of(doc.text, word, number.end)):
+        return None  # "900 tani tashkil etgan": a compound verb
     if low in NOT_COUNTED or not word[0].islower() or _is_month(low, lang):
         return None  # "15 декабря", "1 aprel": a date, not a count
     if lang == "ru":
         from kg.corpus.russian import morph
 
-        parses = [p for p in morph().parse(low) if p.tag.POS == "NOUN"]
-        if not parses:
-            return None
-        return word, parses[0].normal_form
+        for _ in range(3):  # "11 научных сотрудников": past the adjectives to the noun
+            parses = morph().parse(low)
+            nouns = [p for p in parses if p.tag.POS == "NOUN"]
+            if nouns:
+                return word, nouns[0].normal_form
+            if not any(p.tag.POS in ("ADJF", "PRTF") for p in parses):
+                return None
+            match = NOUN_RE.match(doc.text, match.end())
+            if match is None:
+                return None
+            word = match.group(1)
+            low = word.lower()
+        return None
     if lang.startswith("uz"):
         return _uzbek_noun(word)
     if lang == "en":
@@ -497,6 +746,36 @@ def _uzbek_noun(word: str) -> tuple[str, str]:
     low = word.lower()
     stems = sorted((s for s in strip_suffixes(low) if len(s) >= 3), key=len)
     return word, stems[0] if stems else low
+
+
+def _title_place(doc: Document, mentions: Sequence[Mention]) -> URIRef | None:
+    """The place an article's title names (its first, when it names several; not one named
+    as an example)."""
+    if len(doc.sentences) < 2:
+        return None
+    title = doc.sentences[0]
+    places = [m for m in mentions if _kind(m.entity) == "place"
+              and m.evidence.start < title.end]  # fmt: skip
+    examples = _examples(doc, title, places)
+    named = [m for i, m in enumerate(places) if i not in examples]
+    return named[0].entity if named else None
+
+
+def _main_country(
+    mentions: Sequence[Mention], end: int, lexicon: object | None
+) -> URIRef | None:
+    """The country (``ck:Country`` of the lexicon) mentioned most often before ``end`` (the
+    first of them on a tie): what "мамлакат", "республика", "the country" refer to."""
+    from rdflib import RDF
+
+    graph = getattr(lexicon, "graph", None)
+    if graph is None:
+        return None
+    counts: dict[URIRef, int] = {}
+    for m in mentions:
+        if m.evidence.end <= end and (m.entity, RDF.type, CK.Country) in graph:
+            counts[m.entity] = counts.get(m.entity, 0) + 1
+    return max(counts, key=lambda e: counts[e]) if counts else None  # dicts keep text order
 
 
 TOPIC_KINDS = SUBJECT_KINDS[:5]  # a policy or a ranking is not what an article is about
@@ -573,6 +852,254 @@ def open_indicator(lemma: str, lang: str, ev: Evidence) -> ConceptDescription:
     )
 
 
+#: Uzbek partitive counters: ``Ulardan 40 tasi`` ("40 of them") counts what was counted before
+UZ_PARTITIVE = re.compile(r"\s*(?:та|ta)(?:си|si|сидан|sidan)(?![\w‘’])", re.IGNORECASE)
+
+
+def _elided(
+    doc: Document, sentence: Sentence, number: NumberExpr,
+    out: Sequence[Observation | ConceptDescription], unit: URIRef,
+) -> URIRef | None:  # fmt: skip
+    """The indicator an elided count shares with the figure before it: in its sentence
+    ("9 000 человек, а ... превысило 12 тыс."), or for an Uzbek partitive ("40 tasi")
+    in its paragraph."""
+    start = sentence.start
+    if sentence.lang.startswith("uz") and UZ_PARTITIVE.match(doc.text, number.end):
+        start = _paragraph_start(doc, sentence.start)
+    before = [o for o in out if isinstance(o, Observation) and o.unit == unit
+              and start <= o.evidence.start < sentence.end]  # fmt: skip
+    return before[-1].indicator if before else None
+
+
+def _gapped_noun(
+    doc: Document, sentence: Sentence, number: NumberExpr, numbers: Sequence[NumberExpr]
+) -> tuple[str, str] | None:
+    """The counted noun of the next count of the same clause (the noun stated once, after
+    the last of several counts)."""
+    end = doc.text.find(";", number.end, sentence.end)
+    end = sentence.end if end < 0 else end
+    for other in numbers:
+        if other.start >= number.end and other.end <= end and other.unit == "count":
+            noun = _counted_noun(doc, other, sentence.lang)
+            if noun is not None:
+                return noun
+    return None
+
+
+#: English "N% of [the|all ...] X"; the words skipped before the noun are in the cues file
+EN_OF = re.compile(r"\s+of\s+")
+EN_WORD = re.compile(r"\s*([A-Za-z][\w-]*(?:['’]s)?)")
+#: Uzbek "savdoning 40 foizi": the genitive noun before a percentage
+UZ_GENITIVE = re.compile(r"([^\W\d_][\w‘’'ʻ`-]{2,}?)(?:нинг|ning)\s+$", re.IGNORECASE)
+
+
+def _share_noun(
+    doc: Document, sentence: Sentence, number: NumberExpr,
+    out: Sequence[Observation | ConceptDescription],
+) -> str | None:  # fmt: skip
+    """The dictionary form of what a percentage is a share of, if the grammar states it
+    (``40% of the firm's sales``, ``40 % выручки``, ``savdoning 40 foizi``)."""
+    lang, text = sentence.lang, doc.text
+    if lang.startswith("uz"):
+        found = UZ_GENITIVE.search(text, max(sentence.start, number.start - 40), number.start)
+        return _uzbek_noun(found.group(1))[1] if found else None
+    if lang == "ru":
+        from kg.corpus.russian import morph
+
+        match = NOUN_RE.match(text, number.end)
+        for _ in range(3):
+            if match is None:
+                return None
+            parses = morph().parse(match.group(1).lower())
+            nouns = [p for p in parses if p.tag.POS == "NOUN" and "gent" in p.tag]
+            if nouns:
+                return str(nouns[0].normal_form)
+            if not any(p.tag.POS in ("ADJF", "PRTF") and "gent" in p.tag for p in parses):
+                return None
+            match = NOUN_RE.match(text, match.end())
+        return None
+    if lang != "en":
+        return None
+    of = EN_OF.match(text, number.end)
+    if of is None:
+        return None
+    table = cues()["share"]
+    skip, pronouns = set(table["en_determiners"]), set(table["en_pronouns"])
+    position = of.end()
+    for _ in range(4):
+        word = EN_WORD.match(text, position)
+        if word is None or (word.group(1)[0].isupper() and word.group(1).lower() not in skip):
+            return None  # "of Denmark": a place, not a noun
+        low, position = word.group(1).lower(), word.end()
+        if low in pronouns:  # "86% of them": the things counted before in the paragraph
+            counted = [o for o in out if isinstance(o, Observation)
+                       and o.unit == data_iri("unit", "count")
+                       and o.evidence.start >= _paragraph_start(doc, sentence.start)]  # fmt: skip
+            if not counted:
+                return None
+            return str(counted[-1].indicator).rsplit("/number-of-", 1)[-1].rsplit("/", 1)[-1]
+        if low in skip or re.search(r"['’]s$", low):
+            continue
+        return low[:-3] + "y" if low.endswith("ies") else low.rstrip("s") or low
+    return None
+
+
+def share_indicator(lemma: str, lang: str, ev: Evidence) -> ConceptDescription:
+    """A new indicator concept for what a percentage is a share of (``share-of-{slug}``)."""
+    from kg.corpus.uzbek import latn_to_cyrl
+    from kg.extract.entities import latin_form
+
+    latin = latin_form(lemma, lang).lower()
+    slug = slugify(latin) or "items"
+    cyrillic = latn_to_cyrl(latin)
+    labels = (
+        ("en", f"share of “{latin}”"),
+        ("ru", f"доля «{cyrillic}»"),
+        ("uz-Cyrl", f"«{cyrillic}» улуши"),
+        ("uz-Latn", f"«{latin}» ulushi"),
+    )
+    definition = (
+        f"Share (percent) of what an article calls “{latin}”; an indicator minted by the "
+        "statistics extractor from the noun of the percentage, for a curator to name."
+    )
+    return ConceptDescription(
+        data_iri("indicator", f"share-of-{slug}"), data_iri("scheme", "indicator"), labels,
+        definition, data_iri("unit", "percent"), ev,
+    )  # fmt: skip
+
+
+WORD_NUMBER_RE = re.compile(
+    r"(?<![\w‘’-])(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")(?![\w‘’-])",
+    re.IGNORECASE,
+)
+
+
+#: a determiner right before a number word makes it a reference ("the two plants")
+EN_DEFINITE = re.compile(r"(?<![\w‘’])(?:the|these|those|its|their|both|all)\s+$", re.IGNORECASE)
+
+
+def _number_words(doc: Document, sentence: Sentence) -> list[NumberExpr]:
+    """Number words with no digits that count a plural noun after them (``six plants``,
+    ``семь заводов``); not one (an article), not in Uzbek (``икки йўналишда`` is a bare
+    numeral with a noun in the singular, ambiguous with its ordinary use)."""
+    lang = sentence.lang
+    if lang not in ("en", "ru"):
+        return []
+    out = []
+    for m in WORD_NUMBER_RE.finditer(sentence.text):
+        value = NUMBER_WORDS[m.group(1).lower()]
+        if value < 2 or EN_DEFINITE.search(sentence.text, 0, m.start()):
+            continue  # "the two universities": a reference back, not a count
+        nxt = NOUN_RE.match(sentence.text, m.end())
+        if nxt is None or nxt.start(1) - m.end() > 1 or not _plural_noun(nxt.group(1), lang):
+            continue
+        start = sentence.start + m.start()
+        out.append(NumberExpr(start, start + len(m.group(1)), m.group(1), Decimal(value),
+                              "count", "exact", start))  # fmt: skip
+    return out
+
+
+def _plural_noun(word: str, lang: str) -> bool:
+    """Is ``word`` a plural common noun (a count's noun after a number word)?"""
+    low = word.lower()
+    if not word[0].islower() or low in NOT_COUNTED:
+        return False
+    if lang == "en":
+        return bool(re.fullmatch(r"[a-z]{3,}s", low)) and not low.endswith(("ss", "us", "is"))
+    from kg.corpus.russian import morph
+
+    return any(p.tag.POS == "NOUN" and "plur" in p.tag for p in morph().parse(low)[:1])
+
+
+#: between the two ends of a range: "с 5 млн до 9 млрд долларов", "from 2 to 3 billion
+#: dollars", "2 dan 5 mln dollargacha" (the unit is written once, after the second)
+RANGE_GAP = re.compile(r"\s*(?:до|по|to|and|и|–|—|-|dan|дан)\s*", re.IGNORECASE)
+
+
+def _range_units(doc: Document, numbers: Sequence[NumberExpr]) -> list[NumberExpr]:
+    """A bare number at the start of a range takes the unit of the range's end."""
+    out = list(numbers)
+    for i in range(len(out) - 2, -1, -1):
+        first, second = out[i], out[i + 1]
+        if first.unit == "count" and second.unit not in ("count", "percent", "rank", "ratio") \
+                and RANGE_GAP.fullmatch(doc.text, first.end, second.number_start) \
+                and first.end < second.start:  # fmt: skip
+            out[i] = replace(first, unit=second.unit)
+    return out
+
+
+#: unit keys of kg.extract.numbers that are currencies (ISO 4217 codes in lower case)
+CURRENCY_UNITS = frozenset(code for _, code in CURRENCIES)
+#: Uzbek: the possessive noun right before an amount ("бино қиймати 9 миллиард сўм",
+#: "savdo hajmi 9 trillion so‘m"); English: "sales of $5 billion"
+UZ_POSSESSED = re.compile(r"([^\W\d_][\w‘’'ʻ`-]{2,}?(?:и|си|i|si))\s+$", re.IGNORECASE)
+EN_NOUN_OF = re.compile(r"(?<![\w‘’-])([a-z][a-z-]{2,})\s+of\s+$")
+#: Russian: the noun right before an amount, past one preposition ("с бюджетом 5 млн
+#: рублей", "кредита в 9 млн рублей")
+RU_NOUN_BEFORE = re.compile(r"([а-яё-]{3,})\s+(?:(?:в|на|с|до|за|по|от)\s+)?$", re.IGNORECASE)
+
+
+def _money_noun(doc: Document, sentence: Sentence, number: NumberExpr) -> str | None:
+    """The dictionary form of what an amount of money is (investment, value, capital,
+    revenue), when the grammar ties a noun to it; else None (a plain amount of money)."""
+    lang, text = sentence.lang, doc.text
+    left = text[max(sentence.start, number.start - 40) : number.start]
+    if lang.startswith("uz"):
+        found = UZ_POSSESSED.search(left)
+        before = None
+        if found and found.group(1)[0].islower():  # "hajmi" -> "hajm": the possessive only
+            before = re.sub(r"(?:си|si|и|i)$", "", found.group(1).lower())
+        after = NOUN_RE.match(text, number.end)
+        if after is None or not after.group(1)[0].islower() or UZ_VERB.search(after.group(1)) \
+                or UZ_LIGHT_VERB.match(" " + after.group(1)) \
+                or UZ_LIGHT_VERB.match(text, after.end()):  # fmt: skip
+            return before  # "... этиб белгиланган", "... ni tashkil etdi": a verb follows
+        # "9 million dollarlik zavod": -lik makes the amount the worth of the noun
+        # after it, so a possessed noun before ("qiymati") names the amount first
+        if before is not None and re.search(r"(?:лик|lik)$", number.surface, re.IGNORECASE):
+            return before
+        return _uzbek_noun(after.group(1))[1]
+    if lang == "en":
+        found = EN_NOUN_OF.search(left)
+        if found is None or re.fullmatch(r"[a-z]+(?:ly|ed|ing)", found.group(1)):
+            return None
+        word = found.group(1)
+        return word[:-3] + "y" if word.endswith("ies") else word.rstrip("s") or word
+    if lang == "ru":
+        from kg.corpus.russian import morph
+
+        found = RU_NOUN_BEFORE.search(left)
+        if found is None:
+            return None
+        nouns = [p for p in morph().parse(found.group(1).lower()) if p.tag.POS == "NOUN"]
+        return str(nouns[0].normal_form) if nouns and nouns[0].score >= 0.3 else None
+    return None
+
+
+def money_indicator(lemma: str, lang: str, ev: Evidence) -> ConceptDescription:
+    """A new indicator for a named amount of money (``amount-of-{slug}``: investment, value)."""
+    from kg.corpus.uzbek import latn_to_cyrl
+    from kg.extract.entities import latin_form
+
+    latin = latin_form(lemma, lang).lower()
+    slug = slugify(latin) or "money"
+    cyrillic = latn_to_cyrl(latin)
+    labels = (
+        ("en", f"amount of “{latin}”"),
+        ("ru", f"сумма «{cyrillic}»"),
+        ("uz-Cyrl", f"«{cyrillic}» миқдори"),
+        ("uz-Latn", f"«{latin}» miqdori"),
+    )
+    definition = (
+        f"An amount of money an article calls “{latin}”, in a currency; an indicator minted by "
+        "the statistics extractor from the noun of the amount, for a curator to name."
+    )
+    return ConceptDescription(
+        data_iri("indicator", f"amount-of-{slug}"), data_iri("scheme", "indicator"), labels,
+        definition, None, ev,
+    )  # fmt: skip
+
+
 def extract(
     doc: Document, lexicon: object | None, mentions: Sequence[Mention]
 ) -> list[Observation | ConceptDescription]:
@@ -582,14 +1109,17 @@ def extract(
         (m for m in mentions if m.evidence.source_id == doc.source_id),
         key=lambda m: (m.evidence.start, m.evidence.end),
     )
-    numbers = [
-        n
-        for st in doc.sentences
-        for n in find_numbers(st.text, base=st.start, lang=st.lang, measures=True)
-    ]
+    numbers = sorted(
+        (n for st in doc.sentences
+         for n in (*find_numbers(st.text, base=st.start, lang=st.lang, measures=True),
+                   *_number_words(doc, st))),
+        key=lambda n: n.start,
+    )  # fmt: skip
+    numbers = _range_units(doc, numbers)
     out: list[Observation | ConceptDescription] = []
     known = {c.iri for c in indicators}
     topic = _topic(doc, own)
+    title_place = _title_place(doc, own)
     for number in numbers:
         sentence = doc.sentence_at(number.start)
         if _in_name(doc, number, own):
@@ -598,9 +1128,13 @@ def extract(
             continue
         unit = _unit(doc, number, sentence)
         found = _indicator(doc, sentence, number, numbers, unit, indicators)
-        ref_area, subject, anaphora = _context(doc, sentence, number, own)
+        ref_area, subject, anaphora = _context(doc, sentence, number, own, title_place, lexicon)
         if subject is None and topic is not None:
             subject, anaphora = topic, True
+        if ref_area is None and subject is not None:
+            ref_area = _location(lexicon, subject)
+        if ref_area is None and title_place is not None and subject in (None, topic):
+            ref_area, anaphora = title_place, True  # a figure of the article's own place
         confidence = ANAPHORA_CONFIDENCE if anaphora else DIRECT_CONFIDENCE
         noun = _counted_noun(doc, number, sentence.lang) if unit.endswith("/count") else None
         if found is not None and noun is not None and not _label_follows(doc, number, found[0]):
@@ -614,18 +1148,24 @@ def extract(
                     continue
                 if noun is None:
                     noun = _number_of(doc, sentence, number)
+                if noun is None and not (sentence.lang.startswith("uz")
+                                         and UZ_PARTITIVE.match(doc.text, number.end)):
+                    # gapping: "shaharda (5 ta), qishloqda 4 ta, ... 2 tadan ombor"
+                    noun = _gapped_noun(doc, sentence, number, numbers)
                 if noun is None:
-                    # ellipsis: "10 357 938 человек, а ... превысило 17,5 млн" counts what
-                    # the figure before it in the sentence counts
-                    before = [o for o in out if isinstance(o, Observation) and o.unit == unit
-                              and sentence.start <= o.evidence.start < sentence.end]
-                    if before:
-                        indicator_iri = before[-1].indicator
-                        concept = None
-                    else:
+                    previous = _elided(doc, sentence, number, out, unit)
+                    if previous is None:
                         continue
+                    indicator_iri, concept = previous, None
                 if noun is not None:
                     concept = open_indicator(noun[1], sentence.lang, ev)
+            elif unit.endswith("/percent"):
+                share = _share_noun(doc, sentence, number, out)
+                if share is None:
+                    continue
+                concept = share_indicator(share, sentence.lang, ev)
+            elif number.unit in CURRENCY_UNITS and (spent := _money_noun(doc, sentence, number)):
+                concept = money_indicator(spent, sentence.lang, ev)
             else:
                 measured = measure_indicator(number.unit, ev)
                 if measured is None:
@@ -642,8 +1182,6 @@ def extract(
             if minted_unit is not None:
                 out.append(minted_unit)
             known.add(unit)
-        if ref_area is None and subject is not None:
-            ref_area = _location(lexicon, subject)
         start, end = sentence.start, sentence.end
         while end > start and doc.text[end - 1].isspace():
             end -= 1
