@@ -108,7 +108,8 @@ print(json.dumps({"wall_s": wall, "cpu_s": cpu, "main_peak_mb": int(hwm.group(1)
                   "total_pss_peak_mb": total[0] / 1024,
                   "triples": summary.triples, "articles": summary.sources,
                   "timings": summary.timings,
-                  "cpu_timings": summary.cpu_timings, "violations": summary.violations}))
+                  "cpu_timings": summary.cpu_timings, "peak_mb": summary.peak_mb,
+                  "violations": summary.violations}))
 """
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.atomic import atomic_path
 from kg.namespace import CK
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from kg.extract.article import ExtractionContext
     from kg.extract.mentions import Candidate
 
+T = TypeVar("T")
+R = TypeVar("R")
 OA = "http://www.w3.org/ns/oa#"
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 #: summary counts per article: key -> class whose instances are counted
@@ -213,11 +215,27 @@ def graph_coverage(graph: Graph) -> tuple[int, int]:
 
 # --- running the map -------------------------------------------------------------------------
 
+#: articles a worker process maps before it is replaced by a fresh fork of the forkserver:
+#: what extraction caches per article (strings, parses) and the model pages a worker
+#: copies on write then stay bounded by these articles, not by the corpus
+ARTICLES_PER_WORKER = 8
+
+
+def in_process(workers: int, tasks: int) -> bool:
+    """Whether :func:`run_local` maps ``tasks`` articles in this process (one worker and
+    no more articles than a worker process would map)."""
+    return tasks <= 1 or (workers <= 1 and tasks <= ARTICLES_PER_WORKER)
+
+
 def run_local(tasks: list[ArticleTask], workers: int,
               on_result: Callable[[ArticleResult], None]) -> None:
-    """Map ``tasks`` in ``workers`` processes (in this process when one is enough); each
-    result goes to ``on_result`` as soon as it is ready."""
-    if workers <= 1 or len(tasks) <= 1:
+    """Map ``tasks`` in ``workers`` processes (in this process when :func:`in_process`);
+    each result goes to ``on_result`` as soon as it is ready.
+
+    Each worker is a one-process executor forked from a forkserver that preloaded the
+    extraction context, replaced after :data:`ARTICLES_PER_WORKER` articles (a fresh fork
+    costs milliseconds; ``max_tasks_per_child`` can hang on Python 3.11, gh-115634)."""
+    if in_process(workers, len(tasks)):
         try:
             for task in tasks:
                 on_result(map_article(task))
@@ -226,24 +244,49 @@ def run_local(tasks: list[ArticleTask], workers: int,
         return
     import multiprocessing
     import os
-    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 
     # the forkserver (started on first use) loads the context once; workers fork from it
     os.environ[PRELOAD_ENV] = tasks[0].curation_dir or _NO_CURATION
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["kg.build_map", "kg.extract.article", "kg.rdf.dataset",
                                 "kg.build_preload"])
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx) as pool:
-        pending = {pool.submit(map_article, task) for task in tasks}
-        try:
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                for future in done:
-                    on_result(future.result())
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+    map_in_workers(map_article, tasks, workers, ARTICLES_PER_WORKER, ctx, on_result)
+
+
+def map_in_workers(fn: Callable[[T], R], items: list[T], workers: int, per_worker: int,
+                   ctx: Any, on_result: Callable[[R], None]) -> None:
+    """``fn`` of every item in up to ``workers`` processes of ``ctx`` (a multiprocessing
+    context), each replaced by a new one after ``per_worker`` items; results go to
+    ``on_result`` in the order they are ready. An error stops the map and is raised."""
+    from collections import deque
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    queue = deque(items)
+    slots: list[list[Any]] = []  # per worker: [its one-process executor, items given to it]
+    running: dict[Future[R], int] = {}
+
+    def feed(slot: int) -> None:
+        if not queue:
+            return
+        if slots[slot][1] >= per_worker:
+            slots[slot][0].shutdown(wait=True)
+            slots[slot] = [ProcessPoolExecutor(1, mp_context=ctx), 0]
+        running[slots[slot][0].submit(fn, queue.popleft())] = slot
+        slots[slot][1] += 1
+
+    try:
+        for slot in range(min(workers, len(items))):
+            slots.append([ProcessPoolExecutor(1, mp_context=ctx), 0])
+            feed(slot)
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                slot = running.pop(future)
+                on_result(future.result())
+                feed(slot)
+    finally:
+        for executor, _count in slots:
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 # --- the cache -------------------------------------------------------------------------------

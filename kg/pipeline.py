@@ -68,6 +68,8 @@ class BuildSummary:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     cpu_timings: dict[str, float] = field(default_factory=dict)  # this process's CPU per stage
+    peak_mb: dict[str, float] = field(default_factory=dict)  # this process's peak RSS so far,
+    # at the end of each stage (MB)
     out_dir: str = ""
     workers: int = 1
     extracted: int = 0  # articles mapped in this build (the others came from the cache)
@@ -75,7 +77,7 @@ class BuildSummary:
     def to_json(self) -> dict[str, Any]:
         """The summary as JSON (no timings, paths or run details: rebuilds give equal files)."""
         data = asdict(self)
-        for volatile in ("seconds", "timings", "cpu_timings", "out_dir", "workers",
+        for volatile in ("seconds", "timings", "cpu_timings", "peak_mb", "out_dir", "workers",
                          "extracted"):
             data.pop(volatile)
         return data
@@ -130,9 +132,12 @@ def run_build(
         def stage(name: str | None, detail: str = "") -> None:
             if name != clock[0]:
                 now, cpu = time.perf_counter(), time.process_time()
+                peak = _peak_rss_mb()
                 if clock[0] is not None:
                     summary.timings[clock[0]] = round(now - clock[1], 2)
                     summary.cpu_timings[clock[0]] = round(cpu - clock[2], 2)
+                    if peak is not None:
+                        summary.peak_mb[clock[0]] = peak
                 clock[:] = [name, now, cpu]
             step(name, detail)
 
@@ -145,7 +150,9 @@ def run_build(
         # with worker processes (or a cluster) this one is free during the map: each graph is
         # loaded into the store as it arrives; in one process, after the map has released
         # the models' memory
-        overlap = bool(scheduler) or summary.workers > 1
+        from kg.build_map import in_process
+
+        overlap = bool(scheduler) or not in_process(summary.workers, len(tasks))
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(1) as beside:  # the ontology graph needs no article: made
@@ -190,6 +197,17 @@ def run_build(
     if progress:
         print_summary(summary)
     return summary
+
+
+def _peak_rss_mb() -> float | None:
+    """This process's peak RSS so far (MB, Linux ``VmHWM``), or None where /proc does not
+    say."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration, ValueError):
+        return None
+    return round(kb / 1024, 1)
 
 
 @dataclass

@@ -218,3 +218,28 @@ def test_real_build_is_byte_identical_when_rewritten(real_build: Path, tmp_path:
     write_dumps(nq, tmp_path)
     for name in ("clusterkg.nq", "clusterkg.nt", "clusterkg.trig", "clusterkg.ttl"):
         assert (tmp_path / name).read_bytes() == (real_build / name).read_bytes(), name
+
+
+def test_quads_nquads_writes_the_bytes_of_rdflib() -> None:
+    """pyoxigraph's lines (the inferred graph) with rdflib's bytes, control characters too."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from kg.publish.dumps import graph_nquads, quads_nquads
+    from kg.terms import to_rdflib
+
+    g, s, p = (ox.NamedNode(f"http://ex/{n}") for n in ("g", "s", "p"))
+    texts = ["tab\there", "cr\rx", "nl\nx", 'q"x', "bs\\x", "bs-t\\tx", "ctl\x01x", "bsp\x08x",
+             "ff\x0cx", "del\x7fx", "us\x1fx", "é ü 𝄞", "ls\u2028x"]
+    quads = [ox.Quad(s, p, ox.Literal(t), g) for t in texts] + [
+        ox.Quad(s, p, ox.Literal("x", language="en-GB"), g),
+        ox.Quad(s, p, ox.Literal("07", datatype=ox.NamedNode(
+            "http://www.w3.org/2001/XMLSchema#nonNegativeInteger")), g),
+        ox.Quad(ox.NamedNode("http://ex/é"), p, ox.NamedNode("http://ex/a%20b"), g)]
+    graph = Graph()
+    for q in quads + quads[:2]:
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    assert quads_nquads(quads + quads[:2]) == graph_nquads(graph, "http://ex/g")
+    assert len(quads_nquads(quads).splitlines()) == len(texts) + 3
+    with pytest.raises(ValueError):
+        quads_nquads([ox.Quad(ox.BlankNode("b"), p, s, g)])

@@ -191,6 +191,40 @@ def test_one_worker_and_two_give_the_same_build(build_dir: Path, tmp_path: Path)
     assert not (tmp_path / ".clusterkg-cache").exists()
 
 
+def test_recycled_worker_processes_give_the_same_build(build_dir: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """One worker process per article (replaced after each), not the map in this process."""
+    import kg.build_map
+
+    monkeypatch.setattr(kg.build_map, "ARTICLES_PER_WORKER", 1)
+    assert not kg.build_map.in_process(1, 2)
+    run_build(out_dir=tmp_path / "one", validate=False, progress=False, workers=1,
+              cache_dir=None)
+    assert (tmp_path / "one" / "clusterkg.nq").read_bytes() == \
+        (build_dir / "clusterkg.nq").read_bytes()
+
+
+def test_map_in_workers_replaces_each_worker_after_its_items() -> None:
+    import multiprocessing
+    import os
+    from collections import Counter
+
+    from kg.build_map import map_in_workers
+
+    ctx = multiprocessing.get_context("forkserver")
+    pids: list[str] = []
+    map_in_workers(os.readlink, ["/proc/self"] * 7, 2, 2, ctx, pids.append)
+    seen = Counter(pids)
+    assert len(pids) == 7 and max(seen.values()) <= 2 and len(seen) >= 4
+    assert str(os.getpid()) not in seen
+    pids.clear()
+    map_in_workers(os.readlink, ["/proc/self"] * 7, 2, 100, ctx, pids.append)
+    assert len(pids) == 7 and len(set(pids)) <= 2
+    with pytest.raises(FileNotFoundError):
+        map_in_workers(os.readlink, ["/proc/self", "/no/such/link", "/proc/self"], 1, 100,
+                       ctx, pids.append)
+
+
 def test_incremental_rebuild_extracts_only_what_changed(tmp_path: Path) -> None:
     import shutil
 

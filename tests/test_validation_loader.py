@@ -77,3 +77,57 @@ def test_line_based_loader_reports_the_line_of_a_syntax_error(tmp_path: Path) ->
     with pytest.raises(InputError) as err:
         Loader().add_file(path)
     assert "bad.nq:12" in str(err.value)
+
+
+def _quad_by_quad(paths: list[Path]) -> LoadedData:
+    slow = Loader()
+    for path in paths:
+        fmt = ox.RdfFormat.from_extension(path.suffix[1:])
+        base = path.resolve().as_uri()
+        name = ox.NamedNode(base)
+        slow.add(ox.Quad(q.subject, q.predicate, q.object,
+                         name if type(q.graph_name) is ox.DefaultGraph else q.graph_name)
+                 for q in ox.parse(path=str(path), format=fmt, base_iri=base))
+    return slow.finish()
+
+
+def test_files_after_the_first_match_quad_by_quad(tmp_path: Path) -> None:
+    """The build's reduce: one file per graph into a filled store (the bulk loader when a
+    file has no blank node, the quad-by-quad parse when it has: labels kept)."""
+    first, plain, blank, triples = (tmp_path / n for n in ("a.nq", "b.nq", "c.nq", "d.nt"))
+    first.write_text(NQ, encoding="utf-8")
+    plain.write_text(f'<http://ex/e> <http://ex/start> "07"^^<{XSD}nonNegativeInteger> '
+                     f'<http://ex/g3> .\n<http://ex/e> <http://ex/n> "5"^^<{XSD}int> .\n'
+                     '<http://ex/e> <http://ex/label> "x" <http://ex/g3> .\n', encoding="utf-8")
+    blank.write_text("_:q <http://ex/on> <http://ex/p> <http://ex/g4> .\n", encoding="utf-8")
+    triples.write_text(f'<http://ex/f> <http://ex/n> "08"^^<{XSD}short> .\n', encoding="utf-8")
+    paths = [first, plain, blank, triples]
+    fast = Loader()
+    for path in paths:
+        fast.add_file(path)
+    got, want = fast.finish(), _quad_by_quad(paths)
+    assert set(got.store) == set(want.store)
+    assert len(got.store) == 10 + 3 + 1 + 1
+    assert not list(got.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert ox.BlankNode("q") in {q.subject for q in got.store}
+    for field in ("by_triple", "by_value", "predicates", "merged", "also_as_stored",
+                  "plain_types", "changed_types"):
+        assert getattr(got.written, field) == getattr(want.written, field), field
+    e, start = ox.NamedNode("http://ex/e"), ox.NamedNode("http://ex/start")
+    assert got.written.by_triple[(e, start, ox.Literal("7", datatype=ox.NamedNode(
+        XSD + "integer")))] == (ox.Literal("07", datatype=ox.NamedNode(
+            XSD + "nonNegativeInteger")),)
+
+
+def test_a_syntax_error_in_a_later_file_names_its_line(tmp_path: Path) -> None:
+    from kg.errors import InputError
+
+    good, bad = tmp_path / "good.nq", tmp_path / "bad.nq"
+    good.write_text(NQ, encoding="utf-8")
+    bad.write_text(f'<http://ex/a> <http://ex/n> "1"^^<{XSD}int> <http://ex/g> .\n'
+                   "<http://ex/x> <http://ex/y> .\n", encoding="utf-8")
+    loader = Loader()
+    loader.add_file(good)
+    with pytest.raises(InputError) as err:
+        loader.add_file(bad)
+    assert "bad.nq:2" in str(err.value)

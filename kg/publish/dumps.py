@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
@@ -106,6 +107,44 @@ def dataset_nquads(ds: Dataset) -> bytes:
     """rdflib's N-Quads of a Dataset whose graphs have no blank nodes, lines sorted (the
     same bytes as :func:`graph_nquads` of each graph, merged, without copying them)."""
     return _sorted_lines([ds.serialize(format="nquads", encoding="utf-8")])
+
+
+# pyoxigraph escapes these in literals; rdflib's N-Quads serialiser writes them as they are
+_ESCAPED_BY_OX = re.compile(rb"\\\\|\\[tbf]|\\u00[01][0-9A-F]|\\u007F")
+_RAW = {b"\\t": b"\t", b"\\b": b"\b", b"\\f": b"\f"}
+
+
+def _as_rdflib_writes(match: re.Match[bytes]) -> bytes:
+    text = match.group()
+    if text == b"\\\\":
+        return text
+    return _RAW.get(text) or bytes([int(text[2:], 16)])
+
+
+def quads_nquads(quads: Iterable[Any]) -> bytes:
+    """The sorted, unique N-Quads lines of pyoxigraph quads without blank nodes, written by
+    pyoxigraph's serialiser with the bytes rdflib's would write (:func:`graph_nquads`):
+    control characters in literals unescaped, as rdflib leaves them."""
+    import pyoxigraph as ox
+
+    def checked() -> Iterator[Any]:
+        blank = ox.BlankNode
+        for q in quads:
+            if type(q.subject) is blank or type(q.object) is blank:
+                raise ValueError(f"a blank node in {q} (use graph_nquads)")
+            yield q
+
+    text = ox.serialize(checked(), format=ox.RdfFormat.N_QUADS) or b""
+    lines = {_ESCAPED_BY_OX.sub(_as_rdflib_writes, line) if b"\\" in line else line
+             for line in text.splitlines()}
+    return b"".join(line + b"\n" for line in sorted(lines))
+
+
+def write_quads_file(quads: Iterable[Any], name: str, path: Path) -> GraphFile:
+    """Write :func:`quads_nquads` of pyoxigraph quads (all in graph ``name``) to ``path``."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(quads_nquads(quads))
+    return GraphFile(name, Path(path))
 
 
 def write_graph_file(graph: Graph, name: str | None, path: Path) -> GraphFile:

@@ -166,16 +166,9 @@ def infer_graph_file(data: LoadedData, path: Path) -> GraphFile:
 
     Inferred triples copy the store's terms, so the file and the store hold the same literals
     (the loader's record of literals as written concerns the loaded files only)."""
-    from rdflib import Graph
+    from kg.publish.dumps import write_quads_file
 
-    from kg.publish.dumps import write_graph_file
-    from kg.terms import to_rdflib
-
-    result = infer_store(data.store)
-    graph = Graph()
-    for q in result.quads:
-        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-    return write_graph_file(graph, INFERRED_GRAPH, path)
+    return write_quads_file(infer_store(data.store).quads, INFERRED_GRAPH, path)
 
 
 def _construct(store: ox.Store, query: str) -> ox.QueryTriples:

@@ -162,7 +162,7 @@ class Loader:
         if path.stat().st_size == 0:
             return True
         if len(self.store):
-            return False
+            return self._add_to_filled(path, fmt, base, name)
         to_graph = name if fmt == ox.RdfFormat.N_TRIPLES else None
         with ThreadPoolExecutor(1) as pool:  # the re-parse runs while the loader (no GIL) does
             reparse = pool.submit(_reparse, path, fmt, base, name)
@@ -184,6 +184,28 @@ class Loader:
                 if type(q.subject) is blank or type(q.object) is blank:
                     self.store.remove(q)
         self.store.bulk_extend(with_blanks)
+        return True
+
+    def _add_to_filled(self, path: Path, fmt: ox.RdfFormat, base: str, name: Any) -> bool:
+        """:meth:`_add_line_based` into a store that already holds graphs (the build's
+        reduce: one file per graph): the store's bulk loader when the file has no blank node
+        and the store no default graph, else False (use :meth:`add`)."""
+        if next(iter(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+            return False
+        try:
+            found = _reparse(path, fmt, base, name)
+        except SyntaxError:  # the quad-by-quad parse reports its line
+            return False
+        if found is None or found[1]:  # blank nodes: only the quad-by-quad parse keeps labels
+            return False
+        to_graph = name if fmt == ox.RdfFormat.N_TRIPLES else None
+        self.store.bulk_load(path=str(path), format=fmt, base_iri=base, to_graph=to_graph)
+        self._noted.extend(found[0])
+        default = list(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        if default:  # the store had none: they are this file's
+            self.store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, name)
+                                   for q in default)
+            self.store.clear_graph(ox.DefaultGraph())
         return True
 
     def finish(self) -> LoadedData:
