@@ -89,7 +89,7 @@ def word_keys(word: str, lang: str) -> frozenset[str]:
         elif re.fullmatch(r"[a-z]{4,}s", low):
             keys.add(low[:-1])
     elif lang == "ru":
-        keys |= {p.normal_form.replace("ё", "е") for p in morph().parse(low)[:3]}
+        keys |= {p.normal_form.replace("ё", "е") for p in morph().parse(low)[:5]}
     else:
         keys |= strip_suffixes(low)
     return frozenset(keys)
@@ -147,10 +147,10 @@ class HeadNouns:
             cut = next((i for i, w in enumerate(words) if w.lower() in COMPLEMENT), len(words))
             before = [f for f in found if f[0] < cut] or found
             found = sorted(before, key=lambda f: f[0])[-1:] if before else []
-        elif lang == "ru":
-            found = sorted(found, key=lambda f: f[0])[:1]
-        else:
-            found = sorted(found, key=lambda f: f[1])[-1:]
+        elif lang == "ru":  # the leftmost head, the longest phrase there ("академия наук")
+            found = sorted(found, key=lambda f: (f[0], f[0] - f[1]))[:1]
+        else:  # the rightmost head, the longest phrase there ("фанлар академияси")
+            found = sorted(found, key=lambda f: (f[1], f[1] - f[0]))[-1:]
         if not found:
             return None
         first, last, head = found[0]

@@ -42,6 +42,54 @@ SUPPORTED = ("en", "ru", "uz-Cyrl", "uz-Latn")
 FRENCH_PARTICLE = re.compile(r"\s+d['’][A-ZÀ-Ý][\w-]+")
 
 
+#: a capitalised word and a hyphen right before a span (the model splits hyphenated names)
+HYPHEN_PREFIX = re.compile(r"(?<![\w'’-])[A-Z][a-z]+-$")
+#: a run of capitalised English words, joined by "of", "and", "for" or "&"
+CAPITALISED_RUN = re.compile(
+    r"(?<![\w'’-])[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|&)\s+)?[A-Z][\w'’-]*)+(?![\w'’-])"
+)
+#: head kinds that a capitalised run the model missed may end with (places are the model's)
+RUN_KINDS = frozenset({"org", "cluster", "programme", "project", "policy", "document", "platform"})
+
+
+def _unbalanced_quote(text: str) -> bool:
+    """Does a span open a quotation it does not close (or close one it did not open)?"""
+    return text.count('"') % 2 == 1 or text.count("“") != text.count("”")
+
+
+def _english_headed_runs(
+    doc: Document, base: int, text: str, found: list[tuple[int, int]]
+) -> list[NameSpan]:
+    """Capitalised runs ending in a capitalised head noun of an organisation, document or
+    programme that the model did not tag (``National Yang Ming Chiao Tung University``,
+    ``Global Competitiveness Report``, ``World Wide Web Consortium``): ORG spans."""
+    from kg.extract.kinds import head_nouns
+
+    heads = head_nouns()
+    out = []
+    for match in CAPITALISED_RUN.finditer(text):
+        start, end = base + match.start(), base + match.end()
+        if any(s < end and start < e for s, e in found):
+            continue
+        words = [(m.start(), m.group()) for m in re.finditer(r"\S+", match.group())]
+        while words and (words[0][1].lower() in ("the", "a", "an", "in", "on", "at", "by",
+                                                   "for", "of", "and", "from", "with")
+                         or (match.start() + words[0][0] == 0
+                             and words[0][1].lower() in doc.lower_words)):  # fmt: skip
+            words = words[1:]
+        if len(words) < 2:
+            continue
+        decided = heads.head_of(words[-1][1], "en")
+        if decided is None or decided[0] != words[-1][1] or decided[1].legal:
+            continue
+        if decided[1].kind not in RUN_KINDS or not decided[1].anaphor:
+            continue
+        span = _trim(doc, start + words[0][0], end)
+        if span is not None:
+            out.append(NameSpan(span[0], span[1], span[2], "ORG", "en", "rules", span[2]))
+    return out
+
+
 class RecogniserMissing(InputError):
     """A recogniser's package is not installed (or its model does not load)."""
 
@@ -166,20 +214,27 @@ class Recognisers:
         out = []
         for (base, text), parsed in zip(texts, nlp.pipe(t for _, t in texts), strict=True):
             self._keep(("en", text), _spacy_parse(parsed))
+            found: list[tuple[int, int]] = []
             for ent in parsed.ents:
                 label = ENGLISH_LABELS.get(ent.label_)
                 if label is None:
                     continue
+                found.append((base + ent.start_char, base + ent.end_char))
                 end_char = base + ent.end_char
                 particle = FRENCH_PARTICLE.match(doc.view.text, end_char)
                 if particle:  # "Côte d'Azur": the model stops before the elided article
                     end_char = particle.end()
-                for part in _split_list(base + ent.start_char, end_char, doc.view.text):
+                start_char = base + ent.start_char
+                prefix = HYPHEN_PREFIX.search(doc.view.text[max(0, start_char - 30) : start_char])
+                if prefix:  # "Kwoh-Ting Li": the model's "Ting Li"
+                    start_char -= len(prefix.group())
+                for part in _split_list(start_char, end_char, doc.view.text):
                     span = _trim(doc, *part)
-                    if span is None:
-                        continue
-                    start, end, text = span
-                    out.append(NameSpan(start, end, text, label, "en", "spacy", text))
+                    if span is None or _unbalanced_quote(span[2]):
+                        continue  # 'the "State of ...': a quoted title cut at its quote
+                    start, end, view = span
+                    out.append(NameSpan(start, end, view, label, "en", "spacy", view))
+            out.extend(_english_headed_runs(doc, base, text, found))
         return out
 
     def _russian_spans(self, doc: Document, sentences: list[Sentence]) -> list[NameSpan]:
@@ -301,7 +356,8 @@ def _nominative(word: str, pos: str, feats: dict[str, str], gender: str | None,
     plural = feats.get("Number") == "Plur"
     wanted_pos = ("ADJF",) if pos == "ADJ" else ("NOUN", "ADJF") if person else ("NOUN",)
     parses = [p for p in morph().parse(word.lower()) if p.tag.POS in wanted_pos
-              and (p.tag.number == "plur") == plural]  # fmt: skip
+              and (p.tag.number == "plur") == plural
+              and not (person and "Fixd" in p.tag)]  # fmt: skip (not an indeclinable abbreviation)
     if person:
         named = [p for p in parses if p.tag.POS == "ADJF" or NAME_TAGS & set(p.tag.grammemes)]
         if case == "nomn" or any(p.tag.case == case for p in named):
@@ -313,6 +369,8 @@ def _nominative(word: str, pos: str, feats: dict[str, str], gender: str | None,
     # the guessed name "Ньютауна")
     stem = [p for p in in_case if word.lower().startswith(p.normal_form)]
     best = next(iter(stem or in_case), None)
+    if best is None and person and case == "ablt" and gender == "Masc" and not plural:
+        return _masculine_instrumental(word)
     if best is None or case == "nomn":
         return word
     wanted = {"nomn"}
@@ -325,6 +383,19 @@ def _nominative(word: str, pos: str, feats: dict[str, str], gender: str | None,
     if word.isupper():
         return normal.upper()
     return normal[:1].upper() + normal[1:] if word[:1].isupper() else normal
+
+
+def _masculine_instrumental(word: str) -> str:
+    """The nominative of a masculine name in the instrumental that the dictionary does not
+    know (Russian second declension: ``-ом`` after a hard stem, ``-ем`` after a soft one:
+    ``Цзюнем`` -> ``Цзюнь``, ``-ем`` after a vowel: ``Чжэнфэем`` -> ``Чжэнфэй``)."""
+    low = word.lower()
+    if len(word) < 4 or not low.endswith(("ом", "ем", "ём")):
+        return word
+    stem = word[:-2]
+    if low.endswith("ом"):
+        return stem
+    return stem + ("й" if stem[-1].lower() in "аеёиоуыэюя" else "ь")
 
 
 def _spacy_parse(parsed: Any) -> Parse:

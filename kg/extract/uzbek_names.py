@@ -26,9 +26,10 @@ keeps the possessive of a head (``вилояти``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.corpus.document import Document, Sentence
-from kg.corpus.uzbek import cyrl_to_latn
+from kg.corpus.uzbek import cyrl_to_latn, normalise_apostrophes, strip_suffixes
 from kg.extract.kinds import head_nouns
 from kg.extract.recognisers import NameSpan
 
@@ -71,7 +72,9 @@ FUNCTION_WORDS = frozenset(
         "shu",
     ]
 )
-LATIN_NAME_RE = re.compile(r"(?<![\w‘’])[A-Z][A-Za-z0-9]+(?:(?:\s+|\s*&\s*)[A-Z][A-Za-z0-9]+)*")
+#: a Latin name word: capitalised, or a short lower-case prefix before a capital (``fDi``, ``eBay``)
+_LATIN_WORD = r"(?:[A-Z][A-Za-z0-9]+|[a-z]{1,2}[A-Z][A-Za-z0-9]*)"
+LATIN_NAME_RE = re.compile(rf"(?<![\w‘’]){_LATIN_WORD}(?:(?:\s+|\s*&\s*){_LATIN_WORD})*(?![\w‘’])")
 #: case endings dropped from the last word of a name for its normal form (not possessives)
 CASE_ENDINGS = tuple(
     sorted(
@@ -89,11 +92,26 @@ CASE_ENDINGS = tuple(
 
 
 def normal_form(text: str) -> str:
-    """The name without the case ending of its last word (possessives kept)."""
+    """The name without the case ending of its last word (possessives kept) and without the
+    genitive of a word inside it (``Ўзбекистон Республикасининг Тикланиш ... жамғармаси`` ->
+    ``Ўзбекистон Республикаси Тикланиш ... жамғармаси``). A head noun keeps its possessive
+    (``farmoni`` is ``farmon`` + ``-i``, not ``farmo`` + ``-ni``), except after a number
+    adjective in ``-son`` / ``-сон``, which takes no izofa (``PF-5099-son farmon``)."""
     words = text.split()
     if not words:
         return text
+    for n, word in enumerate(words[:-1]):
+        for genitive in ("нинг", "ning"):
+            if word.lower().endswith(genitive) and len(word) - len(genitive) >= 3:
+                words[n] = word[: -len(genitive)]
     last = words[-1]
+    head = _head_stem(last)
+    if head is not None:
+        after_number = len(words) >= 2 and words[-2].lower().endswith(("-son", "-сон"))
+        words[-1] = last[: len(head)] if after_number else last[: len(head)] + _possessive(
+            last[len(head) :]
+        )
+        return " ".join(words)
     for ending in CASE_ENDINGS:
         if last.lower().endswith(ending) and len(last) - len(ending) >= 3:
             cut = last[: -len(ending)]
@@ -102,6 +120,34 @@ def normal_form(text: str) -> str:
             words[-1] = cut
             break
     return " ".join(words)
+
+
+def _head_stem(word: str) -> str | None:
+    """The head noun a word begins with, when the rest is a possessive and case suffixes
+    (``farmoni`` -> ``farmon``; not ``vazirligi``, whose stem changes its last letter)."""
+    lower = normalise_apostrophes(word.lower())
+    singles = _single_heads()
+    stems = [s for s in strip_suffixes(lower) if s in singles and lower.startswith(s)]
+    if not stems:
+        return None
+    stem = max(stems, key=len)
+    return stem if _possessive(lower[len(stem) :]) or not lower[len(stem) :] else None
+
+
+def _possessive(rest: str) -> str:
+    """The possessive suffix a rest of a word begins with (``и``, ``си``, ``i``, ``si``)."""
+    for suffix in ("си", "si", "и", "i"):
+        if rest.lower().startswith(suffix):
+            return rest[: len(suffix)]
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _single_heads() -> frozenset[str]:
+    """The one-word Uzbek head nouns of ``data/nlp/head-nouns.yaml`` (both scripts)."""
+    words = head_nouns().words
+    return frozenset(p[0] for lang in ("uz-Cyrl", "uz-Latn") for p in words.get(lang, {})
+                     if len(p) == 1)  # fmt: skip
 
 
 def uzbek_spans(doc: Document, sentence: Sentence) -> list[NameSpan]:
@@ -173,12 +219,18 @@ def _capitalised_runs(
             i += 1
             continue
         j = i
-        while j + 1 < len(words) and words[j + 1][2][:1].isupper() and _adjacent(text, words, j):
-            j += 1
+        while (j + 1 < len(words) and words[j + 1][2][:1].isupper()
+               and _adjacent(text, words, j) and _same_script(words[j][2], words[j + 1][2])):
+            j += 1  # ("Korean Air Навоий": a Latin name ends where the Cyrillic text goes on)
         end_index = None
         for k in range(j, min(j + 8, len(words))):
             if k > j and not _adjacent(text, words, k - 1) and not _joined(text, words, k - 1):
                 break
+            if k > j and words[k][2][:1].isupper() and not _same_script(words[j][2], words[k][2]):
+                break  # "Korean Air Навоий аэропорти": another name in the other script
+            if k > j and GENITIVE.search(words[j][2]):
+                break  # "Ж. Одиловнинг маълумотига кўра": lower-case words after a genitive
+                # are the possessed common noun, not the rest of a name
             if k > j and words[k][2] in FUNCTION_WORDS and words[k][2].lower() not in JOINERS:
                 break
             if k > j + 3 and not any(w[2].lower() in JOINERS or _joined(text, words, n - 1)
@@ -190,8 +242,9 @@ def _capitalised_runs(
                 end_index = k
                 break
         opening = i == 0 or not text[:start].strip(' “«"(-–•')
-        if opening and (word.lower() in common or word.lower() in FUNCTION_WORDS):
-            i = j + 1 if j > i else i + 1
+        lone_head = j > i and _is_head_word(word, lang)  # "Loyiha Axborot ... vazirligi"
+        if opening and (word.lower() in common or word.lower() in FUNCTION_WORDS or lone_head):
+            i += 1  # the sentence's first word, not the name after it ("Зона Навоий шаҳри")
             continue
         if end_index is not None and _plural(words[end_index][2]):
             end_index = None  # "Трансмиллий компаниялар": a common noun phrase, not a name
@@ -211,6 +264,21 @@ def _capitalised_runs(
         if not opening and not any(w[2].lower() in common for w in words[i : j + 1]):
             found.append((start, words[j][1], "NAME"))
         i = j + 1
+
+
+#: the genitive case (``-нинг``, ``-ning``): the possessor ends there
+GENITIVE = re.compile(r"(?:нинг|ning)$", re.IGNORECASE)
+
+
+def _same_script(a: str, b: str) -> bool:
+    """Are two words in the same script (both Latin or both Cyrillic)?"""
+    return bool(re.search(r"[A-Za-z]", a)) == bool(re.search(r"[A-Za-z]", b))
+
+
+def _is_head_word(word: str, lang: str) -> bool:
+    """Is ``word`` a head noun by itself (``Loyiha``, ``Зона``)?"""
+    decided = head_nouns().head_of(word, lang)
+    return decided is not None and decided[0] == word and not decided[1].legal
 
 
 #: the locative-attributive case (``Тошкентдаги``, ``Toshkentdagi``: "in Tashkent", before a
