@@ -25,6 +25,14 @@ For one article, after the lexicon matcher (:mod:`kg.extract.mentions`):
    ``data/nlp/anaphora.yaml``) is the nearest preceding entity of that class in its paragraph
    or the three sentences before.
 
+Before typing, spans the models split or cut are repaired: an English name with a lower-case
+place or cluster head after it (``the Øresund region``), ``X Region`` + ``of`` + a place, a
+Russian head phrase and the name in apposition (``Научно-технологический парк X``), a Russian
+organisation and the head noun in the genitive it belongs to (``Административный комитет
+парка``). Typing also reads ``the province of X`` (English). A name the model tagged LOC and
+a descriptor or list head types as a park or zone (``парки Хайдянь``) is typed apart from the
+place of the same name (``районе Хайдянь``).
+
 Uzbek ``NAME`` spans (capitalised, no head) are kept only when the gazetteer knows them.
 """
 
@@ -43,7 +51,7 @@ from kg.corpus.uzbek import cyrl_to_latn, normalise_apostrophes
 from kg.extract.gazetteer import Place, gazetteer
 from kg.extract.kinds import NLP_DIR, Typed, head_nouns
 from kg.extract.lexicon import Lexicon
-from kg.extract.recognisers import NameSpan, Recognisers
+from kg.extract.recognisers import ABBREVIATED, NameSpan, Recognisers
 from kg.extract.records import EntityDescription, Evidence, Mention
 from kg.namespace import CK, ID, data_iri, slugify
 
@@ -390,7 +398,11 @@ def _list_types(doc: Document, spans: list[NameSpan]) -> dict[tuple[int, int], T
 
 
 def _own_head(span: NameSpan, label: str | None) -> Typed | None:
-    """The type a name's own head noun gives it (None when it has none)."""
+    """The type a name's own head noun gives it (None when it has none; a head inside the
+    quoted title of a name whose head stands before it does not count: ``Декрет ...
+    № 12 «О Парке высоких технологий»`` is a decree, not a park)."""
+    if span.descriptor and "«" in span.text:
+        return None
     typed = head_nouns().type_of(span.text, label, span.lang)
     return typed if typed.head is not None else None
 
@@ -578,6 +590,8 @@ def _is_name(
     a legal form or a demonstrative, and not a common word opening its sentence; and an
     organisation or place named by a plural head is a common noun phrase (``IT-компании``,
     ``Трансмиллий компаниялар``)."""
+    if span.recogniser == ABBREVIATED:
+        return True  # "Парк высоких технологий (ПВТ)": the abbreviation says it is a name
     heads = head_nouns()
     legal = {k for table in heads.legal.values() for k in table}
     head_words = set(typed.head.split()) if typed.head else set()
@@ -592,9 +606,9 @@ def _is_name(
             w
             for w in words
             if not any(s <= doc.text.find(w, span.start, span.end) < e for s, e, place in places
-                       if place or not _title_word(w, span, doc))
-        ]  # (a concept word in title case inside a sentence opens a name: "Axborot texnologiyalari
-        # ... vazirligi")
+                       if not _title_word(w, span, doc) or (place and POSSESSOR.search(w)))
+        ]  # (a title-case word inside a sentence opens a name, unless it is a place in the
+        # genitive: "Axborot texnologiyalari ... vazirligi", "Jahon ... tashkiloti")
     names = [
         w
         for i, w in enumerate(words)
@@ -618,6 +632,11 @@ def _is_name(
         if _plural_word(main, span.lang) and not any(c in span.text for c in QUOTES):
             return False
     return True
+
+
+#: an Uzbek place word in a case (genitive, locative, attributive, ablative, dative,
+#: accusative): a modifier of the name after it, not a word of that name
+POSSESSOR = re.compile(r"(?:нинг|ning|даги|dagi|да|da|дан|dan|га|ga|ни|ni)$", re.IGNORECASE)
 
 
 def _title_word(word: str, span: NameSpan, doc: Document) -> bool:
@@ -742,6 +761,8 @@ def _only_head_added(span: NameSpan, inside: list[Mention], typed: Typed, lexico
         + " "
         + span.text[mention.evidence.end - span.start :]
     )
+    if re.search(r"\d", rest):
+        return False  # "«Oʻzbekiston — 2030» strategiyasi": a number makes another name
     words = [w for w in re.findall(r"[^\W\d_][\w‘’'-]*", rest) if len(w) > 3]  # not "ни"
     if not words:
         return True

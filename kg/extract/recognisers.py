@@ -10,7 +10,10 @@
 - **Russian**: Natasha (``natasha`` 1.6: ``Segmenter``, ``NewsEmbedding``, ``NewsMorphTagger``,
   ``NewsSyntaxParser``, ``NewsNERTagger``; the slovnet and navec models ship inside the PyPI
   packages). Labels PER, LOC, ORG; each span gets Natasha's normal form (nominative) through
-  ``MorphVocab``.
+  ``MorphVocab``. Two rules add what the model misses: numbered legal acts with a quoted title
+  (``Декрет № 8 «...»``) and names confirmed by the abbreviation after them (``... (ПВТ)``).
+  English runs of capitalised words ending in a capitalised head noun of an organisation,
+  document or programme that spaCy did not tag are added as ORG spans.
 - **Uzbek** (Cyrillic and Latin): no pretrained recogniser installs from the registries, so a
   rule-based one, :mod:`kg.extract.uzbek_names`.
 
@@ -50,6 +53,88 @@ CAPITALISED_RUN = re.compile(
 )
 #: head kinds that a capitalised run the model missed may end with (places are the model's)
 RUN_KINDS = frozenset({"org", "cluster", "programme", "project", "policy", "document", "platform"})
+
+
+#: a numbered legal act: "№ 12 «О Парке высоких технологий»" (its head noun before the number)
+NUMBERED_ACT = re.compile(r"№\s*(\d[\w/-]*)\s*«([^«»]{3,150})»")
+#: a parenthesised abbreviation after a name: "Парк высоких технологий (ПВТ)"
+ABBREVIATION = re.compile(r"\s*\(([A-ZА-ЯЁ]{2,6})\)")
+#: the recogniser name of a span its abbreviation confirms (a name, whatever its words)
+ABBREVIATED = "abbreviation"
+#: words an abbreviation skips (conjunctions, prepositions)
+ABBREVIATION_SKIPS = frozenset({"и", "в", "по", "для", "of", "and", "for", "the"})
+
+
+def _numbered_acts(doc: Document, base: int, text: str) -> list[NameSpan]:
+    """Russian legal acts named by a number and a quoted title: ``Декрет № 8 «О развитии
+    цифровой экономики»``, ``Указом № 102 «...»``, and ``Декрет Президента ... № 12 «...»``,
+    where the head noun (a policy head of ``data/nlp/head-nouns.yaml``, up to eight words
+    before the number) stands apart: then the span is the number and title, the head its
+    descriptor. The normal form is ``{head} № {number} «{title}»``."""
+    from kg.corpus.russian import morph
+    from kg.extract.kinds import head_nouns
+
+    heads = head_nouns()
+    out = []
+    for match in NUMBERED_ACT.finditer(text):
+        before = list(re.finditer(r"[^\W\d_][\w-]*", text[: match.start()]))[-8:]
+        head = None
+        for word in reversed(before):
+            found = heads.heads([word.group()], "ru")
+            if found and found[0][2].kind == "policy":
+                head = word
+                break
+        if head is None:
+            continue
+        lemma = morph().parse(head.group().lower())[0].normal_form
+        lemma = lemma[:1].upper() + lemma[1:]
+        adjacent = not text[head.end() : match.start()].strip()
+        start = head.start() if adjacent else match.start()
+        span = _trim(doc, base + start, base + match.end())
+        if span is None:
+            continue
+        normal = f"{lemma} № {match.group(1)} «{match.group(2)}»"
+        descriptor = "" if adjacent else head.group()
+        out.append(NameSpan(span[0], span[1], span[2], "ORG", "ru", "rules", normal, descriptor))
+    return out
+
+
+def _acronym_names(doc: Document, base: int, text: str) -> list[NameSpan]:
+    """A name followed by its abbreviation in parentheses whose letters are the initials of
+    the name's words (``Парк высоких технологий (ПВТ)``): the words are a name even when the
+    model missed them. The first word is put in the nominative for the normal form."""
+    from kg.corpus.russian import morph
+
+    out = []
+    for match in ABBREVIATION.finditer(text):
+        letters = match.group(1).lower()
+        words = list(re.finditer(r"[^\W\d_][\w-]*", text[: match.start()]))
+        picked: list[re.Match[str]] = []
+        for word in reversed(words):
+            if len(picked) == len(letters):
+                break
+            if word.group().lower() in ABBREVIATION_SKIPS and picked:
+                continue
+            picked.insert(0, word)
+        initials = "".join(w.group()[0].lower() for w in picked
+                           if w.group().lower() not in ABBREVIATION_SKIPS)  # fmt: skip
+        if len(picked) != len(letters) or initials != letters:
+            continue
+        if not picked[0].group()[:1].isupper() or text[picked[-1].end() : match.start()].strip():
+            continue
+        span = _trim(doc, base + picked[0].start(), base + picked[-1].end())
+        if span is None:
+            continue
+        first = picked[0].group()
+        parses = [p for p in morph().parse(first.lower()) if p.tag.POS == "NOUN"]
+        nominative = parses[0].inflect({"nomn"}) if parses else None
+        lemma = nominative.word if nominative is not None else first.lower()
+        normal = lemma[:1].upper() + lemma[1:] + span[2][len(first) :]
+        out.append(NameSpan(span[0], span[1], span[2], "ORG", "ru", ABBREVIATED, normal))
+        short = _trim(doc, base + match.start(1), base + match.end(1))
+        if short is not None:  # the abbreviation itself: a short form of the name
+            out.append(NameSpan(short[0], short[1], short[2], "ORG", "ru", ABBREVIATED, short[2]))
+    return out
 
 
 def _unbalanced_quote(text: str) -> bool:
@@ -274,6 +359,14 @@ class Recognisers:
                 start, end, view = trimmed
                 normal = normals[i] if len(normals) == len(parts) else view
                 out.append(NameSpan(start, end, view, label, "ru", "natasha", normal or view))
+        for base, text in pieces:
+            rules = _numbered_acts(doc, base, text) + _acronym_names(doc, base, text)
+            for span in rules:  # a rule span replaces the model's spans strictly inside it
+                if any((s.start, s.end) == (span.start, span.end) for s in out):
+                    continue  # the model found the same name (with its normal form)
+                out = [s for s in out if not (span.start <= s.start and s.end <= span.end)]
+                if not any(s.start < span.end and span.start < s.end for s in out):
+                    out.append(span)
         return out
 
     def _keep(self, key: tuple[str, str], parse: Parse) -> None:

@@ -7,9 +7,9 @@ Latin script only and mis-lemmatises institution words (``agentligi`` -> ``agent
 ``texnoparklarida`` unchanged). So the suffix chains of :mod:`kg.corpus.uzbek` strip
 inflection, and names are found by these rules on the normalised view of a sentence:
 
-1. **Quoted names**: «…», “…”, "…" of at most six words that start with a capital, with the
-   head noun or legal form after the closing quote (``“Oxford Research” компанияси``,
-   ``«Uzbekcotton» МЧЖ``) included in the span.
+1. **Quoted names**: «…», “…”, "…" of at most ten words that start with a capital or a digit
+   (a title may open with years), with the head noun or legal form after the closing quote
+   (``“Oxford Research” компанияси``, ``«Uzbekcotton» МЧЖ``) included in the span.
 2. **Capitalised runs with a head**: capitalised words, then up to four lower-case words ending
    in a head noun of ``data/nlp/head-nouns.yaml`` (``Тошкент давлат аграр университети``,
    ``Самарқанд вилояти``, ``Қува тумани``); the head types the name.
@@ -18,6 +18,10 @@ inflection, and names are found by these rules on the normalised view of a sente
 4. **Latin names in Cyrillic text** (``Intel``, ``Cisco Systems``): organisations.
 5. **Other capitalised runs** not opening the sentence: ``NAME``, kept only when the gazetteer
    or the lexicon knows them (:mod:`kg.extract.entities`).
+
+A common word or a head noun opening the sentence is skipped alone (``Зона Навоий шаҳри``);
+a run does not go on across scripts (``Korean Air Навоий``) nor from a genitive into lower-case
+words (``Ж. Одиловнинг маълумотига кўра``: the possessed common noun).
 
 The normal form drops the case ending of the last word (``Маршаллнинг`` -> ``Маршалл``) but
 keeps the possessive of a head (``вилояти``).
@@ -37,7 +41,7 @@ RECOGNISER = "uzbek-rules"
 UPPER = "A-ZА-ЯЁЎҚҒҲ"
 LOWER = "a-zа-яёўқғҳ"
 WORD_RE = re.compile(rf"[{UPPER}{LOWER}0-9](?:[{UPPER}{LOWER}0-9‘’'ʻ`-])*")
-QUOTED_RE = re.compile(r"[«“\"]([^«»“”\"\n]{2,80})[»”\"]")
+QUOTED_RE = re.compile(r"[«“\"]([^«»“”\"\n]{2,150})[»”\"]")
 INITIALS_RE = re.compile(rf"(?<![\w‘’])(?:[{UPPER}]\.\s?){{1,2}}[{UPPER}][{LOWER}‘’]{{2,}}")
 _SURNAME = r"(?:ов|ова|ев|ева|ин|ина|ov|ova|yev|yeva|ev|eva)"
 SURNAME_RE = re.compile(
@@ -173,8 +177,8 @@ def uzbek_spans(doc: Document, sentence: Sentence) -> list[NameSpan]:
 
     for match in QUOTED_RE.finditer(text):
         inner = match.group(1).strip()
-        if not inner[:1].isupper() or len(inner.split()) > 6:
-            continue
+        if not (inner[:1].isupper() or inner[:1].isdigit()) or len(inner.split()) > 10:
+            continue  # ("“2019–2021-yillarda ... strategiyasi”": a title may open with years)
         end = head_after(match.end()) or match.end()
         found.append((match.start(), end, "ORG"))
     for pattern, label in ((INITIALS_RE, "PER"), (SURNAME_RE, "PER")):
