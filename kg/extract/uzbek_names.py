@@ -9,7 +9,8 @@ inflection, and names are found by these rules on the normalised view of a sente
 
 1. **Quoted names**: «…», “…”, "…" of at most ten words that start with a capital or a digit
    (a title may open with years), with the head noun or legal form after the closing quote
-   (``“Oxford Research” компанияси``, ``«Uzbekcotton» МЧЖ``) included in the span.
+   (``“Oxford Research” компанияси``, ``«Uzbekcotton» МЧЖ``) included in the span; not when a
+   lower-case plural that is no head follows (``«Industry 4.0» texnologiyalari``: a modifier).
 2. **Capitalised runs with a head**: capitalised words, then up to four lower-case words ending
    in a head noun of ``data/nlp/head-nouns.yaml`` (``Тошкент давлат аграр университети``,
    ``Самарқанд вилояти``, ``Қува тумани``); the head types the name.
@@ -180,6 +181,8 @@ def uzbek_spans(doc: Document, sentence: Sentence) -> list[NameSpan]:
         if not (inner[:1].isupper() or inner[:1].isdigit()) or len(inner.split()) > 10:
             continue  # ("“2019–2021-yillarda ... strategiyasi”": a title may open with years)
         end = head_after(match.end()) or match.end()
+        if end == match.end() and _modifies_plural(text[match.end() :], lang):
+            continue  # "«Industry 4.0» texnologiyalarini": a quoted modifier of a common noun
         found.append((match.start(), end, "ORG"))
     for pattern, label in ((INITIALS_RE, "PER"), (SURNAME_RE, "PER")):
         for match in pattern.finditer(text):
@@ -196,6 +199,15 @@ def uzbek_spans(doc: Document, sentence: Sentence) -> list[NameSpan]:
             NameSpan(clean_start, clean_end, view, label, lang, RECOGNISER, normal_form(view))
         )
     return spans
+
+
+def _modifies_plural(after: str, lang: str) -> bool:
+    """Is the word right after a quoted text a lower-case plural that is no head noun (the
+    quoted text qualifies a common noun: ``«Industry 4.0» texnologiyalari``)?"""
+    match = re.match(rf"\s([{LOWER}][{LOWER}‘’'ʻ`-]+)", after)
+    if match is None or not _plural(match.group(1)):
+        return False
+    return head_nouns().head_of(match.group(1), lang) is None
 
 
 def _plural(word: str) -> bool:
