@@ -25,6 +25,14 @@ For one article, after the lexicon matcher (:mod:`kg.extract.mentions`):
    ``data/nlp/anaphora.yaml``) is the nearest preceding entity of that class in its paragraph
    or the three sentences before.
 
+Before typing, spans the models split or cut are repaired: an English name with a lower-case
+place or cluster head after it (``the Øresund region``), ``X Region`` + ``of`` + a place, a
+Russian head phrase and the name in apposition (``Научно-технологический парк X``), a Russian
+organisation and the head noun in the genitive it belongs to (``Административный комитет
+парка``). Typing also reads ``the province of X`` (English). A name the model tagged LOC and
+a descriptor or list head types as a park or zone (``парки Хайдянь``) is typed apart from the
+place of the same name (``районе Хайдянь``).
+
 Uzbek ``NAME`` spans (capitalised, no head) are kept only when the gazetteer knows them.
 """
 
@@ -43,7 +51,7 @@ from kg.corpus.uzbek import cyrl_to_latn, normalise_apostrophes
 from kg.extract.gazetteer import Place, gazetteer
 from kg.extract.kinds import NLP_DIR, Typed, head_nouns
 from kg.extract.lexicon import Lexicon
-from kg.extract.recognisers import NameSpan, Recognisers
+from kg.extract.recognisers import ABBREVIATED, NameSpan, Recognisers
 from kg.extract.records import EntityDescription, Evidence, Mention
 from kg.namespace import CK, ID, data_iri, slugify
 
@@ -129,16 +137,27 @@ def extract_entities(
     """Open entity extraction for ``doc`` (see the module docstring)."""
     out = ArticleEntities()
     known = [m for m in mentions if m.evidence.source_id == doc.source_id]
-    spans = _same_name_forms([_with_head_before(doc, s) for s in recognisers.spans(doc)])
+    spans = [_with_head_after(doc, s) for s in _joined(doc, recognisers.spans(doc))]
+    spans = _same_name_forms([_with_head_before(doc, s) for s in spans])
     best: dict[str, Typed] = {}  # one name, one type in an article: the surest typing wins
     listed = _list_types(doc, spans)
+    keys: dict[tuple[int, int], str] = {}
     for span in spans:
         label = None if span.label == "NAME" else span.label
-        typed = _copula_type(doc, span) or _own_head(span, label) or _descriptor_type(span)
-        typed = typed or _locative_type(doc, span) or _sited_type(doc, span)
-        typed = typed or listed.get((span.start, span.end))
-        typed = typed or head_nouns().type_of(span.text, label, span.lang)
+        apposed, own = _descriptor_type(span), _own_head(span, label)
+        # "Hsinchu Science Park ... is an industrial park complex": the name's own head says
+        # what it is; a place head ("Medicon Valley is a ... cluster") yields to the copula
+        found = own if own is not None and own.kind != "place" else None
+        found = found or _copula_type(doc, span) or own or apposed or _of_type(doc, span)
+        found = found or _locative_type(doc, span) or _sited_type(doc, span)
+        found = found or listed.get((span.start, span.end))
+        typed = found or head_nouns().type_of(span.text, label, span.lang)
         key = bare_name(span.normal or span.text).lower()
+        if span.label == "LOC" and typed.kind not in ("place", "person") and (
+            typed is apposed or typed is listed.get((span.start, span.end))
+        ):  # "парки Хайдянь" (the park named after the place) beside "районе Хайдянь"
+            key += "\x00" + typed.kind
+        keys[(span.start, span.end)] = key
         if key not in best or typed.confidence > best[key].confidence:
             best[key] = typed
     countries = _countries(doc, lexicon, known)
@@ -178,12 +197,12 @@ def extract_entities(
         ]
         if any(lexicon.is_entity(m.entity) for m in overlapping):
             continue
-        typed = best[bare_name(span.normal or span.text).lower()]
+        typed = best[keys[(span.start, span.end)]]
         entities_inside = [m for m in inside if lexicon.is_entity(m.entity)]
         if len(entities_inside) >= 2:
             continue  # a coordination the model ran together ("Brynjolfsson & McAfee")
         modifiers = [
-            (m.evidence.start, m.evidence.end)
+            (m.evidence.start, m.evidence.end, kind_of(m.entity) == "place")
             for m in inside
             if kind_of(m.entity) == "place" or not lexicon.is_entity(m.entity)
         ]
@@ -379,7 +398,11 @@ def _list_types(doc: Document, spans: list[NameSpan]) -> dict[tuple[int, int], T
 
 
 def _own_head(span: NameSpan, label: str | None) -> Typed | None:
-    """The type a name's own head noun gives it (None when it has none)."""
+    """The type a name's own head noun gives it (None when it has none; a head inside the
+    quoted title of a name whose head stands before it does not count: ``Декрет ...
+    № 12 «О Парке высоких технологий»`` is a decree, not a park)."""
+    if span.descriptor and "«" in span.text:
+        return None
     typed = head_nouns().type_of(span.text, label, span.lang)
     return typed if typed.head is not None else None
 
@@ -419,7 +442,8 @@ def _copula_type(doc: Document, span: NameSpan) -> Typed | None:
     for k, word in enumerate(words):
         if word.lower() in STOP_COPULA:
             break
-        found = heads.heads([w for w in re.split(r"-", word) if w][-1:], span.lang)
+        pair = [f for f in heads.heads(words[k : k + 2], span.lang) if f[:2] == (0, 2)]
+        found = pair or heads.heads([w for w in re.split(r"-", word) if w][-1:], span.lang)
         if found and not found[0][2].legal:
             following = (words[k + 1 :] + rest)[:1]
             apposed = "," in doc.text[span.end : span.end + 3]
@@ -428,6 +452,100 @@ def _copula_type(doc: Document, span: NameSpan) -> Typed | None:
             head = found[0][2]
             return Typed(head.cls, head.kind, 0.95, None, head.admin, True)
     return None
+
+
+#: English: "the province of Skåne", "the region of Provence-Alpes-Côte d'Azur"
+OF_BEFORE = re.compile(r"\bthe\s+([a-z][\w-]*)\s+of\s+$")
+
+
+def _of_type(doc: Document, span: NameSpan) -> Typed | None:
+    """``the province of Skåne``: a lower-case place head and ``of`` before a name give the
+    name that head's class."""
+    if span.lang != "en":
+        return None
+    sentence = doc.sentence_at(span.start)
+    match = OF_BEFORE.search(doc.text[sentence.start : span.start][-40:])
+    if match is None:
+        return None
+    found = head_nouns().heads([match.group(1)], "en")
+    if not found or found[0][2].kind != "place" or found[0][2].legal:
+        return None
+    head = found[0][2]
+    return Typed(head.cls, head.kind, 0.9, None, head.admin, True)
+
+
+def _with_head_after(doc: Document, span: NameSpan) -> NameSpan:
+    """``the Øresund region``, ``the Hsinchu cluster``: an English name followed by a
+    lower-case singular head of a place or a cluster is that place or cluster."""
+    if span.lang != "en" or span.label not in ("LOC", "ORG"):
+        return span
+    match = re.match(r"[ ]([a-z][a-z-]+)\b", doc.text[span.end : span.end + 30])
+    if match is None or _plural_word(match.group(1), "en"):
+        return span
+    found = head_nouns().heads([match.group(1)], "en")
+    if not found or found[0][2].kind not in ("place", "cluster") or found[0][2].legal:
+        return span
+    end = span.end + match.end()
+    text = f"{span.text}{doc.text[span.end : end]}"
+    label = "LOC" if found[0][2].kind == "place" else "ORG"
+    return NameSpan(span.start, end, text, label, span.lang, span.recogniser, text)
+
+
+def _joined(doc: Document, spans: list[NameSpan]) -> list[NameSpan]:
+    """Two names the model split where one continues the other become one:
+    ``the Capital Region`` + ``of`` + ``Denmark`` (an English name ending in a capitalised
+    head, then ``of`` and a place); ``Научно-технологический парк`` + ``Чжунгуаньцунь`` (a
+    Russian head phrase and the name in apposition); ``Административный комитет`` +
+    ``парка`` (a Russian organisation and the head noun in the genitive that it belongs to)."""
+    out: list[NameSpan] = []
+    heads = head_nouns()
+    for span in spans:
+        prev = out[-1] if out else None
+        if prev is not None and prev.lang == span.lang and prev.end <= span.start:
+            gap = doc.text[prev.end : span.start]
+            words = prev.text.split()
+            last = heads.heads(words[-1:], span.lang) if words else []
+            joined = None
+            if (span.lang == "en" and gap == " of " and span.label == "LOC" and last
+                    and words[-1][:1].isupper() and last[0][2].kind in ("place", "org")):
+                joined = prev.label
+            elif (span.lang == "ru" and gap == " " and last and last[0][2].kind != "place"
+                  and not last[0][2].legal and all(w[:1].islower() for w in words[1:])
+                  and span.label in ("LOC", "ORG") and span.text[:1].isupper()
+                  and not _acronym(span.text)):
+                joined = "ORG"
+            if joined is not None:
+                text = f"{prev.text}{gap}{span.text}"
+                normal = f"{prev.normal}{gap}{span.text}"
+                out[-1] = NameSpan(prev.start, span.end, text, joined, span.lang,
+                                   prev.recogniser, normal)  # fmt: skip
+                continue
+        out.append(_with_genitive_head(doc, span))
+    return out
+
+
+def _with_genitive_head(doc: Document, span: NameSpan) -> NameSpan:
+    """``Административный комитет парка``: a Russian organisation name followed by a
+    lower-case head noun in the genitive (the park, zone or cluster it belongs to)."""
+    if span.lang != "ru" or span.label != "ORG":
+        return span
+    match = re.match(r"[ ]([а-яё-]+)\b", doc.text[span.end : span.end + 30])
+    if match is None:
+        return span
+    own = head_nouns().head_of(span.text, "ru")
+    found = head_nouns().heads([match.group(1)], "ru")
+    if own is None or own[1].kind != "org" or not found or found[0][2].kind not in (
+        "org", "cluster"
+    ) or found[0][2].legal:
+        return span
+    from kg.corpus.russian import morph
+
+    parses = morph().parse(match.group(1))
+    if not parses or parses[0].tag.case != "gent":
+        return span
+    end = span.end + match.end()
+    tail = doc.text[span.end : end]
+    return replace(span, end=end, text=span.text + tail, normal=span.normal + tail)
 
 
 #: English: what stands before a town's name ("headquartered in Bagsværd", "a plant in
@@ -465,11 +583,15 @@ def _sited_type(doc: Document, span: NameSpan) -> Typed | None:
     return Typed(CK.Company, "org", 0.75, None, False, True)
 
 
-def _is_name(doc: Document, span: NameSpan, typed: Typed, places: list[tuple[int, int]]) -> bool:
+def _is_name(
+    doc: Document, span: NameSpan, typed: Typed, places: list[tuple[int, int, bool]]
+) -> bool:
     """A span is a name when a word of it is one: capitalised (or a digit), not the head noun,
     a legal form or a demonstrative, and not a common word opening its sentence; and an
     organisation or place named by a plural head is a common noun phrase (``IT-компании``,
     ``Трансмиллий компаниялар``)."""
+    if span.recogniser == ABBREVIATED:
+        return True  # "Парк высоких технологий (ПВТ)": the abbreviation says it is a name
     heads = head_nouns()
     legal = {k for table in heads.legal.values() for k in table}
     head_words = set(typed.head.split()) if typed.head else set()
@@ -483,8 +605,10 @@ def _is_name(doc: Document, span: NameSpan, typed: Typed, places: list[tuple[int
         words = [
             w
             for w in words
-            if not any(s <= doc.text.find(w, span.start, span.end) < e for s, e in places)
-        ]
+            if not any(s <= doc.text.find(w, span.start, span.end) < e for s, e, place in places
+                       if not _title_word(w, span, doc) or (place and POSSESSOR.search(w)))
+        ]  # (a title-case word inside a sentence opens a name, unless it is a place in the
+        # genitive: "Axborot texnologiyalari ... vazirligi", "Jahon ... tashkiloti")
     names = [
         w
         for i, w in enumerate(words)
@@ -493,16 +617,67 @@ def _is_name(doc: Document, span: NameSpan, typed: Typed, places: list[tuple[int
         and w not in legal
         and w.lower() not in demonstratives
         and not (i == 0 and opening and w.lower() in doc.lower_words)
+        and not (i == 0 and opening and _ordinal(w, span.lang))
     ]
     if not names and not (words and words[-1] in head_words and words[-1][:1].isupper()
                           and len(words) < len(re.findall(r"[^\W_][\w‘’']*", span.text))
-                          and not opening):
+                          and not opening) and not _named_by_head(words, head_words, span,
+                                                                  opening):  # fmt: skip
         return False  # (a capitalised head after a modifier names a thing: "IT Park")
+    if span.lang == "en" and not typed.head and _title_case_phrase(doc, words):
+        return False  # "Minister of Science and Technology": common words in title case
     if typed.head and typed.kind in ("org", "place", "cluster") and span.label != "PER":
-        last = typed.head.split()[-1]
-        if _plural_word(last, span.lang) and not any(c in span.text for c in QUOTES):
+        parts = typed.head.split()  # the head phrase's noun: Russian first ("академии наук")
+        main = parts[0] if span.lang == "ru" else parts[-1]
+        if _plural_word(main, span.lang) and not any(c in span.text for c in QUOTES):
             return False
     return True
+
+
+#: an Uzbek place word in a case (genitive, locative, attributive, ablative, dative,
+#: accusative): a modifier of the name after it, not a word of that name
+POSSESSOR = re.compile(r"(?:нинг|ning|даги|dagi|да|da|дан|dan|га|ga|ни|ni)$", re.IGNORECASE)
+
+
+def _title_word(word: str, span: NameSpan, doc: Document) -> bool:
+    """A title-case word (not an acronym) that does not open its sentence."""
+    at = doc.text.find(word, span.start, span.end)
+    opening = not doc.text[doc.sentence_at(span.start).start : at].strip(' «“"(')
+    return word[:1].isupper() and not word.isupper() and not opening
+
+
+def _named_by_head(words: list[str], head_words: set[str], span: NameSpan, opening: bool) -> bool:
+    """A name made of its head alone: two or more capitalised head words (``Vazirlar
+    Mahkamasi``), or in Russian a capitalised head inside the sentence with its lower-case
+    complement (``Института физики``: the capital says it is a name)."""
+    if len(words) >= 2 and all(w[:1].isupper() for w in words) and set(words) <= head_words:
+        return True
+    return (span.lang == "ru" and not opening and len(words) >= 2 and words[0] in head_words
+            and words[0][:1].isupper())  # fmt: skip
+
+
+def _ordinal(word: str, lang: str) -> bool:
+    """A Russian ordinal numeral (``Первым предприятием нового типа``: no name)."""
+    if lang != "ru":
+        return False
+    from kg.corpus.russian import morph
+
+    parses = morph().parse(word.lower())
+    return bool(parses) and "Anum" in parses[0].tag
+
+
+#: English function words that title case leaves in lower case
+TITLE_FUNCTION = frozenset({"of", "and", "the", "for", "in", "on", "at", "to", "&"})
+
+
+def _title_case_phrase(doc: Document, words: list[str]) -> bool:
+    """Every word of an English span is a common word the article also writes in lower case
+    (``Science and Technology`` in ``Minister of Science and Technology``): a title or a
+    field, not a name."""
+    content = [w for w in words if w.lower() not in TITLE_FUNCTION]
+    return bool(content) and len(content) < len(words) and all(
+        w[:1].isupper() and not w.isupper() and w.lower() in doc.lower_words for w in content
+    )
 
 
 def _plural_word(word: str, lang: str) -> bool:
@@ -586,6 +761,8 @@ def _only_head_added(span: NameSpan, inside: list[Mention], typed: Typed, lexico
         + " "
         + span.text[mention.evidence.end - span.start :]
     )
+    if re.search(r"\d", rest):
+        return False  # "«Oʻzbekiston — 2030» strategiyasi": a number makes another name
     words = [w for w in re.findall(r"[^\W\d_][\w‘’'-]*", rest) if len(w) > 3]  # not "ни"
     if not words:
         return True
@@ -638,7 +815,9 @@ def _link(
     slug = slugify(latin.translate(LATIN_LETTERS))
     if not slug or len(slug) < 2:
         return None
-    if typed.kind == "place" and span.label == "ORG":  # "Pangyo Techno Valley": the model wins
+    if typed.kind == "place" and span.label == "ORG" and typed.head and typed.cls != CK.Place:
+        # "Pangyo Techno Valley":
+        # the model wins over the name's own head, not over what the sentence says ("in La Gaude")
         typed = Typed(CK.Organisation, "org", 0.6, typed.head)
     kind = typed.kind
     iri = data_iri(kind, slug)
@@ -785,6 +964,10 @@ def _anaphora(
                 or (word[:1].islower() and not following[:1].isupper())  # "население города"
             ) and not _plural_word(word, sentence.lang)  # fmt: skip
             determined = i > 0 and normalise_apostrophes(tokens[i - 1][2].lower()) in words
+            quoted = i + 1 < len(tokens) and any(q in text[tokens[i][1] : tokens[i + 1][0]]
+                                                 for q in QUOTES)  # 'the "State of ...' # fmt: skip
+            if quoted:
+                continue
             if i + 1 < len(tokens) and normalise_apostrophes(word.lower()) in words:
                 head_word, end, bare = following, tokens[i + 1][1], False
             elif bare and not determined and not _counted(text, start, tokens, i, sentence.lang):

@@ -89,7 +89,7 @@ def word_keys(word: str, lang: str) -> frozenset[str]:
         elif re.fullmatch(r"[a-z]{4,}s", low):
             keys.add(low[:-1])
     elif lang == "ru":
-        keys |= {p.normal_form.replace("ё", "е") for p in morph().parse(low)[:3]}
+        keys |= {p.normal_form.replace("ё", "е") for p in morph().parse(low)[:5]}
     else:
         keys |= strip_suffixes(low)
     return frozenset(keys)
@@ -106,6 +106,8 @@ class HeadNouns:
         #: lang -> tuple of words (keys) -> Head; legal forms case-sensitive in ``legal``
         self.words: dict[str, dict[tuple[str, ...], Head]] = {}
         self.legal: dict[str, dict[str, Head]] = {}
+        #: lang -> words that, opening a name with the generic organisation head, retype it
+        self.openers: dict[str, dict[str, Head]] = {}
         for entry in entries:
             head = Head(
                 expand(entry["class"]), entry["kind"], bool(entry.get("legal")),
@@ -114,6 +116,9 @@ class HeadNouns:
             for lang in ("en", "ru", "uz-Cyrl", "uz-Latn"):
                 for phrase in entry.get(lang, []) or []:
                     phrase = str(phrase)
+                    if entry.get("opening"):
+                        self.openers.setdefault(lang, {})[_phrase_key(phrase, lang)] = head
+                        continue
                     if head.legal:
                         self.legal.setdefault(lang, {})[phrase.rstrip(".")] = head
                         continue
@@ -147,10 +152,10 @@ class HeadNouns:
             cut = next((i for i, w in enumerate(words) if w.lower() in COMPLEMENT), len(words))
             before = [f for f in found if f[0] < cut] or found
             found = sorted(before, key=lambda f: f[0])[-1:] if before else []
-        elif lang == "ru":
-            found = sorted(found, key=lambda f: f[0])[:1]
-        else:
-            found = sorted(found, key=lambda f: f[1])[-1:]
+        elif lang == "ru":  # the leftmost head, the longest phrase there ("академия наук")
+            found = sorted(found, key=lambda f: (f[0], f[0] - f[1]))[:1]
+        else:  # the rightmost head, the longest phrase there ("фанлар академияси")
+            found = sorted(found, key=lambda f: (f[1], f[1] - f[0]))[-1:]
         if not found:
             return None
         first, last, head = found[0]
@@ -163,6 +168,10 @@ class HeadNouns:
         if decided is None:
             return default or Typed(CK.Organisation, "org", 0.5)
         word, head = decided
+        if head.cls == CK.Organisation:  # "Jahon intellektual mulk tashkiloti"
+            openers = self.openers.get(lang, {})
+            first = WORD.findall(text)[0]
+            head = next((openers[k] for k in word_keys(first, lang) if k in openers), head)
         if default is None:
             return Typed(head.cls, head.kind, 0.8, word, head.admin, True)
         agrees = head.kind in LABEL_KINDS.get(label or "", set())

@@ -10,7 +10,10 @@
 - **Russian**: Natasha (``natasha`` 1.6: ``Segmenter``, ``NewsEmbedding``, ``NewsMorphTagger``,
   ``NewsSyntaxParser``, ``NewsNERTagger``; the slovnet and navec models ship inside the PyPI
   packages). Labels PER, LOC, ORG; each span gets Natasha's normal form (nominative) through
-  ``MorphVocab``.
+  ``MorphVocab``. Two rules add what the model misses: numbered legal acts with a quoted title
+  (``Декрет № 8 «...»``) and names confirmed by the abbreviation after them (``... (ПВТ)``).
+  English runs of capitalised words ending in a capitalised head noun of an organisation,
+  document or programme that spaCy did not tag are added as ORG spans.
 - **Uzbek** (Cyrillic and Latin): no pretrained recogniser installs from the registries, so a
   rule-based one, :mod:`kg.extract.uzbek_names`.
 
@@ -40,6 +43,136 @@ SUPPORTED = ("en", "ru", "uz-Cyrl", "uz-Latn")
 
 #: an elided French article inside a name (``Provence-Alpes-Côte d'Azur``)
 FRENCH_PARTICLE = re.compile(r"\s+d['’][A-ZÀ-Ý][\w-]+")
+
+
+#: a capitalised word and a hyphen right before a span (the model splits hyphenated names)
+HYPHEN_PREFIX = re.compile(r"(?<![\w'’-])[A-Z][a-z]+-$")
+#: a run of capitalised English words, joined by "of", "and", "for" or "&"
+CAPITALISED_RUN = re.compile(
+    r"(?<![\w'’-])[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|&)\s+)?[A-Z][\w'’-]*)+(?![\w'’-])"
+)
+#: head kinds that a capitalised run the model missed may end with (places are the model's)
+RUN_KINDS = frozenset({"org", "cluster", "programme", "project", "policy", "document", "platform"})
+
+
+#: a numbered legal act: "№ 12 «О Парке высоких технологий»" (its head noun before the number)
+NUMBERED_ACT = re.compile(r"№\s*(\d[\w/-]*)\s*«([^«»]{3,150})»")
+#: a parenthesised abbreviation after a name: "Парк высоких технологий (ПВТ)"
+ABBREVIATION = re.compile(r"\s*\(([A-ZА-ЯЁ]{2,6})\)")
+#: the recogniser name of a span its abbreviation confirms (a name, whatever its words)
+ABBREVIATED = "abbreviation"
+#: words an abbreviation skips (conjunctions, prepositions)
+ABBREVIATION_SKIPS = frozenset({"и", "в", "по", "для", "of", "and", "for", "the"})
+
+
+def _numbered_acts(doc: Document, base: int, text: str) -> list[NameSpan]:
+    """Russian legal acts named by a number and a quoted title: ``Декрет № 8 «О развитии
+    цифровой экономики»``, ``Указом № 102 «...»``, and ``Декрет Президента ... № 12 «...»``,
+    where the head noun (a policy head of ``data/nlp/head-nouns.yaml``, up to eight words
+    before the number) stands apart: then the span is the number and title, the head its
+    descriptor. The normal form is ``{head} № {number} «{title}»``."""
+    from kg.corpus.russian import morph
+    from kg.extract.kinds import head_nouns
+
+    heads = head_nouns()
+    out = []
+    for match in NUMBERED_ACT.finditer(text):
+        before = list(re.finditer(r"[^\W\d_][\w-]*", text[: match.start()]))[-8:]
+        head = None
+        for word in reversed(before):
+            found = heads.heads([word.group()], "ru")
+            if found and found[0][2].kind == "policy":
+                head = word
+                break
+        if head is None:
+            continue
+        lemma = morph().parse(head.group().lower())[0].normal_form
+        lemma = lemma[:1].upper() + lemma[1:]
+        adjacent = not text[head.end() : match.start()].strip()
+        start = head.start() if adjacent else match.start()
+        span = _trim(doc, base + start, base + match.end())
+        if span is None:
+            continue
+        normal = f"{lemma} № {match.group(1)} «{match.group(2)}»"
+        descriptor = "" if adjacent else head.group()
+        out.append(NameSpan(span[0], span[1], span[2], "ORG", "ru", "rules", normal, descriptor))
+    return out
+
+
+def _acronym_names(doc: Document, base: int, text: str) -> list[NameSpan]:
+    """A name followed by its abbreviation in parentheses whose letters are the initials of
+    the name's words (``Парк высоких технологий (ПВТ)``): the words are a name even when the
+    model missed them. The first word is put in the nominative for the normal form."""
+    from kg.corpus.russian import morph
+
+    out = []
+    for match in ABBREVIATION.finditer(text):
+        letters = match.group(1).lower()
+        words = list(re.finditer(r"[^\W\d_][\w-]*", text[: match.start()]))
+        picked: list[re.Match[str]] = []
+        for word in reversed(words):
+            if len(picked) == len(letters):
+                break
+            if word.group().lower() in ABBREVIATION_SKIPS and picked:
+                continue
+            picked.insert(0, word)
+        initials = "".join(w.group()[0].lower() for w in picked
+                           if w.group().lower() not in ABBREVIATION_SKIPS)  # fmt: skip
+        if len(picked) != len(letters) or initials != letters:
+            continue
+        if not picked[0].group()[:1].isupper() or text[picked[-1].end() : match.start()].strip():
+            continue
+        span = _trim(doc, base + picked[0].start(), base + picked[-1].end())
+        if span is None:
+            continue
+        first = picked[0].group()
+        parses = [p for p in morph().parse(first.lower()) if p.tag.POS == "NOUN"]
+        nominative = parses[0].inflect({"nomn"}) if parses else None
+        lemma = nominative.word if nominative is not None else first.lower()
+        normal = lemma[:1].upper() + lemma[1:] + span[2][len(first) :]
+        out.append(NameSpan(span[0], span[1], span[2], "ORG", "ru", ABBREVIATED, normal))
+        short = _trim(doc, base + match.start(1), base + match.end(1))
+        if short is not None:  # the abbreviation itself: a short form of the name
+            out.append(NameSpan(short[0], short[1], short[2], "ORG", "ru", ABBREVIATED, short[2]))
+    return out
+
+
+def _unbalanced_quote(text: str) -> bool:
+    """Does a span open a quotation it does not close (or close one it did not open)?"""
+    return text.count('"') % 2 == 1 or text.count("“") != text.count("”")
+
+
+def _english_headed_runs(
+    doc: Document, base: int, text: str, found: list[tuple[int, int]]
+) -> list[NameSpan]:
+    """Capitalised runs ending in a capitalised head noun of an organisation, document or
+    programme that the model did not tag (``National Yang Ming Chiao Tung University``,
+    ``Global Competitiveness Report``, ``World Wide Web Consortium``): ORG spans."""
+    from kg.extract.kinds import head_nouns
+
+    heads = head_nouns()
+    out = []
+    for match in CAPITALISED_RUN.finditer(text):
+        start, end = base + match.start(), base + match.end()
+        if any(s < end and start < e for s, e in found):
+            continue
+        words = [(m.start(), m.group()) for m in re.finditer(r"\S+", match.group())]
+        while words and (words[0][1].lower() in ("the", "a", "an", "in", "on", "at", "by",
+                                                   "for", "of", "and", "from", "with")
+                         or (match.start() + words[0][0] == 0
+                             and words[0][1].lower() in doc.lower_words)):  # fmt: skip
+            words = words[1:]
+        if len(words) < 2:
+            continue
+        decided = heads.head_of(words[-1][1], "en")
+        if decided is None or decided[0] != words[-1][1] or decided[1].legal:
+            continue
+        if decided[1].kind not in RUN_KINDS or not decided[1].anaphor:
+            continue
+        span = _trim(doc, start + words[0][0], end)
+        if span is not None:
+            out.append(NameSpan(span[0], span[1], span[2], "ORG", "en", "rules", span[2]))
+    return out
 
 
 class RecogniserMissing(InputError):
@@ -166,20 +299,27 @@ class Recognisers:
         out = []
         for (base, text), parsed in zip(texts, nlp.pipe(t for _, t in texts), strict=True):
             self._keep(("en", text), _spacy_parse(parsed))
+            found: list[tuple[int, int]] = []
             for ent in parsed.ents:
                 label = ENGLISH_LABELS.get(ent.label_)
                 if label is None:
                     continue
+                found.append((base + ent.start_char, base + ent.end_char))
                 end_char = base + ent.end_char
                 particle = FRENCH_PARTICLE.match(doc.view.text, end_char)
                 if particle:  # "Côte d'Azur": the model stops before the elided article
                     end_char = particle.end()
-                for part in _split_list(base + ent.start_char, end_char, doc.view.text):
+                start_char = base + ent.start_char
+                prefix = HYPHEN_PREFIX.search(doc.view.text[max(0, start_char - 30) : start_char])
+                if prefix:  # "Kwoh-Ting Li": the model's "Ting Li"
+                    start_char -= len(prefix.group())
+                for part in _split_list(start_char, end_char, doc.view.text):
                     span = _trim(doc, *part)
-                    if span is None:
-                        continue
-                    start, end, text = span
-                    out.append(NameSpan(start, end, text, label, "en", "spacy", text))
+                    if span is None or _unbalanced_quote(span[2]):
+                        continue  # 'the "State of ...': a quoted title cut at its quote
+                    start, end, view = span
+                    out.append(NameSpan(start, end, view, label, "en", "spacy", view))
+            out.extend(_english_headed_runs(doc, base, text, found))
         return out
 
     def _russian_spans(self, doc: Document, sentences: list[Sentence]) -> list[NameSpan]:
@@ -219,6 +359,14 @@ class Recognisers:
                 start, end, view = trimmed
                 normal = normals[i] if len(normals) == len(parts) else view
                 out.append(NameSpan(start, end, view, label, "ru", "natasha", normal or view))
+        for base, text in pieces:
+            rules = _numbered_acts(doc, base, text) + _acronym_names(doc, base, text)
+            for span in rules:  # a rule span replaces the model's spans strictly inside it
+                if any((s.start, s.end) == (span.start, span.end) for s in out):
+                    continue  # the model found the same name (with its normal form)
+                out = [s for s in out if not (span.start <= s.start and s.end <= span.end)]
+                if not any(s.start < span.end and span.start < s.end for s in out):
+                    out.append(span)
         return out
 
     def _keep(self, key: tuple[str, str], parse: Parse) -> None:
@@ -301,7 +449,8 @@ def _nominative(word: str, pos: str, feats: dict[str, str], gender: str | None,
     plural = feats.get("Number") == "Plur"
     wanted_pos = ("ADJF",) if pos == "ADJ" else ("NOUN", "ADJF") if person else ("NOUN",)
     parses = [p for p in morph().parse(word.lower()) if p.tag.POS in wanted_pos
-              and (p.tag.number == "plur") == plural]  # fmt: skip
+              and (p.tag.number == "plur") == plural
+              and not (person and "Fixd" in p.tag)]  # fmt: skip (not an indeclinable abbreviation)
     if person:
         named = [p for p in parses if p.tag.POS == "ADJF" or NAME_TAGS & set(p.tag.grammemes)]
         if case == "nomn" or any(p.tag.case == case for p in named):
@@ -313,6 +462,8 @@ def _nominative(word: str, pos: str, feats: dict[str, str], gender: str | None,
     # the guessed name "Ньютауна")
     stem = [p for p in in_case if word.lower().startswith(p.normal_form)]
     best = next(iter(stem or in_case), None)
+    if best is None and person and case == "ablt" and gender == "Masc" and not plural:
+        return _masculine_instrumental(word)
     if best is None or case == "nomn":
         return word
     wanted = {"nomn"}
@@ -325,6 +476,19 @@ def _nominative(word: str, pos: str, feats: dict[str, str], gender: str | None,
     if word.isupper():
         return normal.upper()
     return normal[:1].upper() + normal[1:] if word[:1].isupper() else normal
+
+
+def _masculine_instrumental(word: str) -> str:
+    """The nominative of a masculine name in the instrumental that the dictionary does not
+    know (Russian second declension: ``-ом`` after a hard stem, ``-ем`` after a soft one:
+    ``Цзюнем`` -> ``Цзюнь``, ``-ем`` after a vowel: ``Чжэнфэем`` -> ``Чжэнфэй``)."""
+    low = word.lower()
+    if len(word) < 4 or not low.endswith(("ом", "ем", "ём")):
+        return word
+    stem = word[:-2]
+    if low.endswith("ом"):
+        return stem
+    return stem + ("й" if stem[-1].lower() in "аеёиоуыэюя" else "ь")
 
 
 def _spacy_parse(parsed: Any) -> Parse:
