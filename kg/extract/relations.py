@@ -54,7 +54,9 @@ MAX_GAP_WORDS = 12
 MIN_CONFIDENCE = 0.6
 LANGS = ("en", "ru", "uz-Cyrl", "uz-Latn")
 COORDINATION = re.compile(
-    r"^\s*(?:,\s*|,?\s*(?:and|и|ва|va|&|as well as|а также)\s+|\s*&\s*)$", re.IGNORECASE
+    r"^\s*(?:\([^()]{1,40}\)\s*)?"  # an item's abbreviation or year: "Longtan (2004) and"
+    r"(?:,\s*|,?\s*(?:and|и|ва|va|&|as well as|а также)\s+|\s*&\s*)$",
+    re.IGNORECASE,
 )
 ARTICLES = frozenset({"the", "a", "an"})
 CITATION = re.compile(r"\[\d+(?:[,–-]\s*\d+)*\]")
@@ -67,6 +69,33 @@ LIST_PROPERTIES = {
 }
 WORD_RE = re.compile(r"[^\W_][\w‘’'-]*|[(),]")
 YEAR = re.compile(r"(?<![\w.,])(1[89]\d\d|20\d\d)(?![\w]|[.,]\d)")
+#: temporal adjuncts, left out of a gap before its trigger is matched ("founded in 1987 by",
+#: "основанной в 1993 году", "2019 йилда ташкил этилган"): dates by the grammar of each language
+_MONTHS_EN = (r"(?:January|February|March|April|May|June|July|August|September|October|"
+              r"November|December)")
+TEMPORAL = {
+    "en": re.compile(
+        r"\((?:c\.\s*)?(?:1[89]|20)\d\d(?:\s*[–-]\s*\d{2,4})?\)"
+        r"|\b(?:(?:in|on|since|from|until|by)\s+)?(?:(?:early|late|mid-)\s*)?"
+        rf"(?:\d{{1,2}}\s+{_MONTHS_EN}\s+|{_MONTHS_EN}\s+(?:\d{{1,2}},?\s+)?)?"
+        r"(?:1[89]|20)\d\ds?\b(?:\s*[–-]\s*\d{2,4})?"
+    ),
+    "ru": re.compile(
+        r"(?<![\w])(?:(?:в|с|до|к)\s+)?(?:\d{1,2}\s+[а-яё]+\s+)?(?:1[89]|20)\d\d"
+        r"(?:\s*[–-]\s*\d{2,4})?\s*(?:год[а-я]*|гг?\.)?(?![\w])",
+        re.IGNORECASE,
+    ),
+    "uz-Cyrl": re.compile(
+        r"(?<![\w])(?:1[89]|20)\d\d(?:\s*[–-]\s*\d{2,4})?[-\s]*(?:йил\w*)?"
+        r"(?:\s+\d{1,2}[-\s]*[а-яўқғҳ]+)?(?![\w])",
+        re.IGNORECASE,
+    ),
+    "uz-Latn": re.compile(
+        r"(?<![\w])(?:1[89]|20)\d\d(?:\s*[–-]\s*\d{2,4})?[-\s]*(?:yil\w*)?"
+        r"(?:\s+\d{1,2}[-\s]*[a-zʻ‘’'`]+)?(?![\w])",
+        re.IGNORECASE,
+    ),
+}
 #: founding words per language (grammar: the verbs of founding, their participles)
 FOUNDING = {
     "en": re.compile(r"\b(?:founded|established|set up|created|opened|launched)\b", re.I),
@@ -88,6 +117,9 @@ class Trigger:
     after: tuple[tuple[str, ...], ...]
     object_suffix: tuple[str, ...]
     second_suffix: tuple[str, ...] = ()  # a case ending the second group must have (uz)
+    adjacent: bool = False  # the phrase ends the gap: an active verb and its object
+    second_case: tuple[str, ...] = ()  # a grammatical case of the second group (ru: ablt)
+    forms: tuple[str, ...] = ()  # parts of speech of the trigger word (ru: VERB, PRTS, ...)
 
 
 @lru_cache(maxsize=1)
@@ -112,6 +144,9 @@ def triggers(path: Path = TRIGGERS) -> dict[str, tuple[Trigger, ...]]:
                     tuple(_phrase(p) for p in rule.get("after", [])),
                     tuple(rule.get("object_suffix", []) or []),
                     tuple(rule.get("second_suffix", []) or []),
+                    bool(rule.get("adjacent", False)),
+                    tuple(rule.get("second_case", []) or []),
+                    tuple(rule.get("forms", []) or []),
                 )
             )
     return {lang: tuple(rules) for lang, rules in out.items()}
@@ -147,6 +182,8 @@ def _groups(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> list[li
     for m in sorted(mentions, key=lambda m: (m.evidence.start, -m.evidence.end)):
         if ordered and m.evidence.start < ordered[-1].evidence.end:
             continue
+        if ordered and _abbreviation(doc.text, ordered[-1], m):
+            continue  # "Taiwan Semiconductor Manufacturing Company (TSMC)": one item
         ordered.append(m)
     groups: list[list[Mention]] = []
     for m in ordered:
@@ -161,8 +198,23 @@ def _groups(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> list[li
     return groups
 
 
+def _abbreviation(text: str, name: Mention, m: Mention) -> bool:
+    """Is ``m`` the parenthesised short form of the mention ``name`` just before it?"""
+    return (
+        m.entity == name.entity
+        and text[name.evidence.end : m.evidence.start].strip() == "("
+        and text[m.evidence.end : m.evidence.end + 1] == ")"
+    )
+
+
 def _gap_words(text: str) -> list[str]:
     return WORD_RE.findall(text)
+
+
+def _untimed(text: str, lang: str) -> str:
+    """``text`` without its dates and years (:data:`TEMPORAL`)."""
+    pattern = TEMPORAL.get(lang)
+    return pattern.sub(" ", text) if pattern is not None else text
 
 
 def _word_matches(key: str, word: str, lang: str) -> bool:
@@ -194,6 +246,49 @@ def _phrase_fits(words: list[str], phrase: tuple[str, ...], lang: str) -> tuple[
         content = [w for w in words if w.lower() not in ARTICLES]
         return len(content) == 1 and _word_matches(phrase[0], content[0], lang), True
     return _contains(words, phrase, lang), False
+
+
+def _nearer(between: list[list[Mention]], rule: Trigger) -> bool:
+    """Does a group between the two fit either end of the rule? Then the trigger relates
+    the nearer pair (``A was founded by B, the president of C``: B, not C, founded A)."""
+    kinds = rule.subject_kinds | rule.object_kinds
+    return any(_kind(g[0].entity) in kinds for g in between)
+
+
+def _ends_with(words: list[str], phrase: tuple[str, ...], lang: str) -> bool:
+    """Does the phrase end the gap (articles aside): ``X founded the Y``, not ``X, founded
+    by Y`` or ``X founded as Y``?"""
+    content = list(words)
+    while content and content[-1].lower() in ARTICLES:
+        content.pop()
+    n = len(phrase)
+    return len(content) >= n and _contains(content[-n:], phrase, lang)
+
+
+def _has_form(words: list[str], key: str, forms: tuple[str, ...], lang: str) -> bool:
+    """Is a gap word of dictionary form ``key`` one of the parts of speech ``forms``
+    (pymorphy3: ``основал`` VERB, active; ``основан`` PRTS and ``основанная`` PRTF, passive)?"""
+    from kg.corpus.russian import morph
+
+    return any(
+        p.tag.POS in forms and p.normal_form.replace("ё", "е") == key
+        for w in words if _word_matches(key, w, lang) for p in morph().parse(w.lower())
+    )  # fmt: skip
+
+
+def _in_case(surface: str, cases: tuple[str, ...], person: bool = False) -> bool:
+    """Can a word of a Russian name be in one of ``cases`` (pymorphy3 tags: ``ablt`` the
+    instrumental of the agent, ``Аркадием Добкиным``)? A person's name with an indeclinable
+    or unknown word (``Ван Чуаньфу``) can be in any case."""
+    from kg.corpus.russian import morph
+
+    for word in WORD_RE.findall(surface):
+        for p in morph().parse(word.lower()):
+            if p.tag.case in cases:
+                return True
+            if person and ("Fixd" in p.tag or "UNKN" in p.tag or not p.is_known):
+                return True
+    return False
 
 
 class RelationExtractor:
@@ -300,17 +395,20 @@ class RelationExtractor:
                 gap_text = text[first[-1].evidence.end : second[0].evidence.start]
                 if ";" in gap_text:
                     break
-                words = _gap_words(gap_text)
+                words = _gap_words(_untimed(gap_text, sentence.lang))
                 if len(words) > MAX_GAP_WORDS:
                     break
                 # verb-final Uzbek: the verb may close a coordinated clause ("A X-да, B эса
                 # Y-да ташкил этилди")
-                after = _gap_words(text[second[-1].evidence.end : sentence.end])[:MAX_GAP_WORDS]
+                after = _gap_words(_untimed(text[second[-1].evidence.end : sentence.end],
+                                            sentence.lang))[:MAX_GAP_WORDS]
                 for rule in rules:
                     subject, obj = (first, second) if rule.subject_first else (second, first)
                     if _kind(subject[0].entity) not in rule.subject_kinds:
                         continue
                     if _kind(obj[0].entity) not in rule.object_kinds:
+                        continue
+                    if sentence.lang in ("en", "ru") and _nearer(groups[i + 1 : j], rule):
                         continue
                     confidence = self._rule_confidence(
                         rule, words, after, first, second, gap_text, sentence
@@ -329,7 +427,7 @@ class RelationExtractor:
                     break
         out: list[Relation | Membership] = []
         for subject, obj, predicate, confidence in found:
-            confidence += self._syntax_bonus(sentence, subject[0], obj[0])
+            confidence += self._syntax_bonus(sentence, subject[0], obj[0], confidence)
             if confidence < MIN_CONFIDENCE:
                 continue
             evidence = Evidence(
@@ -356,8 +454,16 @@ class RelationExtractor:
             surface = first[-1].surface.lower()
             if any(surface.endswith(s) for s in rule.object_suffix):
                 return 0.7
+        if rule.second_case and not _in_case(
+            second[0].surface, rule.second_case, _kind(second[0].entity) == "person"
+        ):
+            return None
         for phrase in rule.phrases:
             ok, function = _phrase_fits(words, phrase, lang)
+            if ok and rule.adjacent and not _ends_with(words, phrase, lang):
+                continue
+            if ok and rule.forms and not _has_form(words, phrase[0], rule.forms, lang):
+                continue
             if ok:
                 return 0.6 if function else 0.7
         for phrase in rule.after:
@@ -375,13 +481,16 @@ class RelationExtractor:
             return 0.65
         return None
 
-    def _syntax_bonus(self, sentence: Sentence, a: Mention, b: Mention) -> float:
+    def _syntax_bonus(self, sentence: Sentence, a: Mention, b: Mention, base: float) -> float:
+        """+0.15 for heads at most three arcs apart; -0.15 for more than five, only when
+        the trigger is a function word (``in``, ``в``, a case ending): a content trigger
+        (a verb, a noun of membership) between the two is evidence the parse may miss."""
         distance = self._tree_distance(sentence, a, b)
         if distance is None:
             return 0.0
         if distance <= 3:
             return 0.15
-        return -0.15 if distance > 5 else 0.0
+        return -0.15 if distance > 5 and base < 0.7 else 0.0
 
     def _tree_distance(self, sentence: Sentence, a: Mention, b: Mention) -> int | None:
         """Arcs between the heads of two mentions in the sentence's dependency tree."""
