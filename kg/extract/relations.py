@@ -26,7 +26,8 @@ enumeration extractor attached to an entity (``ck:about``) relate to it by the l
 (features, benefits, challenges, mechanisms, problems).
 
 ``ck:hasMember`` facts become ``org:Membership`` records; the role and triple-helix sector come
-from the member's class (``data/nlp/roles.yaml``).
+from the member's class (``data/nlp/roles.yaml``); a member without a role (a person who leads
+an organisation) is a plain ``ck:memberOf`` fact.
 """
 
 from __future__ import annotations
@@ -59,6 +60,17 @@ COORDINATION = re.compile(
     re.IGNORECASE,
 )
 ARTICLES = frozenset({"the", "a", "an"})
+#: a gap that opens with one of these starts a coordinated predicate of an earlier subject
+COORDINATORS = frozenset({"and", "but", "и", "но", "а"})
+#: compass adjectives before a place, left out of a gap like articles ("in southern Sweden",
+#: "of south-eastern France"); English grammar
+COMPASS = re.compile(
+    r"^(?:(?:north|south)(?:-?(?:east|west))?|east|west|central)(?:ern)?$", re.IGNORECASE
+)
+QUOTES = " \t\n«»“”„\"'’‘"
+#: Uzbek case endings of a name, longest first (grammar: genitive, locative, attributive
+#: locative, dative, ablative, accusative), in both scripts
+UZ_CASES = ("нинг", "даги", "дан", "да", "га", "ни", "ning", "dagi", "dan", "da", "ga", "ni")
 CITATION = re.compile(r"\[\d+(?:[,–-]\s*\d+)*\]")
 LIST_PROPERTIES = {
     "cluster-feature": CK.hasFeature,
@@ -120,6 +132,8 @@ class Trigger:
     adjacent: bool = False  # the phrase ends the gap: an active verb and its object
     second_case: tuple[str, ...] = ()  # a grammatical case of the second group (ru: ablt)
     forms: tuple[str, ...] = ()  # parts of speech of the trigger word (ru: VERB, PRTS, ...)
+    first_suffix: tuple[str, ...] = ()  # a case ending the first group must have (uz)
+    head_noun: bool = False  # the gap ends with a head noun naming the second group (uz)
 
 
 @lru_cache(maxsize=1)
@@ -147,6 +161,8 @@ def triggers(path: Path = TRIGGERS) -> dict[str, tuple[Trigger, ...]]:
                     bool(rule.get("adjacent", False)),
                     tuple(rule.get("second_case", []) or []),
                     tuple(rule.get("forms", []) or []),
+                    tuple(rule.get("first_suffix", []) or []),
+                    bool(rule.get("head_noun", False)),
                 )
             )
     return {lang: tuple(rules) for lang, rules in out.items()}
@@ -191,11 +207,39 @@ def _groups(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> list[li
             last = groups[-1][-1]
             gap = doc.text[last.evidence.end : m.evidence.start]
             nested = _kind(m.entity) == "place" and _nested([last], [m], lexicon)
+            nested |= _uz_case(last.surface) not in ("", _uz_case(m.surface))
             if _kind(last.entity) == _kind(m.entity) and COORDINATION.match(gap) and not nested:
                 groups[-1].append(m)
                 continue
         groups.append([m])
     return groups
+
+
+def _ends_in(surface: str, endings: tuple[str, ...]) -> bool:
+    """Does a name end (closing quotes aside) with one of ``endings``?"""
+    return surface.lower().rstrip(QUOTES).endswith(endings)
+
+
+def _head_noun_ends(words: list[str], lang: str) -> bool:
+    """Do the gap's words end with a head noun of an organisation or cluster that the name
+    after them stands in apposition to (``Ўзбекистондаги биринчи эркин иқтисодий зона –
+    «Навоий» ЭИИЗ``)?"""
+    from kg.extract.kinds import head_nouns
+
+    content = " ".join(w for w in words if w not in ("(", ")", ","))
+    decided = head_nouns().head_of(content, lang) if content else None
+    return (
+        decided is not None
+        and decided[1].kind in ("org", "cluster")
+        and content.lower().endswith(decided[0].lower())
+    )
+
+
+def _uz_case(surface: str) -> str:
+    """The Uzbek case ending a name carries, or "" (coordinated names share their case or
+    leave it to the last: ``Паркент туманида, Тошкентдаги`` are no list)."""
+    low = surface.lower().rstrip(QUOTES)
+    return next((e for e in UZ_CASES if low.endswith(e)), "")
 
 
 def _abbreviation(text: str, name: Mention, m: Mention) -> bool:
@@ -316,8 +360,8 @@ class RelationExtractor:
                 if sentence.start <= m.evidence.start and m.evidence.end <= sentence.end
             ]
             if len(inside) >= 2 and sentence.lang in LANGS:
-                out.extend(self._sentence(sentence, inside))
-                out.extend(self._dependencies(sentence, inside))
+                said = self._sentence(sentence, inside) + self._dependencies(sentence, inside)
+                out.extend(said + (_transitive(said) if sentence.lang.startswith("uz") else []))
             out.extend(self._citations(sentence, inside))
             out.extend(self._founding_years(sentence, inside))
         return _dedupe(out)
@@ -396,6 +440,8 @@ class RelationExtractor:
                 if ";" in gap_text:
                     break
                 words = _gap_words(_untimed(gap_text, sentence.lang))
+                if sentence.lang == "en" and _kind(second[0].entity) == "place":
+                    words = [w for w in words if not COMPASS.match(w)]
                 if len(words) > MAX_GAP_WORDS:
                     break
                 # verb-final Uzbek: the verb may close a coordinated clause ("A X-да, B эса
@@ -450,15 +496,26 @@ class RelationExtractor:
         sentence: Sentence,
     ) -> float | None:
         lang = sentence.lang
-        if rule.object_suffix and not gap_text.strip() and not rule.subject_first:
-            surface = first[-1].surface.lower()
-            if any(surface.endswith(s) for s in rule.object_suffix):
-                return 0.7
+        if (
+            rule.object_suffix
+            and not gap_text.strip(QUOTES)
+            and not rule.subject_first
+            and _ends_in(first[-1].surface, rule.object_suffix)
+        ):
+            return 0.7
+        if rule.first_suffix and not _ends_in(first[-1].surface, rule.first_suffix):
+            return None
+        if rule.head_noun:
+            return 0.7 if _head_noun_ends(words, lang) else None
         if rule.second_case and not _in_case(
             second[0].surface, rule.second_case, _kind(second[0].entity) == "person"
         ):
             return None
         for phrase in rule.phrases:
+            if lang in ("en", "ru") and words and words[0].lower() in COORDINATORS and (
+                phrase[0] != words[0].lower()
+            ):  # "A, founded by B and located in X": X is A's place, not B's
+                continue
             ok, function = _phrase_fits(words, phrase, lang)
             if ok and rule.adjacent and not _ends_with(words, phrase, lang):
                 continue
@@ -539,6 +596,8 @@ class RelationExtractor:
                 if cls in types:
                     role, helix = role_iri, helix_iri
                     break
+            if role is None:  # a person (who leads it): no cluster role, a plain membership
+                return Relation(obj, CK.memberOf, subject, evidence)
             return Membership(subject, obj, role, helix, evidence)
         return Relation(subject, predicate, obj, evidence)
 
@@ -607,6 +666,25 @@ def _levels_agree(small: URIRef, big: URIRef, types: Any, equal: bool = False) -
     a = max((order.get(t, 0) for t in types(small)), default=0)
     b = max((order.get(t, 0) for t in types(big)), default=0)
     return 0 < a < b or (equal and 0 < a == b < 3)
+
+
+def _transitive(records: list[Relation | Membership]) -> list[Relation | Membership]:
+    """What an Uzbek genitive chain says: A located in B and B part of C (``«Паркент-фарм»
+    Тошкент вилоятининг Паркент туманида``: in the Parkent district of Tashkent region) puts
+    A in C, with the lower of the two confidences."""
+    relations = [r for r in records if isinstance(r, Relation)]
+    larger: dict[Any, list[Relation]] = {}
+    for r in relations:
+        if r.predicate == CK.partOfPlace:
+            larger.setdefault(r.subject, []).append(r)
+    out: list[Relation | Membership] = []
+    for r in relations:
+        if r.predicate != CK.locatedIn:
+            continue
+        for up in larger.get(r.object, []):
+            ev = r.evidence if r.evidence.confidence <= up.evidence.confidence else up.evidence
+            out.append(Relation(r.subject, CK.locatedIn, up.object, ev))
+    return out
 
 
 def list_relations(records: list[Any]) -> list[Relation]:
