@@ -241,3 +241,12 @@ def test_uzbek_names_in_different_cases_are_no_list(tmp_path: Path) -> None:
     ))  # fmt: skip
     # "tumanida, Samarqanddagi": a locative and an attributive locative, not coordinated
     assert facts(a) == {("org/agrar-universiteti", "locatedIn", "place/samarkand")}
+
+
+def test_a_name_that_says_where_it_is(tmp_path: Path) -> None:
+    a = extract(tmp_path, "ru", (
+        "Кластеры\n\nАвтокластер в Германии объединяет производителей автомобилей и их "
+        "поставщиков.\n"
+    ))  # fmt: skip
+    # the lexicon's name holds the place; the place after "в" is the cluster's
+    assert ("cluster/german-automotive-cluster", "locatedIn", "place/germany") in facts(a)

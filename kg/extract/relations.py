@@ -62,6 +62,11 @@ COORDINATION = re.compile(
 ARTICLES = frozenset({"the", "a", "an"})
 #: a gap that opens with one of these starts a coordinated predicate of an earlier subject
 COORDINATORS = frozenset({"and", "but", "и", "но", "а"})
+#: a locative preposition inside a name, before the place it names (grammar)
+NAMED_PLACE = {
+    "en": re.compile(r"\s(?:in)\s+(\S.*)$"),
+    "ru": re.compile(r"\s(?:в|во)\s+(\S.*)$", re.IGNORECASE),
+}
 #: compass adjectives before a place, left out of a gap like articles ("in southern Sweden",
 #: "of south-eastern France"); English grammar
 COMPASS = re.compile(
@@ -362,6 +367,7 @@ class RelationExtractor:
             if len(inside) >= 2 and sentence.lang in LANGS:
                 said = self._sentence(sentence, inside) + self._dependencies(sentence, inside)
                 out.extend(said + (_transitive(said) if sentence.lang.startswith("uz") else []))
+            out.extend(self._named_places(sentence, inside))
             out.extend(self._citations(sentence, inside))
             out.extend(self._founding_years(sentence, inside))
         return _dedupe(out)
@@ -573,6 +579,26 @@ class RelationExtractor:
         if x is None or y is None:
             return None
         return _distance(heads, x, y)
+
+    def _named_places(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
+        """A name that says where it is (``Автокластер в Германии``, ``the cluster in
+        Ohio``): the place after its last locative preposition, when the lexicon knows it."""
+        pattern = NAMED_PLACE.get(sentence.lang)
+        if pattern is None:
+            return []
+        out = []
+        for m in mentions:
+            hit = pattern.search(m.surface)
+            if hit is None or _kind(m.entity) not in ("cluster", "org", "project"):
+                continue
+            tail = hit.group(1)
+            places = self.lexicon.match(tail, schemes=["entity"])
+            if len(places) == 1 and places[0].start == 0 and places[0].end == len(tail) and (
+                _kind(places[0].entity) == "place"
+            ):
+                ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR, 0.7)
+                out.append(Relation(m.entity, CK.locatedIn, places[0].entity, ev))
+        return out
 
     def _citations(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
         out: list[Relation] = []
