@@ -151,3 +151,102 @@ def test_uzbek_attributive_place_before_a_name(tmp_path: Path) -> None:
     # "Toshkentdagi" (in Tashkent) modifies the name after it and is not part of it
     assert names["Inha universiteti"] == "org/inha-universiteti"
     assert ("org/inha-universiteti", "locatedIn", names["Toshkentdagi"]) in facts(a)
+
+
+def test_english_dates_in_the_gap_passive_agent_and_the_nearer_pair(tmp_path: Path) -> None:
+    a = extract(tmp_path, "en", (
+        "Brightwater Labs\n\nBrightwater Labs was founded in 1994 by Helen Ocampo, who was "
+        "then the director of the Northfield Institute. In 2012 the company was led by its "
+        "chief executive, Tomas Reyes.\n"
+    ))  # fmt: skip
+    # "in 1994" is left out of the gap; the person nearer the trigger founded it, not the
+    # institute she directed; who leads the company is a member of it (no cluster role)
+    assert facts(a) == {
+        ("org/brightwater-labs", "foundedBy", "person/helen-ocampo"),
+        ("person/tomas-reyes", "memberOf", "org/brightwater-labs"),
+    }
+
+
+def test_english_short_forms_in_a_list_founded_as_and_merged_into(tmp_path: Path) -> None:
+    a = extract(tmp_path, "en", (
+        "Northfield\n\nTwo chip makers, Arden Microsystems (AMS) and Belvoir Photonics (BPX), "
+        "were both spun off from the Northfield Institute (NFI). The Harlow Group, a trade body "
+        "founded in 2001 as the Harlow Society, merged into the Kestrel Alliance in 2015.\n"
+    ))  # fmt: skip
+    found = facts(a)
+    # "(AMS) and": a parenthesised short form does not end the list
+    assert ("org/arden-microsystems", "spinOffOf", "org/northfield-institute") in found
+    assert ("org/belvoir-photonics", "spinOffOf", "org/northfield-institute") in found
+    # "founded ... as" renames, it does not say who founded what (the active trigger must
+    # end the gap)
+    assert not any(f[1] == "foundedBy" for f in found)
+    assert ("org/harlow-society", "partOf", "org/kestrel-alliance") in found
+    assert len(found) == 3
+
+
+def test_english_coordinated_participle_keeps_its_subject(tmp_path: Path) -> None:
+    a = extract(tmp_path, "en", (
+        "Lumen Park\n\nThe Quarry Institute, founded in 1971 by the Ministry of Industry and "
+        "located in Nîmes, runs a laboratory in Lumen Park.\n"
+    ))  # fmt: skip
+    found = facts(a)
+    assert ("org/quarry-institute", "foundedBy", "org/ministry-of-industry") in found
+    assert ("org/quarry-institute", "locatedIn", "place/nimes") in found
+    # "and located in": the institute's place, not the ministry's
+    assert ("org/ministry-of-industry", "locatedIn", "place/nimes") not in found
+
+
+def test_russian_instrumental_agent_and_verb_forms(tmp_path: Path) -> None:
+    a = extract(tmp_path, "ru", (
+        "Norbit Systems\n\nКомпания Norbit Systems, основанная в 2004 году Игорем Петровым и "
+        "Анной Климовой, работает в Казани. В 1990 году в городе открылась Волжская биржа, а в "
+        "1995 году был основан Волжский университет.\n"
+    ))  # fmt: skip
+    found = facts(a)
+    # the passive participle's agents are in the instrumental, both of the coordination
+    assert ("org/norbit-systems", "foundedBy", "person/igor-petrov") in found
+    assert ("org/norbit-systems", "foundedBy", "person/anna-klimova") in found
+    # "биржа, а ... был основан университет": a nominative is no agent, a participle no
+    # active verb; neither founded the other
+    founded = {(s, o) for s, p, o in found if p == "foundedBy"}
+    assert founded == {
+        ("org/norbit-systems", "person/igor-petrov"),
+        ("org/norbit-systems", "person/anna-klimova"),
+    }
+
+
+def test_uzbek_attributive_locative_genitive_country_and_district_chain(tmp_path: Path) -> None:
+    a = extract(tmp_path, "uz-Cyrl", (
+        "Тадқиқотда эркин иқтисодий зоналар ўрганилади. Ўзбекистондаги иккинчи эркин "
+        "иқтисодий зона – «Ангрен» ЭИЗ 2012 йилда ташкил этилди. Германиянинг «Кнауф» "
+        "компанияси ҳам зонада фаолият юритади. «Қамчиқ-фарм» Наманган вилоятининг Чуст "
+        "туманида ташкил этилди.\n"
+    ))  # fmt: skip
+    assert facts(a) == {
+        # "-даги ... зона – «Ангрен» ЭИЗ": the head noun the name stands in apposition to
+        ("org/angren-eiz", "locatedIn", "place/uzbekistan"),
+        # the genitive of a country before a company
+        ("org/knauf-kompaniyasi", "locatedIn", "place/germany"),
+        # the district of a region: in both
+        ("org/qamchiq-farm", "locatedIn", "place/chust-tumani"),
+        ("place/chust-tumani", "partOfPlace", "place/namangan"),
+        ("org/qamchiq-farm", "locatedIn", "place/namangan"),
+    }
+
+
+def test_uzbek_names_in_different_cases_are_no_list(tmp_path: Path) -> None:
+    a = extract(tmp_path, "uz-Latn", (
+        "Maqolada texnoparklar o‘rganiladi. Park Samarqand shahrining Temiryo‘l tumanida, "
+        "Samarqanddagi Agrar universiteti yaqinida joylashgan.\n"
+    ))  # fmt: skip
+    # "tumanida, Samarqanddagi": a locative and an attributive locative, not coordinated
+    assert facts(a) == {("org/agrar-universiteti", "locatedIn", "place/samarkand")}
+
+
+def test_a_name_that_says_where_it_is(tmp_path: Path) -> None:
+    a = extract(tmp_path, "ru", (
+        "Кластеры\n\nАвтокластер в Германии объединяет производителей автомобилей и их "
+        "поставщиков.\n"
+    ))  # fmt: skip
+    # the lexicon's name holds the place; the place after "в" is the cluster's
+    assert ("cluster/german-automotive-cluster", "locatedIn", "place/germany") in facts(a)

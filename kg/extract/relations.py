@@ -26,7 +26,8 @@ enumeration extractor attached to an entity (``ck:about``) relate to it by the l
 (features, benefits, challenges, mechanisms, problems).
 
 ``ck:hasMember`` facts become ``org:Membership`` records; the role and triple-helix sector come
-from the member's class (``data/nlp/roles.yaml``).
+from the member's class (``data/nlp/roles.yaml``); a member without a role (a person who leads
+an organisation) is a plain ``ck:memberOf`` fact.
 """
 
 from __future__ import annotations
@@ -54,9 +55,27 @@ MAX_GAP_WORDS = 12
 MIN_CONFIDENCE = 0.6
 LANGS = ("en", "ru", "uz-Cyrl", "uz-Latn")
 COORDINATION = re.compile(
-    r"^\s*(?:,\s*|,?\s*(?:and|и|ва|va|&|as well as|а также)\s+|\s*&\s*)$", re.IGNORECASE
+    r"^\s*(?:\([^()]{1,40}\)\s*)?"  # an item's abbreviation or year: "Longtan (2004) and"
+    r"(?:,\s*|,?\s*(?:and|и|ва|va|&|as well as|а также)\s+|\s*&\s*)$",
+    re.IGNORECASE,
 )
 ARTICLES = frozenset({"the", "a", "an"})
+#: a gap that opens with one of these starts a coordinated predicate of an earlier subject
+COORDINATORS = frozenset({"and", "but", "и", "но", "а"})
+#: a locative preposition inside a name, before the place it names (grammar)
+NAMED_PLACE = {
+    "en": re.compile(r"\s(?:in)\s+(\S.*)$"),
+    "ru": re.compile(r"\s(?:в|во)\s+(\S.*)$", re.IGNORECASE),
+}
+#: compass adjectives before a place, left out of a gap like articles ("in southern Sweden",
+#: "of south-eastern France"); English grammar
+COMPASS = re.compile(
+    r"^(?:(?:north|south)(?:-?(?:east|west))?|east|west|central)(?:ern)?$", re.IGNORECASE
+)
+QUOTES = " \t\n«»“”„\"'’‘"
+#: Uzbek case endings of a name, longest first (grammar: genitive, locative, attributive
+#: locative, dative, ablative, accusative), in both scripts
+UZ_CASES = ("нинг", "даги", "дан", "да", "га", "ни", "ning", "dagi", "dan", "da", "ga", "ni")
 CITATION = re.compile(r"\[\d+(?:[,–-]\s*\d+)*\]")
 LIST_PROPERTIES = {
     "cluster-feature": CK.hasFeature,
@@ -67,6 +86,33 @@ LIST_PROPERTIES = {
 }
 WORD_RE = re.compile(r"[^\W_][\w‘’'-]*|[(),]")
 YEAR = re.compile(r"(?<![\w.,])(1[89]\d\d|20\d\d)(?![\w]|[.,]\d)")
+#: temporal adjuncts, left out of a gap before its trigger is matched ("founded in 1987 by",
+#: "основанной в 1993 году", "2019 йилда ташкил этилган"): dates by the grammar of each language
+_MONTHS_EN = (r"(?:January|February|March|April|May|June|July|August|September|October|"
+              r"November|December)")
+TEMPORAL = {
+    "en": re.compile(
+        r"\((?:c\.\s*)?(?:1[89]|20)\d\d(?:\s*[–-]\s*\d{2,4})?\)"
+        r"|\b(?:(?:in|on|since|from|until|by)\s+)?(?:(?:early|late|mid-)\s*)?"
+        rf"(?:\d{{1,2}}\s+{_MONTHS_EN}\s+|{_MONTHS_EN}\s+(?:\d{{1,2}},?\s+)?)?"
+        r"(?:1[89]|20)\d\ds?\b(?:\s*[–-]\s*\d{2,4})?"
+    ),
+    "ru": re.compile(
+        r"(?<![\w])(?:(?:в|с|до|к)\s+)?(?:\d{1,2}\s+[а-яё]+\s+)?(?:1[89]|20)\d\d"
+        r"(?:\s*[–-]\s*\d{2,4})?\s*(?:год[а-я]*|гг?\.)?(?![\w])",
+        re.IGNORECASE,
+    ),
+    "uz-Cyrl": re.compile(
+        r"(?<![\w])(?:1[89]|20)\d\d(?:\s*[–-]\s*\d{2,4})?[-\s]*(?:йил\w*)?"
+        r"(?:\s+\d{1,2}[-\s]*[а-яўқғҳ]+)?(?![\w])",
+        re.IGNORECASE,
+    ),
+    "uz-Latn": re.compile(
+        r"(?<![\w])(?:1[89]|20)\d\d(?:\s*[–-]\s*\d{2,4})?[-\s]*(?:yil\w*)?"
+        r"(?:\s+\d{1,2}[-\s]*[a-zʻ‘’'`]+)?(?![\w])",
+        re.IGNORECASE,
+    ),
+}
 #: founding words per language (grammar: the verbs of founding, their participles)
 FOUNDING = {
     "en": re.compile(r"\b(?:founded|established|set up|created|opened|launched)\b", re.I),
@@ -88,6 +134,11 @@ class Trigger:
     after: tuple[tuple[str, ...], ...]
     object_suffix: tuple[str, ...]
     second_suffix: tuple[str, ...] = ()  # a case ending the second group must have (uz)
+    adjacent: bool = False  # the phrase ends the gap: an active verb and its object
+    second_case: tuple[str, ...] = ()  # a grammatical case of the second group (ru: ablt)
+    forms: tuple[str, ...] = ()  # parts of speech of the trigger word (ru: VERB, PRTS, ...)
+    first_suffix: tuple[str, ...] = ()  # a case ending the first group must have (uz)
+    head_noun: bool = False  # the gap ends with a head noun naming the second group (uz)
 
 
 @lru_cache(maxsize=1)
@@ -112,6 +163,11 @@ def triggers(path: Path = TRIGGERS) -> dict[str, tuple[Trigger, ...]]:
                     tuple(_phrase(p) for p in rule.get("after", [])),
                     tuple(rule.get("object_suffix", []) or []),
                     tuple(rule.get("second_suffix", []) or []),
+                    bool(rule.get("adjacent", False)),
+                    tuple(rule.get("second_case", []) or []),
+                    tuple(rule.get("forms", []) or []),
+                    tuple(rule.get("first_suffix", []) or []),
+                    bool(rule.get("head_noun", False)),
                 )
             )
     return {lang: tuple(rules) for lang, rules in out.items()}
@@ -147,6 +203,8 @@ def _groups(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> list[li
     for m in sorted(mentions, key=lambda m: (m.evidence.start, -m.evidence.end)):
         if ordered and m.evidence.start < ordered[-1].evidence.end:
             continue
+        if ordered and _abbreviation(doc.text, ordered[-1], m):
+            continue  # "Taiwan Semiconductor Manufacturing Company (TSMC)": one item
         ordered.append(m)
     groups: list[list[Mention]] = []
     for m in ordered:
@@ -154,6 +212,7 @@ def _groups(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> list[li
             last = groups[-1][-1]
             gap = doc.text[last.evidence.end : m.evidence.start]
             nested = _kind(m.entity) == "place" and _nested([last], [m], lexicon)
+            nested |= _uz_case(last.surface) not in ("", _uz_case(m.surface))
             if _kind(last.entity) == _kind(m.entity) and COORDINATION.match(gap) and not nested:
                 groups[-1].append(m)
                 continue
@@ -161,8 +220,50 @@ def _groups(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> list[li
     return groups
 
 
+def _ends_in(surface: str, endings: tuple[str, ...]) -> bool:
+    """Does a name end (closing quotes aside) with one of ``endings``?"""
+    return surface.lower().rstrip(QUOTES).endswith(endings)
+
+
+def _head_noun_ends(words: list[str], lang: str) -> bool:
+    """Do the gap's words end with a head noun of an organisation or cluster that the name
+    after them stands in apposition to (``Ўзбекистондаги биринчи эркин иқтисодий зона –
+    «Навоий» ЭИИЗ``)?"""
+    from kg.extract.kinds import head_nouns
+
+    content = " ".join(w for w in words if w not in ("(", ")", ","))
+    decided = head_nouns().head_of(content, lang) if content else None
+    return (
+        decided is not None
+        and decided[1].kind in ("org", "cluster")
+        and content.lower().endswith(decided[0].lower())
+    )
+
+
+def _uz_case(surface: str) -> str:
+    """The Uzbek case ending a name carries, or "" (coordinated names share their case or
+    leave it to the last: ``Паркент туманида, Тошкентдаги`` are no list)."""
+    low = surface.lower().rstrip(QUOTES)
+    return next((e for e in UZ_CASES if low.endswith(e)), "")
+
+
+def _abbreviation(text: str, name: Mention, m: Mention) -> bool:
+    """Is ``m`` the parenthesised short form of the mention ``name`` just before it?"""
+    return (
+        m.entity == name.entity
+        and text[name.evidence.end : m.evidence.start].strip() == "("
+        and text[m.evidence.end : m.evidence.end + 1] == ")"
+    )
+
+
 def _gap_words(text: str) -> list[str]:
     return WORD_RE.findall(text)
+
+
+def _untimed(text: str, lang: str) -> str:
+    """``text`` without its dates and years (:data:`TEMPORAL`)."""
+    pattern = TEMPORAL.get(lang)
+    return pattern.sub(" ", text) if pattern is not None else text
 
 
 def _word_matches(key: str, word: str, lang: str) -> bool:
@@ -196,6 +297,49 @@ def _phrase_fits(words: list[str], phrase: tuple[str, ...], lang: str) -> tuple[
     return _contains(words, phrase, lang), False
 
 
+def _nearer(between: list[list[Mention]], rule: Trigger) -> bool:
+    """Does a group between the two fit either end of the rule? Then the trigger relates
+    the nearer pair (``A was founded by B, the president of C``: B, not C, founded A)."""
+    kinds = rule.subject_kinds | rule.object_kinds
+    return any(_kind(g[0].entity) in kinds for g in between)
+
+
+def _ends_with(words: list[str], phrase: tuple[str, ...], lang: str) -> bool:
+    """Does the phrase end the gap (articles aside): ``X founded the Y``, not ``X, founded
+    by Y`` or ``X founded as Y``?"""
+    content = list(words)
+    while content and content[-1].lower() in ARTICLES:
+        content.pop()
+    n = len(phrase)
+    return len(content) >= n and _contains(content[-n:], phrase, lang)
+
+
+def _has_form(words: list[str], key: str, forms: tuple[str, ...], lang: str) -> bool:
+    """Is a gap word of dictionary form ``key`` one of the parts of speech ``forms``
+    (pymorphy3: ``основал`` VERB, active; ``основан`` PRTS and ``основанная`` PRTF, passive)?"""
+    from kg.corpus.russian import morph
+
+    return any(
+        p.tag.POS in forms and p.normal_form.replace("ё", "е") == key
+        for w in words if _word_matches(key, w, lang) for p in morph().parse(w.lower())
+    )  # fmt: skip
+
+
+def _in_case(surface: str, cases: tuple[str, ...], person: bool = False) -> bool:
+    """Can a word of a Russian name be in one of ``cases`` (pymorphy3 tags: ``ablt`` the
+    instrumental of the agent, ``Аркадием Добкиным``)? A person's name with an indeclinable
+    or unknown word (``Ван Чуаньфу``) can be in any case."""
+    from kg.corpus.russian import morph
+
+    for word in WORD_RE.findall(surface):
+        for p in morph().parse(word.lower()):
+            if p.tag.case in cases:
+                return True
+            if person and ("Fixd" in p.tag or "UNKN" in p.tag or not p.is_known):
+                return True
+    return False
+
+
 class RelationExtractor:
     """Trigger matching plus dependency checks for one article."""
 
@@ -221,8 +365,9 @@ class RelationExtractor:
                 if sentence.start <= m.evidence.start and m.evidence.end <= sentence.end
             ]
             if len(inside) >= 2 and sentence.lang in LANGS:
-                out.extend(self._sentence(sentence, inside))
-                out.extend(self._dependencies(sentence, inside))
+                said = self._sentence(sentence, inside) + self._dependencies(sentence, inside)
+                out.extend(said + (_transitive(said) if sentence.lang.startswith("uz") else []))
+            out.extend(self._named_places(sentence, inside))
             out.extend(self._citations(sentence, inside))
             out.extend(self._founding_years(sentence, inside))
         return _dedupe(out)
@@ -300,17 +445,22 @@ class RelationExtractor:
                 gap_text = text[first[-1].evidence.end : second[0].evidence.start]
                 if ";" in gap_text:
                     break
-                words = _gap_words(gap_text)
+                words = _gap_words(_untimed(gap_text, sentence.lang))
+                if sentence.lang == "en" and _kind(second[0].entity) == "place":
+                    words = [w for w in words if not COMPASS.match(w)]
                 if len(words) > MAX_GAP_WORDS:
                     break
                 # verb-final Uzbek: the verb may close a coordinated clause ("A X-да, B эса
                 # Y-да ташкил этилди")
-                after = _gap_words(text[second[-1].evidence.end : sentence.end])[:MAX_GAP_WORDS]
+                after = _gap_words(_untimed(text[second[-1].evidence.end : sentence.end],
+                                            sentence.lang))[:MAX_GAP_WORDS]
                 for rule in rules:
                     subject, obj = (first, second) if rule.subject_first else (second, first)
                     if _kind(subject[0].entity) not in rule.subject_kinds:
                         continue
                     if _kind(obj[0].entity) not in rule.object_kinds:
+                        continue
+                    if sentence.lang in ("en", "ru") and _nearer(groups[i + 1 : j], rule):
                         continue
                     confidence = self._rule_confidence(
                         rule, words, after, first, second, gap_text, sentence
@@ -329,7 +479,7 @@ class RelationExtractor:
                     break
         out: list[Relation | Membership] = []
         for subject, obj, predicate, confidence in found:
-            confidence += self._syntax_bonus(sentence, subject[0], obj[0])
+            confidence += self._syntax_bonus(sentence, subject[0], obj[0], confidence)
             if confidence < MIN_CONFIDENCE:
                 continue
             evidence = Evidence(
@@ -352,12 +502,31 @@ class RelationExtractor:
         sentence: Sentence,
     ) -> float | None:
         lang = sentence.lang
-        if rule.object_suffix and not gap_text.strip() and not rule.subject_first:
-            surface = first[-1].surface.lower()
-            if any(surface.endswith(s) for s in rule.object_suffix):
-                return 0.7
+        if (
+            rule.object_suffix
+            and not gap_text.strip(QUOTES)
+            and not rule.subject_first
+            and _ends_in(first[-1].surface, rule.object_suffix)
+        ):
+            return 0.7
+        if rule.first_suffix and not _ends_in(first[-1].surface, rule.first_suffix):
+            return None
+        if rule.head_noun:
+            return 0.7 if _head_noun_ends(words, lang) else None
+        if rule.second_case and not _in_case(
+            second[0].surface, rule.second_case, _kind(second[0].entity) == "person"
+        ):
+            return None
         for phrase in rule.phrases:
+            if lang in ("en", "ru") and words and words[0].lower() in COORDINATORS and (
+                phrase[0] != words[0].lower()
+            ):  # "A, founded by B and located in X": X is A's place, not B's
+                continue
             ok, function = _phrase_fits(words, phrase, lang)
+            if ok and rule.adjacent and not _ends_with(words, phrase, lang):
+                continue
+            if ok and rule.forms and not _has_form(words, phrase[0], rule.forms, lang):
+                continue
             if ok:
                 return 0.6 if function else 0.7
         for phrase in rule.after:
@@ -375,13 +544,16 @@ class RelationExtractor:
             return 0.65
         return None
 
-    def _syntax_bonus(self, sentence: Sentence, a: Mention, b: Mention) -> float:
+    def _syntax_bonus(self, sentence: Sentence, a: Mention, b: Mention, base: float) -> float:
+        """+0.15 for heads at most three arcs apart; -0.15 for more than five, only when
+        the trigger is a function word (``in``, ``в``, a case ending): a content trigger
+        (a verb, a noun of membership) between the two is evidence the parse may miss."""
         distance = self._tree_distance(sentence, a, b)
         if distance is None:
             return 0.0
         if distance <= 3:
             return 0.15
-        return -0.15 if distance > 5 else 0.0
+        return -0.15 if distance > 5 and base < 0.7 else 0.0
 
     def _tree_distance(self, sentence: Sentence, a: Mention, b: Mention) -> int | None:
         """Arcs between the heads of two mentions in the sentence's dependency tree."""
@@ -408,6 +580,26 @@ class RelationExtractor:
             return None
         return _distance(heads, x, y)
 
+    def _named_places(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
+        """A name that says where it is (``Автокластер в Германии``, ``the cluster in
+        Ohio``): the place after its last locative preposition, when the lexicon knows it."""
+        pattern = NAMED_PLACE.get(sentence.lang)
+        if pattern is None:
+            return []
+        out = []
+        for m in mentions:
+            hit = pattern.search(m.surface)
+            if hit is None or _kind(m.entity) not in ("cluster", "org", "project"):
+                continue
+            tail = hit.group(1)
+            places = self.lexicon.match(tail, schemes=["entity"])
+            if len(places) == 1 and places[0].start == 0 and places[0].end == len(tail) and (
+                _kind(places[0].entity) == "place"
+            ):
+                ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR, 0.7)
+                out.append(Relation(m.entity, CK.locatedIn, places[0].entity, ev))
+        return out
+
     def _citations(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
         out: list[Relation] = []
         markers = list(CITATION.finditer(sentence.text))
@@ -430,6 +622,8 @@ class RelationExtractor:
                 if cls in types:
                     role, helix = role_iri, helix_iri
                     break
+            if role is None:  # a person (who leads it): no cluster role, a plain membership
+                return Relation(obj, CK.memberOf, subject, evidence)
             return Membership(subject, obj, role, helix, evidence)
         return Relation(subject, predicate, obj, evidence)
 
@@ -498,6 +692,25 @@ def _levels_agree(small: URIRef, big: URIRef, types: Any, equal: bool = False) -
     a = max((order.get(t, 0) for t in types(small)), default=0)
     b = max((order.get(t, 0) for t in types(big)), default=0)
     return 0 < a < b or (equal and 0 < a == b < 3)
+
+
+def _transitive(records: list[Relation | Membership]) -> list[Relation | Membership]:
+    """What an Uzbek genitive chain says: A located in B and B part of C (``«Паркент-фарм»
+    Тошкент вилоятининг Паркент туманида``: in the Parkent district of Tashkent region) puts
+    A in C, with the lower of the two confidences."""
+    relations = [r for r in records if isinstance(r, Relation)]
+    larger: dict[Any, list[Relation]] = {}
+    for r in relations:
+        if r.predicate == CK.partOfPlace:
+            larger.setdefault(r.subject, []).append(r)
+    out: list[Relation | Membership] = []
+    for r in relations:
+        if r.predicate != CK.locatedIn:
+            continue
+        for up in larger.get(r.object, []):
+            ev = r.evidence if r.evidence.confidence <= up.evidence.confidence else up.evidence
+            out.append(Relation(r.subject, CK.locatedIn, up.object, ev))
+    return out
 
 
 def list_relations(records: list[Any]) -> list[Relation]:
