@@ -14,6 +14,8 @@ from pathlib import Path
 from kg.corpus.document import Document
 from kg.extract import curation, enumerations, statistics, tables
 from kg.extract.entities import extract_entities
+from kg.extract.gazetteer import gazetteer
+from kg.extract.kinds import head_nouns
 from kg.extract.lexicon import Lexicon
 from kg.extract.mentions import Candidate, candidates, find_mentions
 from kg.extract.recognisers import Recognisers, unsupported
@@ -67,7 +69,11 @@ class ArticleExtraction:
 
 def load_context(curation_dir: Path | None = None) -> ExtractionContext:
     """The lexicon, recognisers and curation folder every article is extracted with; a
-    recogniser that cannot be loaded raises ``RecogniserMissing`` (naming its package)."""
+    recogniser that cannot be loaded raises ``RecogniserMissing`` (naming its package).
+    The process-wide gazetteer and head nouns are built here too, so that a build's forkserver
+    holds them and every worker forked from it starts with them (3 s each otherwise)."""
+    gazetteer()
+    head_nouns()
     return ExtractionContext(
         lexicon=Lexicon.load(), curation_dir=curation_dir, recognisers=Recognisers().load_all()
     )

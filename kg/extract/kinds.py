@@ -125,20 +125,30 @@ class HeadNouns:
                     parts = tuple(_phrase_key(w, lang) for w in phrase.split())
                     self.words.setdefault(lang, {}).setdefault(parts, head)
 
+        #: lang -> the head phrases by their first word's key, each with its place in the
+        #: lexicon (phrases are tried in the lexicon's order); the legal forms of every language
+        self.by_first: dict[str, dict[str, list[tuple[int, tuple[str, ...], Head]]]] = {}
+        for lang, table in self.words.items():
+            for order, (parts, head) in enumerate(table.items()):
+                self.by_first.setdefault(lang, {}).setdefault(parts[0], []).append(
+                    (order, parts, head))
+        self.all_legal = {k: v for table in self.legal.values() for k, v in table.items()}
+
     def heads(self, words: list[str], lang: str) -> list[tuple[int, int, Head]]:
         """(first word, last word + 1, head) of every head phrase among ``words``."""
         found = []
-        table = self.words.get(lang, {})
-        legal = {k: v for table_ in self.legal.values() for k, v in table_.items()}
+        by_first = self.by_first.get(lang, {})
+        legal = self.all_legal
+        keys = [word_keys(w, lang) for w in words]
         for i, word in enumerate(words):
             if word.rstrip(".") in legal:
                 found.append((i, i + 1, legal[word.rstrip(".")]))
                 continue
-            for phrase, head in table.items():
+            starting = {order: (phrase, head) for k in keys[i]
+                        for order, phrase, head in by_first.get(k, ())}  # fmt: skip
+            for _, (phrase, head) in sorted(starting.items()):
                 n = len(phrase)
-                if i + n <= len(words) and all(
-                    _matches(phrase[k], words[i + k], lang) for k in range(n)
-                ):
+                if i + n <= len(words) and all(phrase[k] in keys[i + k] for k in range(1, n)):
                     found.append((i, i + n, head))
         return found
 
@@ -183,10 +193,6 @@ def _phrase_key(word: str, lang: str) -> str:
     if lang == "en" and re.fullmatch(r"[a-z]{4,}s", low) and not low.endswith("ss"):
         return low[:-1] if low not in ("systems", "electronics", "industries", "holdings") else low
     return low
-
-
-def _matches(key: str, word: str, lang: str) -> bool:
-    return key in word_keys(word, lang)
 
 
 @lru_cache(maxsize=1)
