@@ -822,34 +822,54 @@ def _label_follows(doc: Document, number: NumberExpr, concept: Concept) -> bool:
     return any(label_positions(window, label) for label in concept.labels)
 
 
-def open_indicator(lemma: str, lang: str, ev: Evidence) -> ConceptDescription:
-    """A new indicator concept for a counted noun (see the module docstring)."""
+#: the indicators the extractor mints from a noun when the vocabulary has none: kind -> IRI
+#: prefix, slug of an empty word, labels in en, ru, uz-Cyrl, uz-Latn and the definition (of the
+#: word in Latin letters ``{l}`` and Cyrillic ``{c}``), unit (a slug of id:unit/ or None).
+#: The labels depend on the word only, so two articles (in any language) that mint one IRI
+#: write the same labels (one skos:prefLabel per language).
+MINTED_INDICATORS: dict[str, tuple[str, str, tuple[str, str, str, str], str, str | None]] = {
+    "number": (
+        "number-of", "items",
+        ("number of “{l}”", "количество «{c}»", "«{c}» сони", "«{l}» soni"),
+        "Number of the things an article counts as “{l}”; an indicator minted by the "
+        "statistics extractor from the counted noun, for a curator to name.",
+        "count",
+    ),
+    "share": (
+        "share-of", "items",
+        ("share of “{l}”", "доля «{c}»", "«{c}» улуши", "«{l}» ulushi"),
+        "Share (percent) of what an article calls “{l}”; an indicator minted by the "
+        "statistics extractor from the noun of the percentage, for a curator to name.",
+        "percent",
+    ),
+    "amount": (
+        "amount-of", "money",
+        ("amount of “{l}”", "сумма «{c}»", "«{c}» миқдори", "«{l}» miqdori"),
+        "An amount of money an article calls “{l}”, in a currency; an indicator minted by "
+        "the statistics extractor from the noun of the amount, for a curator to name.",
+        None,
+    ),
+}  # fmt: skip
+
+
+def minted_indicator(kind: str, lemma: str, lang: str, ev: Evidence) -> ConceptDescription:
+    """A new indicator concept of ``kind`` (:data:`MINTED_INDICATORS`) for the noun ``lemma``:
+    a counted noun, what a percentage is a share of, or a named amount of money."""
     from kg.corpus.uzbek import latn_to_cyrl
     from kg.extract.entities import latin_form
 
+    prefix, empty, templates, definition, unit = MINTED_INDICATORS[kind]
     latin = latin_form(lemma, lang).lower()
-    slug = slugify(latin) or "items"
-    # the labels depend on the slug's word only, so two articles (in any language) that mint
-    # one IRI write the same labels (one skos:prefLabel per language)
-    cyrillic = latn_to_cyrl(latin)
-    labels = (
-        ("en", f"number of “{latin}”"),
-        ("ru", f"количество «{cyrillic}»"),
-        ("uz-Cyrl", f"«{cyrillic}» сони"),
-        ("uz-Latn", f"«{latin}» soni"),
-    )
-    definition = (
-        f"Number of the things an article counts as “{latin}”; an indicator minted by the "
-        "statistics extractor from the counted noun, for a curator to name."
+    words = {"l": latin, "c": latn_to_cyrl(latin)}
+    labels = tuple(
+        (tag, template.format(**words))
+        for tag, template in zip(("en", "ru", "uz-Cyrl", "uz-Latn"), templates, strict=True)
     )
     return ConceptDescription(
-        data_iri("indicator", f"number-of-{slug}"),
-        data_iri("scheme", "indicator"),
-        labels,
-        definition,
-        data_iri("unit", "count"),
-        ev,
-    )
+        data_iri("indicator", f"{prefix}-{slugify(latin) or empty}"),
+        data_iri("scheme", "indicator"), labels, definition.format(**words),
+        data_iri("unit", unit) if unit else None, ev,
+    )  # fmt: skip
 
 
 #: Uzbek partitive counters: ``Ulardan 40 tasi`` ("40 of them") counts what was counted before
@@ -942,30 +962,6 @@ def _share_noun(
             continue
         return low[:-3] + "y" if low.endswith("ies") else low.rstrip("s") or low
     return None
-
-
-def share_indicator(lemma: str, lang: str, ev: Evidence) -> ConceptDescription:
-    """A new indicator concept for what a percentage is a share of (``share-of-{slug}``)."""
-    from kg.corpus.uzbek import latn_to_cyrl
-    from kg.extract.entities import latin_form
-
-    latin = latin_form(lemma, lang).lower()
-    slug = slugify(latin) or "items"
-    cyrillic = latn_to_cyrl(latin)
-    labels = (
-        ("en", f"share of “{latin}”"),
-        ("ru", f"доля «{cyrillic}»"),
-        ("uz-Cyrl", f"«{cyrillic}» улуши"),
-        ("uz-Latn", f"«{latin}» ulushi"),
-    )
-    definition = (
-        f"Share (percent) of what an article calls “{latin}”; an indicator minted by the "
-        "statistics extractor from the noun of the percentage, for a curator to name."
-    )
-    return ConceptDescription(
-        data_iri("indicator", f"share-of-{slug}"), data_iri("scheme", "indicator"), labels,
-        definition, data_iri("unit", "percent"), ev,
-    )  # fmt: skip
 
 
 WORD_NUMBER_RE = re.compile(
@@ -1076,30 +1072,6 @@ def _money_noun(doc: Document, sentence: Sentence, number: NumberExpr) -> str | 
     return None
 
 
-def money_indicator(lemma: str, lang: str, ev: Evidence) -> ConceptDescription:
-    """A new indicator for a named amount of money (``amount-of-{slug}``: investment, value)."""
-    from kg.corpus.uzbek import latn_to_cyrl
-    from kg.extract.entities import latin_form
-
-    latin = latin_form(lemma, lang).lower()
-    slug = slugify(latin) or "money"
-    cyrillic = latn_to_cyrl(latin)
-    labels = (
-        ("en", f"amount of “{latin}”"),
-        ("ru", f"сумма «{cyrillic}»"),
-        ("uz-Cyrl", f"«{cyrillic}» миқдори"),
-        ("uz-Latn", f"«{latin}» miqdori"),
-    )
-    definition = (
-        f"An amount of money an article calls “{latin}”, in a currency; an indicator minted by "
-        "the statistics extractor from the noun of the amount, for a curator to name."
-    )
-    return ConceptDescription(
-        data_iri("indicator", f"amount-of-{slug}"), data_iri("scheme", "indicator"), labels,
-        definition, None, ev,
-    )  # fmt: skip
-
-
 def extract(
     doc: Document, lexicon: object | None, mentions: Sequence[Mention]
 ) -> list[Observation | ConceptDescription]:
@@ -1158,14 +1130,14 @@ def extract(
                         continue
                     indicator_iri, concept = previous, None
                 if noun is not None:
-                    concept = open_indicator(noun[1], sentence.lang, ev)
+                    concept = minted_indicator("number", noun[1], sentence.lang, ev)
             elif unit.endswith("/percent"):
                 share = _share_noun(doc, sentence, number, out)
                 if share is None:
                     continue
-                concept = share_indicator(share, sentence.lang, ev)
+                concept = minted_indicator("share", share, sentence.lang, ev)
             elif number.unit in CURRENCY_UNITS and (spent := _money_noun(doc, sentence, number)):
-                concept = money_indicator(spent, sentence.lang, ev)
+                concept = minted_indicator("amount", spent, sentence.lang, ev)
             else:
                 measured = measure_indicator(number.unit, ev)
                 if measured is None:
