@@ -28,6 +28,12 @@ def extract(tmp_path: Path, lang: str, text: str) -> ArticleExtraction:
     return extract_article(load_corpus(tmp_path)[0], context())
 
 
+def mentioned(article: ArticleExtraction) -> dict[str, str]:
+    """Each mention's surface form -> the resource it links to (without the id: prefix)."""
+    return {r.surface: str(r.entity).removeprefix(str(ID)) for r in article.records
+            if isinstance(r, Mention)}  # fmt: skip
+
+
 def facts(article: ArticleExtraction) -> set[tuple[str, str, str]]:
     def short(iri: object) -> str:
         return str(iri).removeprefix(str(ID)).removeprefix(str(CK))
@@ -89,8 +95,7 @@ def test_uzbek_quoted_names_genitive_districts_and_clause_final_verb(tmp_path: P
         "шу вилоятнинг Бўстонлиқ туманида ташкил этилди. "
         "АҚШнинг жаҳонга машҳур Силикон водийси классик кластерга мисол бўла олади.\n"
     ))  # fmt: skip
-    names = {r.surface: str(r.entity).removeprefix(str(ID)) for r in a.records
-             if isinstance(r, Mention)}  # fmt: skip
+    names = mentioned(a)
     # the place after a quoted name is not part of it; "шу вилоятнинг" is the region named
     # with the same head noun, not the nearer district
     assert names["«Паркент-фарм»"] == "org/parkent-farm"
@@ -126,8 +131,7 @@ def test_english_firms_and_towns_typed_by_their_context(tmp_path: Path) -> None:
         "headquartered in Bagsværd, the brain-disease specialist Lundbeck in Valby, LEO Pharma "
         "in Ballerup and the medical-device maker Coloplast in Humlebæk.\n"
     ))  # fmt: skip
-    names = {r.surface: str(r.entity).removeprefix(str(ID)) for r in a.records
-             if isinstance(r, Mention)}  # fmt: skip
+    names = mentioned(a)
     assert names["Novo Nordisk"] == "org/novo-nordisk"  # headquartered: a firm, not a person
     assert names["Coloplast"] == "org/coloplast"  # "the medical-device maker"
     assert names["Bagsværd"] == "place/bagsvaerd"  # not typed by the apposition after it
@@ -146,8 +150,7 @@ def test_uzbek_attributive_place_before_a_name(tmp_path: Path) -> None:
         "tahlil qilinadi. Park Toshkent shahrining Mirzo Ulug‘bek tumanida, Toshkentdagi Inha "
         "universiteti yaqinida joylashgan.\n"
     ))  # fmt: skip
-    names = {r.surface: str(r.entity).removeprefix(str(ID)) for r in a.records
-             if isinstance(r, Mention)}  # fmt: skip
+    names = mentioned(a)
     # "Toshkentdagi" (in Tashkent) modifies the name after it and is not part of it
     assert names["Inha universiteti"] == "org/inha-universiteti"
     assert ("org/inha-universiteti", "locatedIn", names["Toshkentdagi"]) in facts(a)
