@@ -67,7 +67,7 @@ from functools import lru_cache
 from typing import Any
 
 import yaml
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from kg.corpus.document import Document, Sentence
 from kg.extract.enumerations import Concept, label_positions, scheme_concepts
@@ -526,18 +526,26 @@ def _centre(
 
 
 @lru_cache(maxsize=1)
+def _ontology() -> Graph:
+    """The ontology, parsed once for the class and place words below (read only)."""
+    from kg.ontology import parse_turtle
+    from kg.paths import ONTOLOGY_FILE
+
+    return parse_turtle(ONTOLOGY_FILE)
+
+
+@lru_cache(maxsize=1)
 def _class_words() -> dict[str, bool]:
     """Keys of the one-word class labels of the ontology (any language) -> "is a cluster class".
 
     "Мазкур технопаркда" names a technopark, "Мазкур кластер ҳудудида" a cluster: the head
     noun after a demonstrative tells which kind of antecedent it refers to.
     """
-    from rdflib import RDFS, Graph
+    from rdflib import RDFS
 
     from kg.extract.lexicon import text_keys, tokenize
-    from kg.paths import ONTOLOGY_FILE
 
-    graph = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    graph = _ontology()
     clusters = set(graph.transitive_subjects(RDFS.subClassOf, CK.Cluster))
     words: dict[str, bool] = {}
     for cls, label in graph.subject_objects(RDFS.label):
@@ -553,12 +561,11 @@ def _class_words() -> dict[str, bool]:
 def _place_words() -> frozenset[str]:
     """Keys of the one-word labels of the ontology's place classes (``Город``, ``viloyat``):
     a sentence opening with one refers back to a place, not to a subject."""
-    from rdflib import RDFS, Graph
+    from rdflib import RDFS
 
     from kg.extract.lexicon import text_keys, tokenize
-    from kg.paths import ONTOLOGY_FILE
 
-    graph = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    graph = _ontology()
     places = set(graph.transitive_subjects(RDFS.subClassOf, CK.Place))
     words: set[str] = set()
     for cls in places:
