@@ -30,14 +30,7 @@ _:r <http://ex/on> <http://ex/p> <http://ex/g2> .
 def _both(path: Path) -> tuple[LoadedData, LoadedData]:
     fast = Loader()
     fast.add_file(path)
-    slow = Loader()
-    fmt = ox.RdfFormat.from_extension(path.suffix[1:])
-    base = path.resolve().as_uri()
-    name = ox.NamedNode(base)
-    slow.add(ox.Quad(q.subject, q.predicate, q.object,
-                     name if type(q.graph_name) is ox.DefaultGraph else q.graph_name)
-             for q in ox.parse(path=str(path), format=fmt, base_iri=base))
-    return fast.finish(), slow.finish()
+    return fast.finish(), _quad_by_quad([path])
 
 
 @pytest.mark.parametrize("suffix", [".nq", ".nt"])
