@@ -253,3 +253,79 @@ def test_a_name_that_says_where_it_is(tmp_path: Path) -> None:
     ))  # fmt: skip
     # the lexicon's name holds the place; the place after "в" is the cluster's
     assert ("cluster/german-automotive-cluster", "locatedIn", "place/germany") in facts(a)
+
+
+def test_english_pronouns_participle_chain_and_member_list(tmp_path: Path) -> None:
+    a = extract(tmp_path, "en", (
+        "Baltic Laser Valley\n\nBaltic Laser Valley is a photonics cluster in the Baltic region, "
+        "spanning Latvia and Lithuania. On the northern side it covers Riga and Jelgava; its "
+        "main cities are Riga, Kaunas and Vilnius.\n\nThe largest companies of the cluster are "
+        "Latvian: Alfa Lasers, headquartered in Riga, the instrument maker Baltic Optics in "
+        "Jelgava and Photon Works in Kaunas.\n"
+    ))  # fmt: skip
+    names = mentioned(a)
+    assert names["it"] == names["its"] == "cluster/baltic-laser-valley"  # the last subject
+    found = facts(a)
+    cluster = "cluster/baltic-laser-valley"
+    # "is a ... cluster in X", then the participle after the comma is the cluster's, not X's
+    for place in ("baltic-region", "latvia", "lithuania", "riga", "jelgava", "kaunas", "vilnius"):
+        assert (cluster, "locatedIn", f"place/{place}") in found
+    # "the largest companies of the cluster are: A, ... B in Y": members, places between
+    assert (cluster, "hasMember", "org/alfa-lasers") in found
+    assert (cluster, "hasMember", "org/baltic-optics") in found
+    assert ("org/baltic-optics", "locatedIn", "place/jelgava") in found
+    assert ("org/baltic-optics", "locatedIn", "place/riga") not in found
+
+
+def test_english_here_there_and_coordinated_residents(tmp_path: Path) -> None:
+    a = extract(tmp_path, "en", (
+        "Harbour Science Park\n\nThe Harbour Science Park is an industrial park in Taiwan. The "
+        "chip designer Nexar Semiconductor and the display maker Lumina Optronics have their "
+        "headquarters here, and the research consortium Optinet is also based there. There are "
+        "400 companies in the park.\n"
+    ))  # fmt: skip
+    names = mentioned(a)
+    assert names["here"] == names["there"] == "org/harbour-science-park"
+    assert "There" not in names  # existential, not a place
+    park = "org/harbour-science-park"
+    assert facts(a) == {
+        (park, "locatedIn", "place/taiwan"),
+        (park, "hasMember", "org/nexar-semiconductor"),  # the subject of "have ... here"
+        (park, "hasMember", "org/lumina-optronics"),  # and its conjunct
+        (park, "hasMember", "org/optinet"),
+    }
+
+
+def test_russian_quoted_names_member_list_and_policy_title(tmp_path: Path) -> None:
+    a = extract(tmp_path, "ru", (
+        "Технопарк «Звезда»\n\nТехнопарк «Звезда» — научный парк в Казани. Резидентами парка "
+        "были также разработчик программ компания «Альфа Софт» и студия компании «Бета Геймс». "
+        "Указ № 17 «О развитии Технопарка Звезда» подписан в 2020 году.\n"
+    ))  # fmt: skip
+    names = mentioned(a)
+    # the head of a park is part of its name; "компания" is a descriptor outside it
+    assert names["Технопарк «Звезда»"] == "org/tekhnopark-zvezda"
+    assert names["Альфа Софт"] == "org/alfa-soft"
+    assert names["Бета Геймс"] == "org/beta-geyms"
+    park = "org/tekhnopark-zvezda"
+    assert facts(a) == {
+        (park, "locatedIn", "place/kazan"),
+        (park, "hasMember", "org/alfa-soft"),  # "Резидентами парка были ... A и B"
+        (park, "hasMember", "org/beta-geyms"),
+        # the decree's title names the park (inflected: "Технопарка")
+        ("policy/ukaz-no-17-o-razvitii-tekhnoparka-zvezda", "appliesTo", park),
+    }
+
+
+def test_uzbek_joint_agents_and_the_author_of_a_decree(tmp_path: Path) -> None:
+    a = extract(tmp_path, "uz-Latn", (
+        "Reyting\n\nReyting har yili Oksford universiteti va Garvard universiteti tomonidan "
+        "e’lon qilinadi. Prezident Shavkat Mirziyoyevning 2019-yil 5-martdagi PF-5677-son "
+        "farmoni bilan dastur tasdiqlandi.\n"
+    ))  # fmt: skip
+    assert facts(a) == {
+        # one act by a coordination of organisations: they cooperate
+        ("org/oksford-universiteti", "cooperatesWith", "org/garvard-universiteti"),
+        # the genitive of a person before a decree, its date aside
+        ("policy/pf-5677-son-farmon", "proposedBy", "person/shavkat-mirziyoyev"),
+    }

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import URIRef
+
 from kg.corpus.document import Document
 from kg.extract import curation, enumerations, statistics, tables
 from kg.extract.entities import extract_entities
@@ -18,9 +20,11 @@ from kg.extract.gazetteer import gazetteer
 from kg.extract.kinds import head_nouns
 from kg.extract.lexicon import Lexicon
 from kg.extract.mentions import Candidate, candidates, find_mentions
+from kg.extract.pronouns import resolve_pronouns
 from kg.extract.recognisers import Recognisers, unsupported
 from kg.extract.records import Membership, Record, Relation
 from kg.extract.relations import RelationExtractor, fact_key, list_relations
+from kg.namespace import ID
 from kg.review import apply_decisions, read_decisions
 
 #: the extractors run on every article, in this order ("curation" only with a curation folder)
@@ -85,8 +89,17 @@ def extract_article(doc: Document, context: ExtractionContext) -> ArticleExtract
     mentions = find_mentions(doc, lexicon)
     opened = extract_entities(doc, lexicon, context.recognisers, mentions)
     dropped = {id(m) for m in opened.dropped}
+    types = {d.entity: set(d.classes) for d in opened.descriptions}
+
+    def classes(iri: URIRef) -> set[URIRef]:
+        return lexicon.types(iri) | types.get(iri, set())
+
+    def is_entity(iri: URIRef) -> bool:
+        return lexicon.is_entity(iri) or str(iri).startswith(str(ID))
+
+    mentions = [m for m in mentions if id(m) not in dropped] + opened.mentions
     mentions = sorted(
-        [m for m in mentions if id(m) not in dropped] + opened.mentions,
+        mentions + resolve_pronouns(doc, mentions, is_entity, classes),
         key=lambda m: (m.evidence.start, m.evidence.end),
     )
     out = ArticleExtraction(
@@ -108,7 +121,6 @@ def extract_article(doc: Document, context: ExtractionContext) -> ArticleExtract
     out.records.extend(statistics.extract(doc, lexicon, mentions))
     lists = enumerations.extract(doc, lexicon)
     out.records.extend(lists)
-    types = {d.entity: set(d.classes) for d in opened.descriptions}
     automatic: list[Relation | Membership] = RelationExtractor(
         doc, lexicon, context.recognisers, types
     ).extract(mentions)

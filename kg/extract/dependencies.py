@@ -104,11 +104,37 @@ def locations(
         found = _climb(parse, owner, where, governor, lang, words)
         if found is None or found.entity == where.entity:
             continue
-        relation = _predicate(found.entity, where.entity, host, types, kind)
-        if relation == CK.hasMember:  # the park hosts the resident
-            out.append((where.entity, relation, found.entity, CONFIDENCE))
-        elif relation is not None:
-            out.append((found.entity, relation, where.entity, CONFIDENCE))
+        for subject in _conjuncts(parse, owner, found, heads[id(found)], words):
+            if subject.entity == where.entity:
+                continue
+            relation = _predicate(subject.entity, where.entity, host, types, kind)
+            if relation == CK.hasMember:  # the park hosts the resident
+                out.append((where.entity, relation, subject.entity, CONFIDENCE))
+            elif relation is not None:
+                out.append((subject.entity, relation, where.entity, CONFIDENCE))
+    return out
+
+
+def _conjuncts(
+    parse: Sequence[Any], owner: dict[int, Mention], found: Mention, head: int | None,
+    words: Locatives,
+) -> list[Mention]:
+    """``found`` and the mentions coordinated with it ("MediaTek and the display maker AU
+    Optronics have their headquarters here"): conjuncts of its head, or names apposed to them;
+    not a conjunct with a place of its own ("LEO Pharma in Ballerup and Coloplast in X")."""
+    out = [found]
+    if head is None:
+        return out
+    chain = {head}
+    for i, token in enumerate(parse):  # a conjunct's head is the first conjunct (UD, spaCy)
+        if token.rel == "conj" and token.head in chain and i not in chain:
+            chain.add(i)
+            own = {i} | {j for j, t in enumerate(parse) if t.head == i and t.rel == "appos"}
+            if any(t.head in own and t.text.lower() in words.prepositions for t in parse):
+                continue
+            mention = owner.get(i) or _apposed(parse, owner, i)
+            if mention is not None and all(mention is not m for m in out):
+                out.append(mention)
     return out
 
 
@@ -127,6 +153,8 @@ def _governor(
 ) -> int | None:
     """The token the locative phrase of token ``p`` attaches to, or None when ``p`` is not
     in a locative phrase."""
+    if parse[p].rel == "advmod" and parse[p].pos == "ADV":  # a pro-form: "based there"
+        return int(parse[p].head) if parse[p].head != p else None
     for _ in range(2):  # the name itself, then a descriptor it depends on ("районе Лунган")
         if lang == "en":
             prep = parse[p].head

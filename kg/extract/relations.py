@@ -42,6 +42,7 @@ import yaml
 from rdflib import URIRef
 
 from kg.corpus.document import Document, Sentence
+from kg.extract.dependencies import HOSTS
 from kg.extract.entities import kind_of
 from kg.extract.kinds import NLP_DIR, expand, word_keys
 from kg.extract.lexicon import Lexicon
@@ -50,6 +51,8 @@ from kg.namespace import CK, ID, source_iri
 
 EXTRACTOR = "relations"
 TRIGGERS = NLP_DIR / "triggers.yaml"
+MEMBER_LISTS = NLP_DIR / "member-lists.yaml"
+MEMBER_LIST_CONFIDENCE = 0.7
 ROLES = NLP_DIR / "roles.yaml"
 MAX_GAP_WORDS = 12
 MIN_CONFIDENCE = 0.6
@@ -60,6 +63,8 @@ COORDINATION = re.compile(
     re.IGNORECASE,
 )
 ARTICLES = frozenset({"the", "a", "an"})
+#: in a trigger phrase, any words between a part that opens the gap and one that closes it
+FRAME = "…"
 #: a gap that opens with one of these starts a coordinated predicate of an earlier subject
 COORDINATORS = frozenset({"and", "but", "и", "но", "а"})
 #: a locative preposition inside a name, before the place it names (grammar)
@@ -85,6 +90,9 @@ LIST_PROPERTIES = {
     "innovation-problem": CK.hasProblem,
 }
 WORD_RE = re.compile(r"[^\W_][\w‘’'-]*|[(),]")
+PHRASE_WORD = re.compile(r"[^\W_][\w‘’'-]*|[(),…]")
+TITLE = re.compile(r"[«“\"„]([^«»“”\"„]{3,})[»”\"“]")
+LIST_WORD = re.compile(r"[^\W_][\w‘’'-]*|[:—]")
 YEAR = re.compile(r"(?<![\w.,])(1[89]\d\d|20\d\d)(?![\w]|[.,]\d)")
 #: temporal adjuncts, left out of a gap before its trigger is matched ("founded in 1987 by",
 #: "основанной в 1993 году", "2019 йилда ташкил этилган"): dates by the grammar of each language
@@ -139,6 +147,7 @@ class Trigger:
     forms: tuple[str, ...] = ()  # parts of speech of the trigger word (ru: VERB, PRTS, ...)
     first_suffix: tuple[str, ...] = ()  # a case ending the first group must have (uz)
     head_noun: bool = False  # the gap ends with a head noun naming the second group (uz)
+    joint: bool = False  # the members of one coordination, joint agents of one act
 
 
 @lru_cache(maxsize=1)
@@ -168,6 +177,7 @@ def triggers(path: Path = TRIGGERS) -> dict[str, tuple[Trigger, ...]]:
                     tuple(rule.get("forms", []) or []),
                     tuple(rule.get("first_suffix", []) or []),
                     bool(rule.get("head_noun", False)),
+                    bool(entry.get("joint", False)),
                 )
             )
     return {lang: tuple(rules) for lang, rules in out.items()}
@@ -187,8 +197,35 @@ def roles(path: Path = ROLES) -> list[tuple[URIRef, URIRef, URIRef]]:
     ]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class MemberList:
+    """The member-list words of one language (``data/nlp/member-lists.yaml``)."""
+
+    nouns: frozenset[str]
+    links: frozenset[str]
+    before: int
+    after: int
+
+
+@lru_cache(maxsize=1)
+def member_lists(path: Path = MEMBER_LISTS) -> dict[str, MemberList]:
+    """The member-list words per language."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {
+        lang: MemberList(frozenset(str(w) for w in data[lang]["nouns"]),
+                         frozenset(str(w) for w in data[lang]["links"]),
+                         int(data["before"]), int(data["after"]))
+        for lang in LANGS
+    }  # fmt: skip
+
+
+def _any_key(words: list[str], keys: frozenset[str], lang: str) -> bool:
+    return any(_word_matches(k, w, lang) if k.isalpha() or "’" in k else w == k
+               for w in words for k in keys)  # fmt: skip
+
+
 def _phrase(text: str) -> tuple[str, ...]:
-    return tuple(w.lower().replace("ё", "е") for w in WORD_RE.findall(str(text)))
+    return tuple(w.lower().replace("ё", "е") for w in PHRASE_WORD.findall(str(text)))
 
 
 def _kind(iri: URIRef) -> str:
@@ -196,9 +233,12 @@ def _kind(iri: URIRef) -> str:
     return "theory" if kind == "document" else kind
 
 
-def _groups(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> list[list[Mention]]:
+def _groups(
+    doc: Document, mentions: list[Mention], lexicon: Lexicon, lang: str
+) -> list[list[Mention]]:
     """Coordinated runs of non-overlapping mentions of one kind, in text order (a place and
-    the larger place after a comma, ``Mountain View, California``, are not a list)."""
+    the larger place after a comma, ``Mountain View, California``, are not a list; nor, in
+    Uzbek, names in different cases)."""
     ordered: list[Mention] = []
     for m in sorted(mentions, key=lambda m: (m.evidence.start, -m.evidence.end)):
         if ordered and m.evidence.start < ordered[-1].evidence.end:
@@ -212,7 +252,8 @@ def _groups(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> list[li
             last = groups[-1][-1]
             gap = doc.text[last.evidence.end : m.evidence.start]
             nested = _kind(m.entity) == "place" and _nested([last], [m], lexicon)
-            nested |= _uz_case(last.surface) not in ("", _uz_case(m.surface))
+            if lang.startswith("uz"):
+                nested |= _uz_case(last.surface) not in ("", _uz_case(m.surface))
             if _kind(last.entity) == _kind(m.entity) and COORDINATION.match(gap) and not nested:
                 groups[-1].append(m)
                 continue
@@ -290,6 +331,16 @@ def _phrase_fits(words: list[str], phrase: tuple[str, ...], lang: str) -> tuple[
     """(matches, is a one-word function phrase)."""
     if not phrase:
         return False, False
+    if FRAME in phrase:  # "is a … in": the gap opens with the first part, ends with the second
+        cut = phrase.index(FRAME)
+        head = tuple(k for k in phrase[:cut] if k not in ARTICLES)
+        tail = tuple(k for k in phrase[cut + 1 :] if k not in ARTICLES)
+        content = [w for w in words if w.lower() not in ARTICLES]
+        if len(content) < len(head) + len(tail):
+            return False, False
+        ok = all(_word_matches(k, w, lang) for k, w in zip(head, content, strict=False))
+        ends = content[len(content) - len(tail) :]
+        return ok and all(_word_matches(k, w, lang) for k, w in zip(tail, ends, strict=True)), False
     function = len(phrase) == 1 and (len(phrase[0]) <= 3 or not phrase[0].isalpha())
     if function:
         content = [w for w in words if w.lower() not in ARTICLES]
@@ -297,11 +348,13 @@ def _phrase_fits(words: list[str], phrase: tuple[str, ...], lang: str) -> tuple[
     return _contains(words, phrase, lang), False
 
 
-def _nearer(between: list[list[Mention]], rule: Trigger) -> bool:
+def _nearer(between: list[list[Mention]], rule: Trigger, ends: set[URIRef]) -> bool:
     """Does a group between the two fit either end of the rule? Then the trigger relates
-    the nearer pair (``A was founded by B, the president of C``: B, not C, founded A)."""
+    the nearer pair (``A was founded by B, the president of C``: B, not C, founded A); a
+    group that names one of the two ``ends`` again does not count ("A was led by its chief
+    executive, B")."""
     kinds = rule.subject_kinds | rule.object_kinds
-    return any(_kind(g[0].entity) in kinds for g in between)
+    return any(_kind(g[0].entity) in kinds and g[0].entity not in ends for g in between)
 
 
 def _ends_with(words: list[str], phrase: tuple[str, ...], lang: str) -> bool:
@@ -354,10 +407,11 @@ class RelationExtractor:
         self.lexicon = lexicon
         self.recognisers = recognisers
         self.types = types or {}  # classes of the resources minted for this article
+        self.own: list[Mention] = []  # the article's mentions (set by extract)
 
     def extract(self, mentions: list[Mention]) -> list[Relation | Membership]:
         out: list[Relation | Membership] = []
-        own = [m for m in mentions if m.evidence.source_id == self.doc.source_id]
+        own = self.own = [m for m in mentions if m.evidence.source_id == self.doc.source_id]
         for sentence in self.doc.sentences:
             inside = [
                 m
@@ -367,6 +421,9 @@ class RelationExtractor:
             if len(inside) >= 2 and sentence.lang in LANGS:
                 said = self._sentence(sentence, inside) + self._dependencies(sentence, inside)
                 out.extend(said + (_transitive(said) if sentence.lang.startswith("uz") else []))
+            out.extend(self._member_lists(sentence, inside))
+            out.extend(self._titles(sentence, inside))
+            out.extend(self._bodies_of_hosts(sentence, inside))
             out.extend(self._named_places(sentence, inside))
             out.extend(self._citations(sentence, inside))
             out.extend(self._founding_years(sentence, inside))
@@ -397,6 +454,42 @@ class RelationExtractor:
                 continue
             ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR, confidence)
             out.append(self._record(s, p, o, ev))
+        return out
+
+    def _member_lists(
+        self, sentence: Sentence, mentions: list[Mention]
+    ) -> list[Relation | Membership]:
+        """"The largest companies of the cluster are: A, B in X and C": the organisations of a
+        list that a member noun + host + link opens (``data/nlp/member-lists.yaml``)."""
+        rules = member_lists().get(sentence.lang)
+        if rules is None:
+            return []
+        text, lang = self.doc.text, sentence.lang
+        out: list[Relation | Membership] = []
+        for host in mentions:
+            if _kind(host.entity) != "cluster" and not self._types(host.entity) & HOSTS:
+                continue
+            before = LIST_WORD.findall(text[sentence.start : host.evidence.start])
+            after = LIST_WORD.findall(text[host.evidence.end : sentence.end])
+            if lang.startswith("uz"):  # the possessed noun follows: "klaster a’zolari:"
+                if not after or not _any_key(after[:1], rules.nouns, lang):
+                    continue
+                after = after[1:]
+            elif not _any_key(before[-rules.before :], rules.nouns, lang):
+                continue
+            if not any(_any_key([w], rules.links, lang) for w in after[: rules.after]):
+                continue
+            clause = text[host.evidence.end : sentence.end].split(";", 1)[0]
+            end = host.evidence.end + len(clause)
+            members = [
+                m for m in mentions
+                if host.evidence.end < m.evidence.start and m.evidence.end <= end
+                and _kind(m.entity) == "org" and m.entity != host.entity
+                and not self._types(m.entity) & HOSTS
+            ]  # fmt: skip
+            ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR,
+                          MEMBER_LIST_CONFIDENCE)  # fmt: skip
+            out.extend(self._record(host.entity, CK.hasMember, m.entity, ev) for m in members)
         return out
 
     def _founding_years(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
@@ -433,15 +526,16 @@ class RelationExtractor:
 
     def _sentence(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation | Membership]:
         text = self.doc.text
-        groups = _groups(self.doc, mentions, self.lexicon)
+        groups = _groups(self.doc, mentions, self.lexicon, sentence.lang)
         rules = triggers()[sentence.lang]
         found: list[tuple[list[Mention], list[Mention], URIRef, float]] = []
         for i, first in enumerate(groups):
             for j, second in enumerate(groups[i + 1 :], i + 1):
-                if sentence.lang in ("en", "ru") and any(
+                if sentence.lang in ("en", "ru") and _kind(second[0].entity) != "sector" and any(
                     _kind(g[0].entity) == _kind(second[0].entity) for g in groups[i + 1 : j]
-                ):  # "A, headquartered in X, B in Y": X is A's, not Y (Uzbek genitives
-                    continue  # stand between: "A Тошкент вилоятининг Паркент туманида")
+                ):  # "A, headquartered in X, B in Y": X is A's, not Y; but sectors come in
+                    continue  # lists, and Uzbek genitives stand between ("A Тошкент
+                    # вилоятининг Паркент туманида")
                 gap_text = text[first[-1].evidence.end : second[0].evidence.start]
                 if ";" in gap_text:
                     break
@@ -455,13 +549,21 @@ class RelationExtractor:
                 after = _gap_words(_untimed(text[second[-1].evidence.end : sentence.end],
                                             sentence.lang))[:MAX_GAP_WORDS]
                 for rule in rules:
+                    if rule.joint:
+                        continue
                     subject, obj = (first, second) if rule.subject_first else (second, first)
                     if _kind(subject[0].entity) not in rule.subject_kinds:
                         continue
                     if _kind(obj[0].entity) not in rule.object_kinds:
                         continue
-                    if sentence.lang in ("en", "ru") and _nearer(groups[i + 1 : j], rule):
+                    if sentence.lang in ("en", "ru") and _nearer(
+                        groups[i + 1 : j], rule, {first[0].entity, second[0].entity}
+                    ):
                         continue
+                    if rule.predicate == CK.hasMember and _kind(subject[0].entity) == "org" \
+                            and _kind(obj[0].entity) == "org" \
+                            and not self._types(subject[0].entity) & HOSTS:
+                        continue  # organisations are members of an organisation that is a park
                     confidence = self._rule_confidence(
                         rule, words, after, first, second, gap_text, sentence
                     )
@@ -477,6 +579,8 @@ class RelationExtractor:
                         continue
                     found.append((subject, obj, rule.predicate, confidence))
                     break
+        found += _participle_chain(text, groups, found, rules, sentence.lang)
+        found += _joint_agents(text, sentence, groups, rules)
         out: list[Relation | Membership] = []
         for subject, obj, predicate, confidence in found:
             confidence += self._syntax_bonus(sentence, subject[0], obj[0], confidence)
@@ -504,7 +608,7 @@ class RelationExtractor:
         lang = sentence.lang
         if (
             rule.object_suffix
-            and not gap_text.strip(QUOTES)
+            and not _untimed(gap_text, lang).strip(QUOTES + ",")
             and not rule.subject_first
             and _ends_in(first[-1].surface, rule.object_suffix)
         ):
@@ -586,7 +690,7 @@ class RelationExtractor:
         pattern = NAMED_PLACE.get(sentence.lang)
         if pattern is None:
             return []
-        out = []
+        out = self._places_of(sentence, mentions)
         for m in mentions:
             hit = pattern.search(m.surface)
             if hit is None or _kind(m.entity) not in ("cluster", "org", "project"):
@@ -598,6 +702,74 @@ class RelationExtractor:
             ):
                 ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR, 0.7)
                 out.append(Relation(m.entity, CK.locatedIn, places[0].entity, ev))
+        return out
+
+    def _titles(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
+        """A policy whose quoted title names an organisation, cluster or place of the article
+        applies to it: ``Декрет № 12 «О Парке высоких технологий»`` -> the park (names
+        compared word by word on dictionary keys, so that inflected forms match)."""
+        out = []
+        lang = sentence.lang
+        for m in mentions:
+            if _kind(m.entity) != "policy":
+                continue
+            quoted = TITLE.search(m.surface)
+            if quoted is None:
+                continue
+            title = [word_keys(w, lang) for w in WORD_RE.findall(quoted.group(1))]
+            named = {(n.entity, n.surface) for n in self.own if n.entity != m.entity
+                     and _kind(n.entity) in ("org", "cluster", "place")}  # fmt: skip
+            for entity, surface in sorted(named):
+                words = [w for w in WORD_RE.findall(surface) if w.lower() not in ARTICLES]
+                if len(words) < 2 and not (words and words[0].isupper() and len(words[0]) > 1):
+                    continue  # a name, not a bare head noun ("парка") that refers to one
+                keys = [word_keys(w, lang) for w in words]
+                if any(all(keys[k] & title[i + k] for k in range(len(keys)))
+                       for i in range(len(title) - len(keys) + 1)):  # fmt: skip
+                    ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR,
+                                  0.7)  # fmt: skip
+                    out.append(Relation(m.entity, CK.appliesTo, entity, ev))
+        return out
+
+    def _bodies_of_hosts(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
+        """``Наблюдательный совет парка``, ``Административный комитет парка``: a body named
+        with a park's, zone's or cluster's head noun in the genitive (Russian) is part of the
+        article's first park of that class (its topic: a list of parks may come between)."""
+        if sentence.lang != "ru":
+            return []
+        from kg.extract.kinds import head_nouns
+
+        out = []
+        for m in mentions:
+            words = WORD_RE.findall(m.surface)
+            if _kind(m.entity) != "org" or len(words) < 2 or not words[-1][:1].islower():
+                continue
+            found = head_nouns().heads(words[-1:], "ru")
+            if not found or found[0][2].cls not in HOSTS or not _in_case(words[-1], ("gent",)):
+                continue
+            hosts = [h for h in self.own if h.entity != m.entity
+                     and found[0][2].cls in self._types(h.entity)]  # fmt: skip
+            host = hosts[0] if hosts else None  # not the last of "парки Хайдянь, Фэнтай"
+            if host is not None:
+                ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR, 0.7)
+                out.append(Relation(m.entity, CK.partOf, host.entity, ev))
+        return out
+
+    def _places_of(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
+        """``the Capital Region of Denmark``: a place named by a place head noun "of" a place
+        the article names on its own is part of that place (English)."""
+        if sentence.lang != "en":
+            return []
+        named = {m.surface: m.entity for m in self.own if _kind(m.entity) == "place"}
+        out = []
+        for m in mentions:
+            head, of, tail = m.surface.rpartition(" of ")
+            if not of or _kind(m.entity) != "place" or not _has_place_head(head, "en"):
+                continue
+            larger = named.get(tail.removeprefix("the "))
+            if larger is not None and larger != m.entity:
+                ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR, 0.7)
+                out.append(Relation(m.entity, CK.partOfPlace, larger, ev))
         return out
 
     def _citations(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
@@ -617,6 +789,8 @@ class RelationExtractor:
     ) -> Relation | Membership:
         if predicate == CK.hasMember:
             types = self.lexicon.types(obj) | self.types.get(obj, set())
+            if types & HOSTS and self._types(subject) & HOSTS:  # a park of a park: a part
+                return Relation(obj, CK.partOf, subject, evidence)
             role = helix = None
             for cls, role_iri, helix_iri in roles():
                 if cls in types:
@@ -646,6 +820,62 @@ def _distance(heads: tuple[tuple[int, int, int], ...], x: int, y: int) -> int:
     if common is None:
         return len(px) + len(py)
     return px.index(common) + py.index(common)
+
+
+def _joint_agents(
+    text: str, sentence: Sentence, groups: list[list[Mention]], rules: tuple[Trigger, ...]
+) -> list[tuple[list[Mention], list[Mention], URIRef, float]]:
+    """"published jointly by A, B and C": each pair of the coordination, by a `joint` rule
+    whose phrase ends the words before it or opens the (at most two) words after it."""
+    out: list[tuple[list[Mention], list[Mention], URIRef, float]] = []
+    lang = sentence.lang
+    for group in groups:
+        if len(group) < 2:
+            continue
+        before = _gap_words(_untimed(text[sentence.start : group[0].evidence.start], lang))
+        after = _gap_words(text[group[-1].evidence.end : sentence.end])[:2]
+        for rule in rules:
+            if not rule.joint or any(
+                _kind(m.entity) not in rule.subject_kinds for m in group
+            ):
+                continue
+            if any(_ends_with(before, p, lang) for p in rule.phrases) or any(
+                _contains(after, p, lang) for p in rule.after
+            ):
+                out.extend(([a], [b], rule.predicate, 0.7)
+                           for i, a in enumerate(group) for b in group[i + 1 :])  # fmt: skip
+                break
+    return out
+
+
+def _participle_chain(
+    text: str,
+    groups: list[list[Mention]],
+    found: list[tuple[list[Mention], list[Mention], URIRef, float]],
+    rules: tuple[Trigger, ...],
+    lang: str,
+) -> list[tuple[list[Mention], list[Mention], URIRef, float]]:
+    """"A is a cluster in B, spanning C": a participle after a comma takes the place of the
+    sentence's located subject (A), not of B; its phrase is one of a locatedIn rule's."""
+    out: list[tuple[list[Mention], list[Mention], URIRef, float]] = []
+    phrases = [p for r in rules if r.predicate == CK.locatedIn for p in r.phrases if len(p) == 1
+               and len(p[0]) > 3 and p[0].isalpha()]  # fmt: skip
+    located = [(s, o, c) for s, o, p, c in found if p == CK.locatedIn]
+    for subject, place, confidence in located:
+        at = next((k for k, g in enumerate(groups) if g is place), None)
+        while at is not None and at + 1 < len(groups):
+            following = groups[at + 1]
+            if _kind(following[0].entity) != "place":
+                break
+            gap = text[groups[at][-1].evidence.end : following[0].evidence.start]
+            words = [w for w in _gap_words(gap.lstrip()[1:]) if not COMPASS.match(w)]
+            if not gap.lstrip().startswith(",") or not words or not any(
+                _word_matches(p[0], words[0], lang) for p in phrases
+            ):
+                break
+            out.append((subject, following, CK.locatedIn, confidence))
+            at += 1
+    return out
 
 
 def _nested(subject: list[Mention], obj: list[Mention], lexicon: Lexicon) -> bool:
