@@ -826,21 +826,21 @@ def _joint_agents(
     text: str, sentence: Sentence, groups: list[list[Mention]], rules: tuple[Trigger, ...]
 ) -> list[tuple[list[Mention], list[Mention], URIRef, float]]:
     """"published jointly by A, B and C": each pair of the coordination, by a `joint` rule
-    whose phrase ends the words before it or opens the (at most two) words after it."""
+    whose phrase ends the words before it or directly follows it."""
     out: list[tuple[list[Mention], list[Mention], URIRef, float]] = []
     lang = sentence.lang
     for group in groups:
         if len(group) < 2:
             continue
         before = _gap_words(_untimed(text[sentence.start : group[0].evidence.start], lang))
-        after = _gap_words(text[group[-1].evidence.end : sentence.end])[:2]
+        after = _gap_words(text[group[-1].evidence.end : sentence.end])
         for rule in rules:
             if not rule.joint or any(
                 _kind(m.entity) not in rule.subject_kinds for m in group
             ):
                 continue
             if any(_ends_with(before, p, lang) for p in rule.phrases) or any(
-                _contains(after, p, lang) for p in rule.after
+                _contains(after[: len(p)], p, lang) for p in rule.after
             ):
                 out.extend(([a], [b], rule.predicate, 0.7)
                            for i, a in enumerate(group) for b in group[i + 1 :])  # fmt: skip
