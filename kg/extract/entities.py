@@ -49,7 +49,7 @@ from rdflib import URIRef
 from kg.corpus.document import Document
 from kg.corpus.uzbek import cyrl_to_latn, normalise_apostrophes
 from kg.extract.gazetteer import Place, gazetteer
-from kg.extract.kinds import NLP_DIR, Typed, head_nouns
+from kg.extract.kinds import NLP_DIR, Typed, head_nouns, singular_plurals
 from kg.extract.lexicon import Lexicon
 from kg.extract.recognisers import ABBREVIATED, NameSpan, Recognisers
 from kg.extract.records import EntityDescription, Evidence, Mention
@@ -687,9 +687,7 @@ def _plural_word(word: str, lang: str) -> bool:
         parses = morph().parse(word.lower())
         return bool(parses) and "plur" in parses[0].tag and "Pltm" not in parses[0].tag
     if lang == "en":
-        return word.lower().endswith("s") and word.lower() not in (
-            "systems", "electronics", "industries", "holdings", "laboratories", "services",
-        )  # fmt: skip
+        return word.lower().endswith("s") and word.lower() not in singular_plurals()
     return bool(re.search(r"(?:лар|lar)", word.lower()[3:]))
 
 

@@ -188,10 +188,18 @@ class HeadNouns:
         return Typed(head.cls, head.kind, 0.9 if agrees else 0.7, word, head.admin, True)
 
 
+@lru_cache(maxsize=1)
+def singular_plurals() -> frozenset[str]:
+    """English words in -s that name one thing at the end of a name
+    (``data/nlp/singular-plurals.yaml``: "Systems", "Electronics")."""
+    data = yaml.safe_load((NLP_DIR / "singular-plurals.yaml").read_text(encoding="utf-8"))
+    return frozenset(str(w).lower() for w in data["en"])
+
+
 def _phrase_key(word: str, lang: str) -> str:
     low = normalise_apostrophes(word.lower()).replace("ё", "е")
     if lang == "en" and re.fullmatch(r"[a-z]{4,}s", low) and not low.endswith("ss"):
-        return low[:-1] if low not in ("systems", "electronics", "industries", "holdings") else low
+        return low if low in singular_plurals() else low[:-1]
     return low
 
 
