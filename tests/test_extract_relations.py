@@ -329,3 +329,15 @@ def test_uzbek_joint_agents_and_the_author_of_a_decree(tmp_path: Path) -> None:
         # the genitive of a person before a decree, its date aside
         ("policy/pf-5677-son-farmon", "proposedBy", "person/shavkat-mirziyoyev"),
     }
+
+
+def test_russian_body_named_with_the_park_genitive(tmp_path: Path) -> None:
+    a = extract(tmp_path, "ru", (
+        "Технопарк «Звезда»\n\nТехнопарк «Звезда» — научный парк в Казани. В ноябре 2018 года "
+        "Наблюдательный совет парка утвердил правила работы компаний.\n"
+    ))  # fmt: skip
+    assert facts(a) == {
+        ("org/tekhnopark-zvezda", "locatedIn", "place/kazan"),
+        # "совет парка": the board of the park the article is about
+        ("org/nablyudatelny-sovet-parka", "partOf", "org/tekhnopark-zvezda"),
+    }
