@@ -20,10 +20,18 @@ arcs apart in the tree and takes 0.15 when they are more than five apart. Facts 
 :data:`MIN_CONFIDENCE` are not kept. ``ck:partOfPlace`` also needs the gazetteer to agree
 (the city's country or US state is the larger place).
 
-Two rules need no trigger: a theory or document named in a sentence that ends with a citation
-marker (``[3]``) is cited by the article (``ck:cites``), and the items of a list the
+Two more steps run on the pairs found: a participle after a comma ("A is a cluster in B,
+spanning C") places the located subject, not B; and a ``joint`` rule relates the members of one
+coordination to each other ("A, B va C tomonidan e’lon qilinadi": they cooperate).
+
+Rules that need no trigger pair: a theory or document named in a sentence that ends with a
+citation marker (``[3]``) is cited by the article (``ck:cites``); the items of a list the
 enumeration extractor attached to an entity (``ck:about``) relate to it by the list's scheme
-(features, benefits, challenges, mechanisms, problems).
+(features, benefits, challenges, mechanisms, problems); a member noun + park + link opens a
+list of members (``data/nlp/member-lists.yaml``); a policy's quoted title that names an
+organisation or place of the article applies to it; a Russian body named with a park's
+genitive ("Наблюдательный совет парка") is part of the article's park; an English place
+"Region of X" is part of X when the article names X.
 
 ``ck:hasMember`` facts become ``org:Membership`` records; the role and triple-helix sector come
 from the member's class (``data/nlp/roles.yaml``); a member without a role (a person who leads
@@ -44,7 +52,7 @@ from rdflib import URIRef
 from kg.corpus.document import Document, Sentence
 from kg.extract.dependencies import HOSTS
 from kg.extract.entities import kind_of
-from kg.extract.kinds import NLP_DIR, expand, word_keys
+from kg.extract.kinds import NLP_DIR, expand, head_nouns, word_keys
 from kg.extract.lexicon import Lexicon
 from kg.extract.records import Enumeration, Evidence, Membership, Mention, Relation
 from kg.namespace import CK, ID, source_iri
@@ -220,7 +228,8 @@ def member_lists(path: Path = MEMBER_LISTS) -> dict[str, MemberList]:
 
 
 def _any_key(words: list[str], keys: frozenset[str], lang: str) -> bool:
-    return any(_word_matches(k, w, lang) if k.isalpha() or "’" in k else w == k
+    """Does one of ``words`` match one of ``keys`` (a dictionary key, or ":" / "—")?"""
+    return any(w == k if k in (":", "—") else _word_matches(k, w, lang)
                for w in words for k in keys)  # fmt: skip
 
 
@@ -270,8 +279,6 @@ def _head_noun_ends(words: list[str], lang: str) -> bool:
     """Do the gap's words end with a head noun of an organisation or cluster that the name
     after them stands in apposition to (``Ўзбекистондаги биринчи эркин иқтисодий зона –
     «Навоий» ЭИИЗ``)?"""
-    from kg.extract.kinds import head_nouns
-
     content = " ".join(w for w in words if w not in ("(", ")", ","))
     decided = head_nouns().head_of(content, lang) if content else None
     return (
@@ -424,6 +431,7 @@ class RelationExtractor:
             out.extend(self._member_lists(sentence, inside))
             out.extend(self._titles(sentence, inside))
             out.extend(self._bodies_of_hosts(sentence, inside))
+            out.extend(self._places_of(sentence, inside))
             out.extend(self._named_places(sentence, inside))
             out.extend(self._citations(sentence, inside))
             out.extend(self._founding_years(sentence, inside))
@@ -690,7 +698,7 @@ class RelationExtractor:
         pattern = NAMED_PLACE.get(sentence.lang)
         if pattern is None:
             return []
-        out = self._places_of(sentence, mentions)
+        out = []
         for m in mentions:
             hit = pattern.search(m.surface)
             if hit is None or _kind(m.entity) not in ("cluster", "org", "project"):
@@ -737,8 +745,6 @@ class RelationExtractor:
         article's first park of that class (its topic: a list of parks may come between)."""
         if sentence.lang != "ru":
             return []
-        from kg.extract.kinds import head_nouns
-
         out = []
         for m in mentions:
             words = WORD_RE.findall(m.surface)
@@ -909,8 +915,6 @@ def _nested(subject: list[Mention], obj: list[Mention], lexicon: Lexicon) -> boo
 def _has_place_head(surface: str, lang: str) -> bool:
     """Does a mention name its unit by a head noun (``Паркент туманида``), as the smaller
     place of a genitive must (not ``АҚШнинг жаҳонга машҳур``: "world-famous")?"""
-    from kg.extract.kinds import head_nouns
-
     decided = head_nouns().head_of(surface, lang)
     return decided is not None and decided[1].kind == "place"
 
