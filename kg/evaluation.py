@@ -746,8 +746,9 @@ def _score_article(view: BuildView, gold: Gold, scores: Scores) -> None:
             return {source}
         return resources.get(argument, {argument})
 
-    scores.add(gold.language, "entities", _entities(view, gold, linked, resources, label_only,
-                                                    scores))  # fmt: skip
+    # the article's own source resource (the subject of its citations) is not an entity it names
+    scores.add(gold.language, "entities", _entities(view, gold, linked - {source}, resources,
+                                                    label_only, scores))  # fmt: skip
     for category, tally in _statistics(view, gold, observations, of).items():
         scores.add(gold.language, category, tally)
     scores.add(gold.language, "relations", _relations(view, gold, triples, of, scores))
