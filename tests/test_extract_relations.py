@@ -341,3 +341,18 @@ def test_russian_body_named_with_the_park_genitive(tmp_path: Path) -> None:
         # "совет парка": the board of the park the article is about
         ("org/nablyudatelny-sovet-parka", "partOf", "org/tekhnopark-zvezda"),
     }
+
+
+def test_uzbek_part_of_a_system_and_an_adverbial_before_a_name(tmp_path: Path) -> None:
+    a = extract(tmp_path, "uz-Latn", (
+        "Yoshlar texnoparki\n\nYoshlar texnoparki 2020-yilda Samarqand shahrida tashkil "
+        "etilgan. Hozirgi kunda Yoshlar texnoparki Innovatsion rivojlanish vazirligi tizimida "
+        "faoliyat ko‘rsatmoqda.\n"
+    ))  # fmt: skip
+    # "Hozirgi kunda" (nowadays) opens the sentence and is not part of the park's name
+    assert "Hozirgi kunda Yoshlar texnoparki" not in mentioned(a)
+    assert facts(a) == {
+        ("org/yoshlar-texnoparki", "locatedIn", "place/samarqand-shahri"),
+        # "A B tizimida": A works within B's system (the word right after B)
+        ("org/yoshlar-texnoparki", "partOf", "org/innovatsion-rivojlanish-vazirligi"),
+    }

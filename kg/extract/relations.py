@@ -647,6 +647,8 @@ class RelationExtractor:
             # six words after the second group; to the clause's end when the second group
             # carries the case the rule needs (the locative of "Y-да ... ташкил этилди")
             window = after if rule.second_suffix else after[:6]
+            if rule.adjacent:
+                window = after[: len(phrase)]
             if not _contains(window, phrase, lang):
                 continue
             if rule.second_suffix and not any(

@@ -244,6 +244,9 @@ def _capitalised_runs(
                 break
             if k > j and words[k][2][:1].isupper() and not _same_script(words[j][2], words[k][2]):
                 break  # "Korean Air Навоий аэропорти": another name in the other script
+            if k > j + 1 and words[k][2][:1].isupper():
+                break  # "Hozirgi kunda Yoshlar texnoparki": a capital after lower-case words
+                # starts another name (the first words were an adverbial)
             if k > j and GENITIVE.search(words[j][2]):
                 break  # "Ж. Одиловнинг маълумотига кўра": lower-case words after a genitive
                 # are the possessed common noun, not the rest of a name
