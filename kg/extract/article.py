@@ -24,7 +24,6 @@ from kg.extract.pronouns import resolve_pronouns
 from kg.extract.recognisers import Recognisers, unsupported
 from kg.extract.records import Membership, Record, Relation
 from kg.extract.relations import RelationExtractor, fact_key, list_relations
-from kg.namespace import ID
 from kg.review import apply_decisions, read_decisions
 
 #: the extractors run on every article, in this order ("curation" only with a curation folder)
@@ -94,12 +93,9 @@ def extract_article(doc: Document, context: ExtractionContext) -> ArticleExtract
     def classes(iri: URIRef) -> set[URIRef]:
         return lexicon.types(iri) | types.get(iri, set())
 
-    def is_entity(iri: URIRef) -> bool:
-        return lexicon.is_entity(iri) or str(iri).startswith(str(ID))
-
     mentions = [m for m in mentions if id(m) not in dropped] + opened.mentions
     mentions = sorted(
-        mentions + resolve_pronouns(doc, mentions, is_entity, classes),
+        mentions + resolve_pronouns(doc, mentions, lexicon.names_resource, classes),
         key=lambda m: (m.evidence.start, m.evidence.end),
     )
     out = ArticleExtraction(

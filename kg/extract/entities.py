@@ -991,7 +991,7 @@ def _anaphora(
                 m
                 for m in (mentions if bare else mentions + out)  # "the park" ... "the park"
                 if min(window_start, paragraph) <= m.evidence.start < clean[0]
-                and (lexicon.is_entity(m.entity) or str(m.entity).startswith(str(ID)))
+                and lexicon.names_resource(m.entity)
                 and _fits(m.entity, head.cls, head.kind, lexicon, classes, strict=bare)
             ]
             if not candidates and topic is not None and clean[0] > topic.evidence.end \
@@ -1019,7 +1019,7 @@ def _topic_mention(doc: Document, mentions: list[Mention], lexicon: Lexicon) -> 
     named = [
         m for m in mentions
         if m.evidence.start < end and kind_of(m.entity) in ("cluster", "org")
-        and (lexicon.is_entity(m.entity) or str(m.entity).startswith(str(ID)))
+        and lexicon.names_resource(m.entity)
     ]  # fmt: skip
     return min(named, key=lambda m: m.evidence.start) if named else None
 

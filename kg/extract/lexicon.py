@@ -38,6 +38,7 @@ from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from kg.corpus.normalise import fold_uzbek_ocr
 from kg.corpus.russian import morph
 from kg.corpus.uzbek import cyrl_to_latn, latn_to_cyrl, normalise_apostrophes, strip_suffixes
+from kg.namespace import ID
 from kg.paths import LEXICON_DIR, VOCAB_DIR
 
 TOKEN = re.compile(r"[^\W_](?:[^\W_]|[‘’'ʻ`](?=[^\W\d_]))*")
@@ -188,6 +189,11 @@ class Lexicon:
         """True for a named entity of ``data/lexicon`` (not a SKOS concept)."""
         entry = self.entries.get(iri)
         return entry is not None and not entry.is_concept
+
+    def names_resource(self, iri: URIRef) -> bool:
+        """An entity of the lexicon, or a resource of the project's ``id:`` namespace (as open
+        extraction mints them): what anaphora, pronouns and parses may point to."""
+        return self.is_entity(iri) or str(iri).startswith(str(ID))
 
     def types(self, iri: URIRef) -> set[URIRef]:
         """The ``rdf:type`` values of an entity or concept."""

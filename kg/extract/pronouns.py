@@ -26,9 +26,9 @@ from rdflib import URIRef
 
 from kg.corpus.document import Document, Sentence
 from kg.extract.dependencies import HOSTS
+from kg.extract.entities import kind_of
 from kg.extract.kinds import NLP_DIR
 from kg.extract.records import Evidence, Mention
-from kg.namespace import ID
 
 EXTRACTOR = "entities"  # pronouns are part of the open entity extraction (anaphora)
 PRONOUN_CONFIDENCE = 0.55
@@ -64,10 +64,6 @@ def pronouns() -> dict[str, Pronouns]:
         )
         for lang, entry in data["pronouns"].items()
     }
-
-
-def _kind(iri: URIRef) -> str:
-    return str(iri).removeprefix(str(ID)).split("/", 1)[0]
 
 
 def resolve_pronouns(
@@ -112,11 +108,11 @@ def _subjects(
     if words.subject is None:
         return []
     out: list[tuple[int, int, Mention]] = []
-    opener = before[0] if before and _kind(before[0].entity) in SUBJECT_KINDS else None
+    opener = before[0] if before and kind_of(before[0].entity) in SUBJECT_KINDS else None
     for match in words.subject.finditer(doc.text, sentence.start, sentence.end):
         start = match.start()
         earlier = [m for m in inside if m.evidence.end <= start
-                   and _kind(m.entity) in SUBJECT_KINDS]  # fmt: skip
+                   and kind_of(m.entity) in SUBJECT_KINDS]  # fmt: skip
         target = earlier[0] if earlier else (out[-1][2] if out else opener)
         if target is not None:
             out.append((start, match.end(), target))
@@ -137,9 +133,9 @@ def _places(
         candidates = [
             m for m in before + inside
             if m.evidence.end <= match.start()
-            and (_kind(m.entity) in ("place", "cluster") or types(m.entity) & HOSTS)
+            and (kind_of(m.entity) in ("place", "cluster") or types(m.entity) & HOSTS)
         ]  # fmt: skip
-        hosts = [m for m in candidates if _kind(m.entity) != "place"]
+        hosts = [m for m in candidates if kind_of(m.entity) != "place"]
         if hosts or candidates:  # a park before a place: "the world" is not "here"
             out.append((match.start(), match.end(), (hosts or candidates)[-1]))
     return out

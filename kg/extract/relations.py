@@ -452,7 +452,7 @@ class RelationExtractor:
         parse = self.recognisers.parse(sentence.lang, text)
         spans = []
         for m in mentions:
-            if not (self.lexicon.is_entity(m.entity) or str(m.entity).startswith(str(ID))):
+            if not self.lexicon.names_resource(m.entity):
                 continue
             start, end = self.doc.view.view_span(m.evidence.start, m.evidence.end)
             spans.append((start - base, end - base, m))
