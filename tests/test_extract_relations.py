@@ -356,3 +356,73 @@ def test_uzbek_part_of_a_system_and_an_adverbial_before_a_name(tmp_path: Path) -
         # "A B tizimida": A works within B's system (the word right after B)
         ("org/yoshlar-texnoparki", "partOf", "org/innovatsion-rivojlanish-vazirligi"),
     }
+
+
+def test_lists_that_refer_back_to_the_members_of_the_sentence_before(tmp_path: Path) -> None:
+    park = "org/nordvik-science-park"
+    a = extract(tmp_path, "en", (
+        "Nordvik Science Park\n\nThe Nordvik Science Park opened in 1990 in Tromsø. The park "
+        "hosts 300 companies. Among them are Arctic Systems and Polar Robotics. Among the "
+        "investors are Arctic Capital and Polar Bank.\n"
+    ))  # fmt: skip
+    assert facts(a) == {
+        (park, "locatedIn", "place/tromso"),
+        # "Among them": the companies the sentence before says the park hosts
+        (park, "hasMember", "org/arctic-systems"),
+        (park, "hasMember", "org/polar-robotics"),
+    }  # "Among the investors": no demonstrative or pronoun, not a list of the park's members
+    a = extract(tmp_path, "ru", (
+        "Технопарк «Звезда»\n\nТехнопарк «Звезда» открыт в Казани в 2005 году. Сегодня в "
+        "технопарке работают 120 компаний. Среди них — ООО «Бета» и «Альфа Софт».\n"
+    ))  # fmt: skip
+    assert {f for f in facts(a) if f[1] == "hasMember"} == {
+        ("org/tekhnopark-zvezda", "hasMember", "org/beta"),
+        ("org/tekhnopark-zvezda", "hasMember", "org/alfa-soft"),
+    }
+
+
+def test_uzbek_bare_cluster_noun_such_companies_and_the_locative_pronoun(
+    tmp_path: Path,
+) -> None:
+    cluster = "cluster/yangi-vodiy-klasteri"
+    a = extract(tmp_path, "uz-Cyrl", (
+        "Янги водий\n\nТошкент вилоятида “Янги водий” кластери ташкил этилган. Кластер "
+        "ҳудудида 500 дан ортиқ компаниялар жойлашган. Бундай компаниялар орасида «Гамма» МЧЖ, "
+        "«Дельта» АЖ каби етакчилари мавжуд.\n"
+    ))  # fmt: skip
+    # the bare "Кластер" (no articles in Uzbek) is the cluster named before
+    assert mentioned(a)["Кластер"] == cluster
+    assert facts(a) == {
+        (cluster, "locatedIn", "place/toshkent"),
+        (cluster, "hasMember", "org/gamma"),  # "Бундай компаниялар орасида": such companies
+        (cluster, "hasMember", "org/delta"),
+    }
+    a = extract(tmp_path, "uz-Latn", (
+        "Yangi vodiy\n\nToshkent viloyatida “Yangi vodiy” klasteri tashkil etilgan. Unda "
+        "«Alfa» MChJ va «Beta» AJ faoliyat ko‘rsatadi. Samarqand shahrida «Gamma» MChJ "
+        "joylashgan.\n"
+    ))  # fmt: skip
+    assert mentioned(a)["Unda"] == cluster  # "in it": the locative pronoun
+    assert facts(a) == {
+        (cluster, "locatedIn", "place/toshkent"),
+        (cluster, "hasMember", "org/alfa"),  # "Y-da A ... faoliyat ko‘rsatadi"
+        (cluster, "hasMember", "org/beta"),
+        ("org/gamma", "locatedIn", "place/samarqand-shahri"),  # a place: located, not member
+    }
+
+
+def test_a_bare_head_noun_fits_the_classes_below_its_own() -> None:
+    from rdflib import Graph
+
+    from kg.extract.entities import _fits
+    from kg.extract.lexicon import Lexicon
+    from kg.namespace import CK, ID
+
+    empty = Lexicon(Graph(), Graph())
+    cluster, city = ID["cluster/x"], ID["place/x"]
+    classes = {cluster: {CK.TechnologyCluster}, city: {CK.Region}}
+    # "Кластер" is any kind of cluster, but "города" is a city, not a region
+    assert _fits(cluster, CK.Cluster, "cluster", empty, classes, strict=True)
+    assert not _fits(city, CK.City, "place", empty, classes, strict=True)
+    assert _fits(city, CK.City, "place", empty, classes, strict=False)
+    assert not _fits(cluster, CK.Company, "org", empty, classes)

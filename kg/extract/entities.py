@@ -49,7 +49,7 @@ from rdflib import URIRef
 from kg.corpus.document import Document
 from kg.corpus.uzbek import cyrl_to_latn, normalise_apostrophes
 from kg.extract.gazetteer import Place, gazetteer
-from kg.extract.kinds import NLP_DIR, Typed, head_nouns, singular_plurals
+from kg.extract.kinds import NLP_DIR, Typed, head_nouns, singular_plurals, subclasses
 from kg.extract.lexicon import Lexicon
 from kg.extract.recognisers import ABBREVIATED, NameSpan, Recognisers
 from kg.extract.records import EntityDescription, Evidence, Mention
@@ -985,6 +985,7 @@ def _anaphora(
             clean = doc.view.clean_span(base + start, base + end)
             if any(s < clean[1] and clean[0] < e for s, e in covered):
                 continue
+            below = not bare or i == 0  # a subclass too ("Кластер ҳудудида"), not "кластерга"
             window_start = doc.sentences[max(0, index - ANAPHORA_WINDOW)].start
             paragraph = doc.text.rfind("\n", 0, sentence.start) + 1
             candidates = [
@@ -992,10 +993,10 @@ def _anaphora(
                 for m in (mentions if bare else mentions + out)  # "the park" ... "the park"
                 if min(window_start, paragraph) <= m.evidence.start < clean[0]
                 and lexicon.names_resource(m.entity)
-                and _fits(m.entity, head.cls, head.kind, lexicon, classes, strict=bare)
+                and _fits(m.entity, head.cls, head.kind, lexicon, classes, bare, below)
             ]
             if not candidates and topic is not None and clean[0] > topic.evidence.end \
-                    and _fits(topic.entity, head.cls, head.kind, lexicon, classes, strict=True):
+                    and _fits(topic.entity, head.cls, head.kind, lexicon, classes, True, below):
                 candidates = [topic]  # "the park", "резидентов парка" in an article about a park
             if not candidates:
                 continue
@@ -1053,21 +1054,20 @@ def _fits(
     lexicon: Lexicon,
     classes: dict[URIRef, set[URIRef]],
     strict: bool = False,
+    below: bool = True,
 ) -> bool:
     """Does an entity belong to a head noun's class (or at least its kind)? ``strict``: the
-    class itself (a bare head noun: "города" is a city, not any place)."""
+    class itself (a bare head noun: "города" is a city, not any place), or one below it when
+    ``below`` (a bare noun opening a sentence, "Кластер ҳудудида": any kind of cluster) or the
+    class is a company's (any kind of firm)."""
     entity_kind = kind_of(entity)
     if entity_kind != kind:
         return False
     types = lexicon.types(entity) | classes.get(entity, set())
-    if cls in types:
+    if cls in types or ((below or cls == CK.Company) and types & subclasses(cls)):
         return True
     if strict:
-        return cls == CK.Company and bool(types & {CK.TransnationalCorporation, CK.SME,
-                                                   CK.StartUp})  # fmt: skip
+        return False
     if not types:
         return True
-    return kind in ("cluster", "place") or (
-        cls == CK.Company
-        and bool(types & {CK.Company, CK.TransnationalCorporation, CK.SME, CK.StartUp})
-    )
+    return kind in ("cluster", "place")

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from kg.corpus.russian import morph
 from kg.corpus.uzbek import normalise_apostrophes, strip_suffixes
@@ -201,6 +201,25 @@ def _phrase_key(word: str, lang: str) -> str:
     if lang == "en" and re.fullmatch(r"[a-z]{4,}s", low) and not low.endswith("ss"):
         return low if low in singular_plurals() else low[:-1]
     return low
+
+
+@lru_cache(maxsize=1)
+def ontology_graph() -> Graph:
+    """The ontology, parsed once per process for its classes and labels (read only)."""
+    from kg.ontology import parse_turtle
+    from kg.paths import ONTOLOGY_FILE
+
+    return parse_turtle(ONTOLOGY_FILE)
+
+
+@lru_cache(maxsize=256)
+def subclasses(cls: URIRef) -> frozenset[URIRef]:
+    """``cls`` and every class below it in the ontology (``ck:Cluster`` ->
+    ``ck:TechnologyCluster``, ...)."""
+    from rdflib import RDFS
+
+    below = ontology_graph().transitive_subjects(RDFS.subClassOf, cls)
+    return frozenset(c for c in below if isinstance(c, URIRef)) | {cls}
 
 
 @lru_cache(maxsize=1)

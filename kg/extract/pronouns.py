@@ -7,7 +7,9 @@
   Medicon Valley.
 - A **place** pro-form (``here``, ``there``, ``здесь``, ``бу ерда``) refers to the nearest park,
   zone or cluster (by class) named in its sentence or the sentence before, else the nearest
-  place, unless it opens an existential clause ("there are 500 companies").
+  place, unless it opens an existential clause ("there are 500 companies"). A **host** pro-form
+  (Uzbek ``унда``, ``бунда``: "in it", "in this", as often "in this respect") refers only to
+  such a park, zone or cluster.
 
 Both stay within a paragraph. The pronoun becomes a :class:`Mention` of the antecedent with the
 pronoun as its quote and offsets, at :data:`PRONOUN_CONFIDENCE`, so that the relation and
@@ -41,6 +43,7 @@ class Pronouns:
 
     subject: re.Pattern[str] | None
     place: re.Pattern[str] | None
+    host: re.Pattern[str] | None
     existential: frozenset[str]
 
 
@@ -60,6 +63,7 @@ def pronouns() -> dict[str, Pronouns]:
         lang: Pronouns(
             _alternation([str(w) for w in entry.get("subject", [])]),
             _alternation([str(w) for w in entry.get("place", [])]),
+            _alternation([str(w) for w in entry.get("host", [])]),
             frozenset(str(w).lower() for w in entry.get("existential", [])),
         )
         for lang, entry in data["pronouns"].items()
@@ -90,7 +94,8 @@ def resolve_pronouns(
                 m for m in named if previous.start <= m.evidence.start < previous.end
             ]  # fmt: skip
             found = _subjects(doc, sentence, words, inside, before)
-            found += _places(doc, sentence, words, inside, before, types)
+            found += _places(doc, sentence, words.place, words, inside, before, types)
+            found += _places(doc, sentence, words.host, words, inside, before, types, False)
             for start, end, target in found:
                 if any(s < end and start < e for s, e in taken):
                     continue
@@ -120,13 +125,15 @@ def _subjects(
 
 
 def _places(
-    doc: Document, sentence: Sentence, words: Pronouns, inside: list[Mention],
-    before: list[Mention], types: Callable[[URIRef], set[URIRef]],
+    doc: Document, sentence: Sentence, pattern: re.Pattern[str] | None, words: Pronouns,
+    inside: list[Mention], before: list[Mention], types: Callable[[URIRef], set[URIRef]],
+    places: bool = True,
 ) -> list[tuple[int, int, Mention]]:
-    if words.place is None:
+    """The pro-forms of ``pattern`` and their antecedents (a place too when ``places``)."""
+    if pattern is None:
         return []
     out = []
-    for match in words.place.finditer(doc.text, sentence.start, sentence.end):
+    for match in pattern.finditer(doc.text, sentence.start, sentence.end):
         following = re.match(r"\s*([^\W\d_]+)", doc.text[match.end() : sentence.end])
         if following and following.group(1).lower() in words.existential:
             continue
@@ -136,6 +143,8 @@ def _places(
             and (kind_of(m.entity) in ("place", "cluster") or types(m.entity) & HOSTS)
         ]  # fmt: skip
         hosts = [m for m in candidates if kind_of(m.entity) != "place"]
+        if not places:
+            candidates = hosts
         if hosts or candidates:  # a park before a place: "the world" is not "here"
             out.append((match.start(), match.end(), (hosts or candidates)[-1]))
     return out

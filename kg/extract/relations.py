@@ -211,6 +211,8 @@ class MemberList:
 
     nouns: frozenset[str]
     links: frozenset[str]
+    group: frozenset[str]  # plural demonstratives and pronouns ("these", "бундай")
+    among: frozenset[str]  # "among", "среди", "орасида"
     before: int
     after: int
 
@@ -220,11 +222,15 @@ def member_lists(path: Path = MEMBER_LISTS) -> dict[str, MemberList]:
     """The member-list words per language."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {
-        lang: MemberList(frozenset(str(w) for w in data[lang]["nouns"]),
-                         frozenset(str(w) for w in data[lang]["links"]),
+        lang: MemberList(_words(data[lang]["nouns"]), _words(data[lang]["links"]),
+                         _words(data[lang]["group"]), _words(data[lang]["among"]),
                          int(data["before"]), int(data["after"]))
         for lang in LANGS
     }  # fmt: skip
+
+
+def _words(values: list[object]) -> frozenset[str]:
+    return frozenset(str(v) for v in values)
 
 
 def _any_key(words: list[str], keys: frozenset[str], lang: str) -> bool:
@@ -419,6 +425,7 @@ class RelationExtractor:
     def extract(self, mentions: list[Mention]) -> list[Relation | Membership]:
         out: list[Relation | Membership] = []
         own = self.own = [m for m in mentions if m.evidence.source_id == self.doc.source_id]
+        previous: Sentence | None = None
         for sentence in self.doc.sentences:
             inside = [
                 m
@@ -429,6 +436,8 @@ class RelationExtractor:
                 said = self._sentence(sentence, inside) + self._dependencies(sentence, inside)
                 out.extend(said + (_transitive(said) if sentence.lang.startswith("uz") else []))
             out.extend(self._member_lists(sentence, inside))
+            out.extend(self._lists_of_group(sentence, inside, previous))
+            previous = sentence
             out.extend(self._titles(sentence, inside))
             out.extend(self._bodies_of_hosts(sentence, inside))
             out.extend(self._places_of(sentence, inside))
@@ -499,6 +508,42 @@ class RelationExtractor:
                           MEMBER_LIST_CONFIDENCE)  # fmt: skip
             out.extend(self._record(host.entity, CK.hasMember, m.entity, ev) for m in members)
         return out
+
+    def _lists_of_group(
+        self, sentence: Sentence, mentions: list[Mention], previous: Sentence | None
+    ) -> list[Relation | Membership]:
+        """"The park hosts 300 companies. Among them are A and B": a sentence that opens with
+        a plural demonstrative or pronoun and "among" (or a link word) lists members of the one
+        park or cluster of the sentence before, when that sentence speaks of members (a member
+        noun; the same noun as the opening's, when it has one)."""
+        rules = member_lists().get(sentence.lang)
+        if rules is None or previous is None:
+            return []
+        text, lang = self.doc.text, sentence.lang
+        opening = LIST_WORD.findall(text[sentence.start : sentence.end])[: rules.before + 2]
+        if not (_any_key(opening, rules.group, lang)
+                and _any_key(opening, rules.among | rules.links, lang)):  # fmt: skip
+            return []
+        nouns = frozenset(k for k in rules.nouns if _any_key(opening, frozenset([k]), lang))
+        if not _any_key(LIST_WORD.findall(text[previous.start : previous.end]),
+                        nouns or rules.nouns, lang):  # fmt: skip
+            return []
+        hosts = {
+            m.entity for m in self.own
+            if previous.start <= m.evidence.start and m.evidence.end <= previous.end
+            and (_kind(m.entity) == "cluster" or self._types(m.entity) & HOSTS)
+        }  # fmt: skip
+        if len(hosts) != 1:
+            return []
+        (host,) = hosts
+        end = sentence.start + len(text[sentence.start : sentence.end].split(";", 1)[0])
+        ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR,
+                      MEMBER_LIST_CONFIDENCE)  # fmt: skip
+        return [
+            self._record(host, CK.hasMember, m.entity, ev) for m in mentions
+            if m.evidence.end <= end and _kind(m.entity) == "org" and m.entity != host
+            and not self._types(m.entity) & HOSTS
+        ]  # fmt: skip
 
     def _founding_years(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
         """``founded in 1957``, ``создан в 2010 году``, ``2019 йилда ташкил этилган``: the year
@@ -644,9 +689,10 @@ class RelationExtractor:
         for phrase in rule.after:
             if not phrase or len(words) > 6:
                 continue
-            # six words after the second group; to the clause's end when the second group
-            # carries the case the rule needs (the locative of "Y-да ... ташкил этилди")
-            window = after if rule.second_suffix else after[:6]
+            # six words after the second group; to the clause's end when a group carries the
+            # case the rule needs (the locative of "Y-да ... ташкил этилди", "Унда A ...
+            # жойлашган")
+            window = after if rule.second_suffix or rule.first_suffix else after[:6]
             if rule.adjacent:
                 window = after[: len(phrase)]
             if not _contains(window, phrase, lang):

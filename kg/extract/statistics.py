@@ -67,11 +67,11 @@ from functools import lru_cache
 from typing import Any
 
 import yaml
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from kg.corpus.document import Document, Sentence
 from kg.extract.enumerations import Concept, label_positions, scheme_concepts
-from kg.extract.kinds import NLP_DIR
+from kg.extract.kinds import NLP_DIR, ontology_graph
 from kg.extract.numbers import CURRENCIES, NUMBER_WORDS, NumberExpr, find_numbers
 from kg.extract.records import ConceptDescription, Evidence, Mention, Observation
 from kg.namespace import CK, data_iri, slugify
@@ -526,15 +526,6 @@ def _centre(
 
 
 @lru_cache(maxsize=1)
-def _ontology() -> Graph:
-    """The ontology, parsed once for the class and place words below (read only)."""
-    from kg.ontology import parse_turtle
-    from kg.paths import ONTOLOGY_FILE
-
-    return parse_turtle(ONTOLOGY_FILE)
-
-
-@lru_cache(maxsize=1)
 def _class_words() -> dict[str, bool]:
     """Keys of the one-word class labels of the ontology (any language) -> "is a cluster class".
 
@@ -545,7 +536,7 @@ def _class_words() -> dict[str, bool]:
 
     from kg.extract.lexicon import text_keys, tokenize
 
-    graph = _ontology()
+    graph = ontology_graph()
     clusters = set(graph.transitive_subjects(RDFS.subClassOf, CK.Cluster))
     words: dict[str, bool] = {}
     for cls, label in graph.subject_objects(RDFS.label):
@@ -565,7 +556,7 @@ def _place_words() -> frozenset[str]:
 
     from kg.extract.lexicon import text_keys, tokenize
 
-    graph = _ontology()
+    graph = ontology_graph()
     places = set(graph.transitive_subjects(RDFS.subClassOf, CK.Place))
     words: set[str] = set()
     for cls in places:
