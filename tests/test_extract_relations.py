@@ -397,6 +397,16 @@ def test_uzbek_bare_cluster_noun_such_companies_and_the_locative_pronoun(
         (cluster, "hasMember", "org/gamma"),  # "Бундай компаниялар орасида": such companies
         (cluster, "hasMember", "org/delta"),
     }
+    a = extract(tmp_path, "uz-Cyrl", (
+        "Янги водий\n\nТошкент вилоятида “Янги водий” кластери ташкил этилган. Унда «Алфа» "
+        "МЧЖ, «Бета» АЖ каби умум тан олинган трансмиллий гигантларни ўз ичига олган "
+        "мамлакатнинг энг йирик технопарки жойлашган.\n"
+    ))  # fmt: skip
+    assert facts(a) == {  # the verb ends the clause, 13 words after the list
+        (cluster, "locatedIn", "place/toshkent"),
+        (cluster, "hasMember", "org/alfa"),
+        (cluster, "hasMember", "org/beta"),
+    }
     a = extract(tmp_path, "uz-Latn", (
         "Yangi vodiy\n\nToshkent viloyatida “Yangi vodiy” klasteri tashkil etilgan. Unda "
         "«Alfa» MChJ va «Beta» AJ faoliyat ko‘rsatadi. Samarqand shahrida «Gamma» MChJ "

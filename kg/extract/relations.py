@@ -600,7 +600,7 @@ class RelationExtractor:
                 # verb-final Uzbek: the verb may close a coordinated clause ("A X-да, B эса
                 # Y-да ташкил этилди")
                 after = _gap_words(_untimed(text[second[-1].evidence.end : sentence.end],
-                                            sentence.lang))[:MAX_GAP_WORDS]
+                                            sentence.lang))
                 for rule in rules:
                     if rule.joint:
                         continue
@@ -689,9 +689,9 @@ class RelationExtractor:
         for phrase in rule.after:
             if not phrase or len(words) > 6:
                 continue
-            # six words after the second group; to the clause's end when a group carries the
-            # case the rule needs (the locative of "Y-да ... ташкил этилди", "Унда A ...
-            # жойлашган")
+            # six words after the second group; to the sentence's end when a group carries the
+            # case the rule needs, as the verb ends the Uzbek clause however long the list
+            # before it (the locative of "Y-да ... ташкил этилди", "Унда A ... жойлашган")
             window = after if rule.second_suffix or rule.first_suffix else after[:6]
             if rule.adjacent:
                 window = after[: len(phrase)]
