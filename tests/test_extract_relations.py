@@ -407,6 +407,15 @@ def test_uzbek_bare_cluster_noun_such_companies_and_the_locative_pronoun(
         (cluster, "hasMember", "org/alfa"),
         (cluster, "hasMember", "org/beta"),
     }
+    a = extract(tmp_path, "uz-Cyrl", (
+        "Янги водий\n\nТошкент вилоятида “Янги водий” кластери ташкил этилган. Унда дастурий "
+        "таъминот ва фармацевтика компаниялари фаолият кўрсатади.\n"
+    ))  # fmt: skip
+    assert facts(a) == {  # companies of a sector in it: it specialises in the sector
+        (cluster, "locatedIn", "place/toshkent"),
+        (cluster, "specialisesIn", "sector/software"),
+        (cluster, "specialisesIn", "sector/pharmaceuticals"),
+    }
     a = extract(tmp_path, "uz-Latn", (
         "Yangi vodiy\n\nToshkent viloyatida “Yangi vodiy” klasteri tashkil etilgan. Unda "
         "«Alfa» MChJ va «Beta» AJ faoliyat ko‘rsatadi. Samarqand shahrida «Gamma» MChJ "
