@@ -445,3 +445,12 @@ def test_a_bare_head_noun_fits_the_classes_below_its_own() -> None:
     assert not _fits(city, CK.City, "place", empty, classes, strict=True)
     assert _fits(city, CK.City, "place", empty, classes, strict=False)
     assert not _fits(cluster, CK.Company, "org", empty, classes)
+
+
+def test_uzbek_participle_of_revealing_before_its_agent(tmp_path: Path) -> None:
+    a = extract(tmp_path, "uz-Latn", (
+        "Tadqiqot\n\nIqtisodiyotda innovatsion klasterlar nazariyasining asosiy jihatlarini "
+        "ochib bergan Anvar Karimovning hissasi katta.\n"
+    ))  # fmt: skip
+    # "A-ning jihatlarini ochib bergan B": B, who revealed the aspects of A, proposed it
+    assert facts(a) == {("theory/cluster-theory", "proposedBy", "person/anvar-karimov")}
