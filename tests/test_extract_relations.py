@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import pytest
 from rdflib import URIRef
 
 from kg.corpus import load_corpus
@@ -454,3 +455,24 @@ def test_uzbek_participle_of_revealing_before_its_agent(tmp_path: Path) -> None:
     ))  # fmt: skip
     # "A-ning jihatlarini ochib bergan B": B, who revealed the aspects of A, proposed it
     assert facts(a) == {("theory/cluster-theory", "proposedBy", "person/anvar-karimov")}
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("en", "The Government adopted the Innovation Strategy for the development of Tatarstan in "
+     "2019.", {("policy/innovation-strategy", "appliesTo", "place/tatarstan")}),
+    ("ru", "В 2019 году принята Программа «Цифровая экономика» для развития Татарстана.",
+     {("programme/programma-tsifrovaya-ekonomika", "appliesTo", "place/tatarstan")}),
+    ("uz-Cyrl", "Ўзбекистонда амалга оширилаётган “Рақамли иқтисод” сиёсати муҳим аҳамиятга эга. "
+     "Самарқанд вилоятини ривожлантириш “Янги уфқ” дастури 2019 йилда қабул қилинди.",
+     {("policy/raqamli-iqtisod-siyosati", "appliesTo", "place/uzbekistan"),
+      ("programme/yangi-ufq-dasturi", "appliesTo", "place/samarqand")}),
+    ("uz-Latn", "O‘zbekistonda joriy etilgan “Raqamli iqtisod” siyosati muhim. Samarqand "
+     "viloyatini rivojlantirish “Yangi ufq” dasturi qabul qilindi.",
+     {("policy/raqamli-iqtisod-siyosati", "appliesTo", "place/uzbekistan"),
+      ("programme/yangi-ufq-dasturi", "appliesTo", "place/samarqand")}),
+])  # fmt: skip
+def test_what_a_policy_or_programme_applies_to(
+    tmp_path: Path, lang: str, text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    # the development of a place, or the place it is implemented in (the Uzbek locative)
+    assert facts(extract(tmp_path, lang, f"Policy\n\n{text}\n")) == expected
