@@ -157,3 +157,14 @@ def test_the_index_is_opened_again_after_a_fork(tmp_path: Path,
     os.waitpid(child, 0)
     assert os.read(read, 2) == b"ok"
     assert gazetteer._db is opened
+
+
+def test_the_context_knows_the_lexicon_iris_without_parsing_the_files_again() -> None:
+    from kg.extract.article import load_context
+    from kg.extract.curation import KnownSet
+
+    context = load_context(None, languages=())
+    assert context.known is not None
+    parsed = KnownSet().iris  # the lexicon and vocabulary files parsed again
+    assert context.known.iris == parsed and len(parsed) > 100
+    assert context.known.schemes() == KnownSet().schemes()

@@ -49,6 +49,8 @@ class ExtractionContext:
     lexicon: Lexicon
     curation_dir: Path | None = None
     recognisers: Recognisers = field(default_factory=Recognisers)
+    #: the IRIs curated rows may name (the subjects of the lexicon's files, already parsed)
+    known: curation.KnownSet | None = None
 
     @property
     def extractors(self) -> list[str]:
@@ -81,9 +83,10 @@ def load_context(
     build's forkserver holds them and every worker forked from it starts with them."""
     gazetteer()
     head_nouns()
+    lexicon = Lexicon.load()
     return ExtractionContext(
-        lexicon=Lexicon.load(), curation_dir=curation_dir,
-        recognisers=Recognisers().load(languages),
+        lexicon=lexicon, curation_dir=curation_dir, recognisers=Recognisers().load(languages),
+        known=curation.KnownSet.of(lexicon.graph, lexicon.vocab),
     )
 
 
@@ -129,7 +132,7 @@ def extract_article(doc: Document, context: ExtractionContext) -> ArticleExtract
     out.records.extend(tables.extract(doc, lexicon))
     curated: list[Relation | Membership] = []
     if context.curation_dir is not None:
-        curated = curation.extract(doc, context.curation_dir)
+        curated = curation.extract(doc, context.curation_dir, context.known)
     # a curated row states the same fact better (its quote, role, helix): it replaces ours
     known = {fact_key(r) for r in curated}
     out.records.extend(r for r in automatic if fact_key(r) not in known)
