@@ -92,15 +92,33 @@ class ArticleResult:
 _CONTEXTS: dict[str | None, ExtractionContext] = {}
 #: the curation folder whose context the build's forkserver preloads (:mod:`kg.build_preload`)
 PRELOAD_ENV = "CLUSTERKG_PRELOAD_CURATION"
+#: the languages whose recognisers it preloads (comma-separated)
+PRELOAD_LANGUAGES_ENV = "CLUSTERKG_PRELOAD_LANGUAGES"
 _NO_CURATION = "-"
+#: the catalogue fields that say an article's languages
+LANGUAGE_FIELDS = ("language", "other_languages")
 
 
-def _context(curation_dir: str | None) -> ExtractionContext:
-    """The extraction context of this process (loaded on first use, then kept)."""
+def task_languages(tasks: Iterable[ArticleTask]) -> list[str]:
+    """The languages the catalogue gives the articles of ``tasks`` (``language`` and
+    ``other_languages``; ``ru`` where none is given, as :func:`kg.corpus.load_document`
+    assumes), sorted: the recognisers worth loading before the first article."""
+    found: set[str] = set()
+    for task in tasks:
+        found.add(str(task.fields.get("language") or "").strip() or "ru")
+        others = task.fields.get("other_languages") or []
+        found.update(str(o) for o in (others if isinstance(others, list) else [others]))
+    return sorted(found)
+
+
+def _context(curation_dir: str | None, languages: Iterable[str] = ()) -> ExtractionContext:
+    """The extraction context of this process (loaded on first use, then kept; the
+    recognisers of ``languages`` at once, the others with their first sentence)."""
     if curation_dir not in _CONTEXTS:
         from kg.extract.article import load_context
 
-        _CONTEXTS[curation_dir] = load_context(Path(curation_dir) if curation_dir else None)
+        _CONTEXTS[curation_dir] = load_context(Path(curation_dir) if curation_dir else None,
+                                               languages)
     return _CONTEXTS[curation_dir]
 
 
@@ -114,8 +132,9 @@ def preload_context() -> None:
     wanted = os.environ.get(PRELOAD_ENV)
     if wanted is None:
         return
+    languages = [lang for lang in os.environ.get(PRELOAD_LANGUAGES_ENV, "").split(",") if lang]
     try:
-        _context(None if wanted == _NO_CURATION else wanted)
+        _context(None if wanted == _NO_CURATION else wanted, languages)
     except Exception:  # the worker raises it again, with its article
         return
     gc.collect()
@@ -156,7 +175,7 @@ def _map_article(task: ArticleTask) -> ArticleResult:
     meta = dict(entry.fields)
     meta["catalogue_line"] = entry.line
     doc = load_document(corpus_dir / entry.file, raw, meta)
-    context = _context(task.curation_dir)
+    context = _context(task.curation_dir, task_languages([task]))
     article = extract_article(doc, context)
     ds = article_dataset(doc, article.records, context.lexicon)
     name = str(graph_iri(doc.source_id))
@@ -247,6 +266,7 @@ def run_local(tasks: list[ArticleTask], workers: int,
 
     # the forkserver (started on first use) loads the context once; workers fork from it
     os.environ[PRELOAD_ENV] = tasks[0].curation_dir or _NO_CURATION
+    os.environ[PRELOAD_LANGUAGES_ENV] = ",".join(task_languages(tasks))
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["kg.build_map", "kg.extract.article", "kg.rdf.dataset",
                                 "kg.build_preload"])

@@ -11,6 +11,7 @@ Outputs default to ``build/`` in the current directory, never into the installat
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -48,3 +49,13 @@ SHAPES_DIR = ROOT / "shapes"
 QUERIES_DIR = ROOT / "queries"
 #: Default output directory, relative: ``build/`` in the current directory when used.
 BUILD_DIR = Path("build")
+
+
+def user_cache_dir() -> Path:
+    """Where indexes derived from installed packages are kept between builds (the gazetteer's):
+    ``$CLUSTERKG_CACHE_DIR``, else ``$XDG_CACHE_HOME/clusterkg``, else ``~/.cache/clusterkg``."""
+    own = os.environ.get("CLUSTERKG_CACHE_DIR")
+    if own:
+        return Path(own)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "clusterkg"

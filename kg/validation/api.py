@@ -70,26 +70,23 @@ def _load_and_validate(load: Callable[[], LoadedData], shapes: list[Path] | None
 
 def validate_store(store: ox.Store | LoadedData, shapes: list[Path] | None = None, *,
                    engine: str = "fast", profiles: list[str] | None = None,
-                   written: Written | None = None, workers: int | None = None
-                   ) -> ValidationResult:
+                   written: Written | None = None, workers: int | None = None,
+                   prepared: PreparedShapes | None = None) -> ValidationResult:
     """Validate a pyoxigraph store (all its graphs) against the shapes (default: shapes/).
 
     A bare store holds literals in pyoxigraph's canonical form (``xsd:nonNegativeInteger``
     values read back as ``xsd:integer``): load it with :class:`kg.validation.data.Loader` and
     pass the ``LoadedData`` (or its ``written``) to check and report literals as written.
-    ``workers``: processes for large stores (default: the CPUs).
+    ``workers``: processes for large stores (default: the CPUs). ``prepared``: the shapes
+    already made ready (:func:`prepare_shapes`; then ``shapes`` and ``profiles`` are not read).
     """
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r} ({', '.join(ENGINES)})")
     data = store if isinstance(store, LoadedData) else LoadedData(store, written or Written())
-    timings: dict[str, float] = {}
-    t = time.perf_counter()
-    shapes_set = load_shapes(shape_files(shapes, profiles))
-    scopes = [(ShapesGraph(g), scope_graphs(data.store, scope))
-              for scope, g in shapes_set.by_scope.items()]
-    for sg, _graphs in scopes:
-        check_queries(sg)
-    timings["shapes"] = time.perf_counter() - t
+    if prepared is None:
+        prepared = prepare_shapes(shapes, profiles)
+    timings: dict[str, float] = {"shapes": prepared.seconds}
+    scopes = [(sg, scope_graphs(data.store, scope)) for scope, sg in prepared.by_scope]
     t = time.perf_counter()
     results, engines = _run(data, scopes, engine, workers)
     timings["validate"] = time.perf_counter() - t
@@ -98,6 +95,26 @@ def validate_store(store: ox.Store | LoadedData, shapes: list[Path] | None = Non
     timings["report"] = time.perf_counter() - t
     result.timings.update(timings)
     return result
+
+
+@dataclass(frozen=True)
+class PreparedShapes:
+    """The shapes of each scope parsed, compiled and checked: all validation needs before the
+    data (the build makes it while the articles are extracted)."""
+
+    by_scope: list[tuple[str, ShapesGraph]]
+    seconds: float  # what making them took
+
+
+def prepare_shapes(shapes: list[Path] | None = None,
+                   profiles: list[str] | None = None) -> PreparedShapes:
+    """The shapes files (default: shapes/, plus ``profiles``) ready to validate with."""
+    t = time.perf_counter()
+    shapes_set = load_shapes(shape_files(shapes, profiles))
+    by_scope = [(scope, ShapesGraph(g)) for scope, g in shapes_set.by_scope.items()]
+    for _scope, sg in by_scope:
+        check_queries(sg)
+    return PreparedShapes(by_scope, time.perf_counter() - t)
 
 
 def validate_graph(data: LoadedData, shapes: Graph, *, engine: str = "fast",
