@@ -359,8 +359,10 @@ def article_key(fingerprint: str, corpus_dir: Path, entry: CatalogueEntry,
     digest = hashlib.sha256(fingerprint.encode())
     digest.update(json.dumps([entry.file, entry.line, str(curation_dir)], default=str).encode())
     digest.update(json.dumps(entry.fields, sort_keys=True, default=str).encode())
-    path = Path(corpus_dir) / entry.file
-    digest.update(hashlib.sha256(path.read_bytes() if path.is_file() else b"").digest())
+    from kg.corpus.catalogue import article_path
+
+    # a missing file fails the plan, before any article is mapped or cached
+    digest.update(hashlib.sha256(article_path(corpus_dir, entry).read_bytes()).digest())
     for file, data in curation:
         if stem in file.name or stem.encode() in data:
             digest.update(str(file).encode())

@@ -74,14 +74,20 @@ def read_catalogue(corpus_dir: Path) -> list[CatalogueEntry]:
     return entries
 
 
-def read_article(corpus_dir: Path, entry: CatalogueEntry) -> str:
-    """Read the raw text of a catalogued article (UTF-8, not empty)."""
+def article_path(corpus_dir: Path, entry: CatalogueEntry) -> Path:
+    """The file of a catalogued article; ``InputError`` when it is missing."""
     path = Path(corpus_dir) / entry.file
     if not path.is_file():
         raise InputError(
             f"file listed in the catalogue is missing: {entry.file}",
             where=f"{Path(corpus_dir) / CATALOGUE_NAME}:{entry.line}",
         )
+    return path
+
+
+def read_article(corpus_dir: Path, entry: CatalogueEntry) -> str:
+    """Read the raw text of a catalogued article (UTF-8, not empty)."""
+    path = article_path(corpus_dir, entry)
     limit = max_article_bytes()
     size = path.stat().st_size
     if size > limit:
