@@ -69,18 +69,20 @@ MEMORY_STORE_MB = 64
 _SCHEMA = """
 CREATE TABLE bodies (etag BLOB PRIMARY KEY, body BLOB NOT NULL,
                      based INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE heads (id INTEGER PRIMARY KEY, headers TEXT NOT NULL);
 CREATE TABLE pages (iri TEXT NOT NULL, ext TEXT NOT NULL, variant TEXT NOT NULL,
-                    headers TEXT NOT NULL, etag BLOB NOT NULL,
+                    head INTEGER NOT NULL, etag BLOB NOT NULL,
                     PRIMARY KEY (iri, ext, variant)) WITHOUT ROWID;
 CREATE TABLE release (graph TEXT NOT NULL, renderer TEXT NOT NULL, base TEXT NOT NULL,
                       entities INTEGER NOT NULL, rendered INTEGER NOT NULL,
                       bytes INTEGER NOT NULL);
 """
 _LOOKUP = (
-    "SELECT p.headers, b.body, p.etag, b.based FROM pages p JOIN bodies b ON b.etag = p.etag"
+    "SELECT p.head, b.body, p.etag, b.based FROM pages p JOIN bodies b ON b.etag = p.etag"
     " WHERE p.iri = ? AND p.ext = ? AND p.variant = ?"
 )
-#: one rendered representation: ext, variant, headers (JSON), ETag, body, links to the base
+#: one rendered representation: ext, variant, headers (JSON, any ``Content-Length``), ETag,
+#: body, whether it links to the base URL
 Row = tuple[str, str, str, bytes, bytes, bool]
 
 
@@ -153,13 +155,18 @@ def _representations(snapshot: Any, iri: str, base_url: str) -> Iterator[tuple[s
             yield "html", ",".join(preference), page_of(snapshot, found, preference, settings)
 
 
-def _raw_headers(reply: Any) -> list[tuple[bytes, bytes]]:
-    """The headers the document routes send with ``reply`` (as the middleware adds them)."""
+@lru_cache(maxsize=64)
+def _headers(status: int, media_type: str, extra: tuple[tuple[str, str], ...]) -> str:
+    """The headers the document routes send with a reply (as the middleware adds them), as
+    JSON; its ``Content-Length`` is set when it is sent (a few sets recur: one per type and
+    language)."""
     from kg.publish.routers.common import to_response
     from kg.publish.routers.linked_data import VARY
-    from kg.publish.site import with_security_headers
+    from kg.publish.site import Reply, with_security_headers
 
-    return with_security_headers(to_response(reply, **VARY).raw_headers)
+    raw = with_security_headers(to_response(Reply(status, media_type, b"", dict(extra)),
+                                            **VARY).raw_headers)  # fmt: skip
+    return json.dumps([(n.decode("latin-1"), v.decode("latin-1")) for n, v in raw])
 
 
 def rows(snapshot: Any, iri: str, base_url: str) -> list[Row]:
@@ -169,8 +176,7 @@ def rows(snapshot: Any, iri: str, base_url: str) -> list[Row]:
     for ext, key, reply in _representations(snapshot, iri, base_url):
         if reply.status != 200:
             continue
-        headers = json.dumps([(n.decode("latin-1"), v.decode("latin-1"))
-                              for n, v in _raw_headers(reply)])  # fmt: skip
+        headers = _headers(reply.status, reply.media_type, tuple(reply.headers.items()))
         found.append((ext, key, headers, etag_of(reply.body), reply.body, based in reply.body))
     return found
 
@@ -221,6 +227,7 @@ def write_pages(snapshot: Any, directory: Path, out: Path, base_url: str, graph:
     db.executescript(_SCHEMA)
     iris = entities(snapshot.data)
     size = rendered = 0
+    heads: dict[str, int] = {}
     for iri, found in zip(iris, _rendered(snapshot, directory, iris, base_url, workers),
                           strict=True):
         if (max_bytes is not None and size >= max_bytes) or (
@@ -228,9 +235,13 @@ def write_pages(snapshot: Any, directory: Path, out: Path, base_url: str, graph:
         ):
             break
         for ext, key, headers, etag, body, based in found:
+            if headers not in heads:
+                heads[headers] = len(heads)
+                db.execute("INSERT INTO heads VALUES (?, ?)", (heads[headers], headers))
             kept = db.execute("INSERT OR IGNORE INTO bodies VALUES (?, ?, ?)", (etag, body, based))
             size += len(body) if kept.rowcount else 0
-            db.execute("INSERT INTO pages VALUES (?, ?, ?, ?, ?)", (iri, ext, key, headers, etag))
+            db.execute("INSERT INTO pages VALUES (?, ?, ?, ?, ?)",
+                       (iri, ext, key, heads[headers], etag))  # fmt: skip
         rendered += 1
     db.execute("INSERT INTO release VALUES (?, ?, ?, ?, ?, ?)",
                (graph, renderer(), base_url, len(iris), rendered, size))  # fmt: skip
@@ -310,6 +321,8 @@ class Pages:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
         self.db: sqlite3.Connection | None = None
+        #: the stored header sets as ASGI pairs, by id
+        self.heads: dict[int, list[tuple[bytes, bytes]]] = {}
         #: (base URL of the stored HTML, the served one) when they differ
         self.rebase: tuple[bytes, bytes] | None = None
 
@@ -334,6 +347,10 @@ class Pages:
             self.rebase = (base.encode(), self.base_url.encode())
         # read through a memory map (no read call per page; the fronts share the page cache)
         db.execute(f"PRAGMA mmap_size = {int(path.stat().st_size)}")
+        self.heads = {
+            head: [(n.encode("latin-1"), v.encode("latin-1")) for n, v in json.loads(headers)]
+            for head, headers in db.execute("SELECT id, headers FROM heads")
+        }
         self.db = db
         return Summary(*row[3:])
 
@@ -341,7 +358,7 @@ class Pages:
         if self.db is not None:
             self.db.close()
             self.db = None
-            self.rebase = None
+            self.heads, self.rebase = {}, None
 
     def __call__(self, scope: Scope) -> Found | None:
         """The pre-rendered answer to ``scope`` (a page ``GET`` or ``HEAD``), if there is one:
@@ -392,17 +409,11 @@ class Pages:
         row = self.db.execute(_LOOKUP, (iri, ext, key)).fetchone()
         if row is None:
             return None
-        headers, body, etag, based = row
+        head, body, etag, based = row
         if based and self.rebase is not None:
             body = body.replace(*self.rebase)
-            return 200, _with_length(_decoded(headers), len(body)), body, etag_of(body)
-        return 200, _decoded(headers), bytes(body), bytes(etag)
-
-
-@lru_cache(maxsize=256)
-def _decoded(headers: str) -> list[tuple[bytes, bytes]]:
-    """Stored headers as ASGI pairs (a few distinct sets recur: one per type and language)."""
-    return [(n.encode("latin-1"), v.encode("latin-1")) for n, v in json.loads(headers)]
+            etag = etag_of(body)
+        return 200, _with_length(self.heads[head], len(body)), bytes(body), bytes(etag)
 
 
 def _with_length(headers: Iterable[tuple[bytes, bytes]], length: int) -> list[tuple[bytes, bytes]]:
