@@ -12,14 +12,20 @@ verbatim quote and character offsets of its evidence.
 
 from __future__ import annotations
 
+import re
+import secrets
 import urllib.parse
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+
+from markupsafe import escape
 
 from kg.namespace import BASE, CK, OA, PREFIXES
 from kg.publish.conneg import bcp47_case, pick_language
 from kg.publish.render import (
+    Slot,
     TermView,
     cells_row,
     compact,
@@ -27,6 +33,7 @@ from kg.publish.render import (
     iri_view,
     nary_row,
     render,
+    term_html,
     term_view,
 )
 from kg.publish.site import Reply, Settings, html_reply
@@ -133,12 +140,20 @@ class Labeller:
         labels: dict[str, str] = {}
         for lang, text in self.snapshot.labels(iri):
             labels.setdefault(lang, text)
-        lang = pick_language([t for t in labels if t], self.preference)
+        lang, tag = _pick(tuple(t for t in labels if t), tuple(self.preference))
         if lang is not None:
-            return labels[lang], bcp47_case(lang)
+            return labels[lang], tag
         if "" in labels:
             return labels[""], None
         return compact(iri), None
+
+
+@lru_cache(maxsize=1024)
+def _pick(available: tuple[str, ...], preference: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """The label language picked among ``available`` and its tag in conventional case (a few
+    sets of languages recur)."""
+    lang = pick_language(available, preference)
+    return lang, bcp47_case(lang) if lang is not None else None
 
 
 @dataclass
@@ -147,7 +162,7 @@ class Quote:
 
     exact: str
     lang: str | None
-    source: TermView | None
+    source: TermView | Slot | None
     start: str | None
     end: str | None
 
@@ -279,17 +294,62 @@ def entity_page(snapshot: Any, iri: str, preference: list[str], settings: Settin
     found = gather(snapshot, iri)
     if found is None:
         return not_found_page(iri, settings)
-    return page_of(snapshot, found, preference, settings)
+    return pages_of(snapshot, found, [preference], settings)[0]
 
 
-def page_of(snapshot: Any, found: Found, preference: list[str], settings: Settings) -> Reply:
-    """The HTML page of what :func:`gather` found, its labels in the order ``preference``."""
+#: marks where a label-dependent piece goes in a page rendered once for several label orders
+#: (random per process: no text of the graph can spell it)
+_KEY = secrets.token_hex(8)
+_SLOT = re.compile(f"\x00{_KEY}(t|l|h|[0-9]+)\x00")
+
+
+def _mark(name: str | int) -> Any:
+    from markupsafe import Markup
+
+    return Markup(f"\x00{_KEY}{name}\x00")
+
+
+def pages_of(snapshot: Any, found: Found, preferences: list[list[str]],
+             settings: Settings) -> list[Reply]:  # fmt: skip
+    """The HTML pages of what :func:`gather` found, one per label order of ``preferences``.
+
+    The page is rendered once with a mark for every IRI (whose link text is its label) and
+    for the title and its language; each order fills the marks in."""
     ox = _ox()
-    base_url, iri, outgoing = settings.base_url, found.iri, found.outgoing
-    labels = Labeller(snapshot, preference)
+    base_url, iri = settings.base_url, found.iri
+    slots: dict[str, int] = {}
 
-    def view(term: Any) -> TermView:
-        return term_view(term, base_url, labels)
+    def view(term: Any) -> Any:
+        if isinstance(term, ox.NamedNode):
+            return Slot(_mark(slots.setdefault(term.value, len(slots))))
+        return term_view(term, base_url)
+
+    marked = _page_html(snapshot, found, view, base_url)
+    replies = []
+    for preference in preferences:
+        labels = Labeller(snapshot, preference)
+        title, lang = labels.label(iri)
+        filled = [term_html(iri_view(i, base_url, labels.label(i))) for i in slots]
+        fills = {
+            "t": str(escape(title)),
+            "l": str(escape(lang)) if lang else "en",
+            "h": f' lang="{escape(lang)}"' if lang else "",
+        }  # fmt: skip
+
+        def fill(match: re.Match[str]) -> str:
+            name = match.group(1)
+            return fills[name] if name in fills else str(filled[int(name)])  # noqa: B023
+
+        body = _SLOT.sub(fill, marked)
+        headers = {"Content-Language": lang} if lang else {}
+        replies.append(html_reply(body, 200, **headers))
+    return replies
+
+
+def _page_html(snapshot: Any, found: Found, view: Any, base_url: str) -> str:
+    """The page's HTML, every term shown by ``view``, the title and its language marked."""
+    ox = _ox()
+    iri, outgoing = found.iri, found.outgoing
 
     def quote(ann: Any) -> Quote | None:
         if not isinstance(ann, ox.NamedNode):
@@ -334,15 +394,14 @@ def page_of(snapshot: Any, found: Found, preference: list[str], settings: Settin
     evidence = [quote(ann) for ann in own_evidence]
     mentions = [cells_row(view(r["source"]), (r["n"].value, "")) for r in found.mentions]
     incoming = [cells_row(view(r["s"]), view(r["p"])) for r in found.incoming[:INCOMING_LIMIT]]
-    title, lang = labels.label(iri)
     doc_url = ""
     alternates: list[tuple[str, str]] = []
     if iri.startswith(BASE + "id/"):
         doc_url = base_url + "/doc/" + urllib.parse.quote(iri[len(BASE + "id/") :], safe="/#")
         alternates = [(ext, media) for ext, (media, _, _) in RDF_DOCUMENTS.items()]
-    body = render(
+    return render(
         "entity.html",
-        base_url=base_url, title=title, lang=lang, iri=iri,
+        base_url=base_url, title=_mark("t"), lang=_mark("l"), h1_lang=_mark("h"), iri=iri,
         types=[view(ox.NamedNode(t)) for t in types],
         doc_url=doc_url, alternates=alternates,
         formats={ext: name for ext, (_, _, name) in RDF_DOCUMENTS.items()},
@@ -351,8 +410,6 @@ def page_of(snapshot: Any, found: Found, preference: list[str], settings: Settin
         mentions=mentions, statements=statements, incoming=incoming,
         incoming_truncated=len(found.incoming) > INCOMING_LIMIT,
     )  # fmt: skip
-    headers = {"Content-Language": lang} if lang else {}
-    return html_reply(body, 200, **headers)
 
 
 def not_found_page(iri: str, settings: Settings) -> Reply:

@@ -140,7 +140,7 @@ def entities(store: Any) -> list[str]:
 def _representations(snapshot: Any, iri: str, base_url: str) -> Iterator[tuple[str, str, Any]]:
     """``(ext, variant, reply)`` of every document of ``iri`` made here (the document's
     triples and the page's content are looked up once for all of its representations)."""
-    from kg.publish.pages import RDF_DOCUMENTS, describe, gather, page_of, serialize
+    from kg.publish.pages import RDF_DOCUMENTS, describe, gather, pages_of, serialize
     from kg.publish.site import Settings
 
     settings = Settings(base_url=base_url)
@@ -150,9 +150,10 @@ def _representations(snapshot: Any, iri: str, base_url: str) -> Iterator[tuple[s
             yield ext, "", serialize(triples, media, fmt)
     found = gather(snapshot, iri)
     if found is not None:
-        for header in LANGUAGES:
-            preference = language_preference(header)
-            yield "html", ",".join(preference), page_of(snapshot, found, preference, settings)
+        preferences = [language_preference(header) for header in LANGUAGES]
+        for preference, reply in zip(preferences, pages_of(snapshot, found, preferences,
+                                                            settings), strict=True):  # fmt: skip
+            yield "html", ",".join(preference), reply
 
 
 @lru_cache(maxsize=64)

@@ -80,10 +80,23 @@ def term_view(term: Any, base_url: str | None, labels: Any = None) -> TermView:
     return TermView(str(term))
 
 
+@dataclass(frozen=True)
+class Slot:
+    """A term shown by HTML filled in later (:func:`kg.publish.pages.pages_of`)."""
+
+    html: Any
+
+
+def term_html(view: TermView | Slot) -> Any:
+    """The HTML of one term (a link only when it has an ``http(s)`` target), escaped."""
+    if isinstance(view, Slot):
+        return view.html
+    return _term_html(view)
+
+
 @lru_cache(maxsize=65536)
-def term_html(view: TermView) -> Any:
-    """The HTML of one term (a link only when it has an ``http(s)`` target), escaped
-    (remembered: the same terms recur on every page)."""
+def _term_html(view: TermView) -> Any:
+    """:func:`term_html` of a view (remembered: the same terms recur on every page)."""
     from markupsafe import Markup, escape
 
     lang = f' lang="{escape(view.lang)}"' if view.lang else ""
@@ -144,7 +157,7 @@ def cells_row(*cells: Any) -> Any:
 
     html = []
     for cell in cells:
-        if isinstance(cell, TermView):
+        if isinstance(cell, TermView | Slot):
             html.append(f"<td>{term_html(cell)}</td>")
         else:
             text, css = cell
