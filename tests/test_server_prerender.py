@@ -260,3 +260,11 @@ def test_an_app_that_never_starts_leaves_no_folder(build_dir: Path) -> None:
     before = set(Path(tempfile.gettempdir()).glob("clusterkg-serve-*"))
     create_app(build_dir)
     assert set(Path(tempfile.gettempdir()).glob("clusterkg-serve-*")) == before
+
+
+def test_pages_of_no_build_is_one_line(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "pages", "--build", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.count("\n") <= 2 and "no built graph in" in done.stderr
+    assert not (tmp_path / "pages.sqlite").exists()
