@@ -211,7 +211,7 @@ def test_pages_open_only_a_store_that_fits(released_build: Path, tmp_path: Path)
     # only the HTML bodies link to the base URL
     db = sqlite3.connect(store)
     based = dict(db.execute(
-        "SELECT p.ext, MAX(b.based) FROM pages p JOIN bodies b ON b.etag = p.etag GROUP BY p.ext"
+        "SELECT p.ext, MAX(b.based) FROM pages p JOIN bodies b ON b.id = p.body GROUP BY p.ext"
     ).fetchall())  # fmt: skip
     assert based == {"html": 1, "ttl": 0, "jsonld": 0, "rdf": 0, "nt": 0}
     db.close()
