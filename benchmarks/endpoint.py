@@ -4,10 +4,11 @@ For each build given (``--build``, repeatable: the seed build and a synthetic on
 ``clusterkg bench generate``), the same ``clusterkg.nq`` is served by Oxigraph
 (``serve-read-only``) and by three ``clusterkg serve`` processes: **cold**, with no answer
 cache (``--cache-mb 0``: every request is answered as the first request for an IRI is: an
-entity document from the documents pre-rendered at start, anything else by a worker),
-**previous**, the same with neither pre-rendered documents nor worker stores in memory
-(``--prerender-mb 0 --memory-store-mb 0``: the cold server before either existed: every
-page made by a worker from the on-disk store) and **warm**, with the cache on
+entity document from the build's page store, ``pages.sqlite``, when it has one that fits,
+else from the documents pre-rendered at start, anything else by a worker), **previous**,
+the same with neither pre-rendered documents nor worker stores in memory (``--no-page-store
+--prerender-mb 0 --memory-store-mb 0``: the cold server before either existed: every page
+made by a worker from the on-disk store) and **warm**, with the cache on
 (``--cache-queries``) after one pass over the URLs. ``wrk`` (Debian ``wrk``) drives each
 at concurrency 1, 8 and 32 for a fixed time per run:
 
@@ -57,6 +58,7 @@ SELECT DISTINCT ?e WHERE { ?e a ?t .
 ID = "https://w3id.org/clusterkg/id/"
 CACHE_MODULE = "kg/publish/caching.py"
 PRERENDER_MODULE = "kg/publish/prerender.py"
+SERVER_MODULE = "kg/publish/server.py"
 SERVERS = ("cold", "previous", "warm")
 #: each wrk connection walks the URL list from its own offset
 LUA = """
@@ -232,9 +234,12 @@ def run_build(build_dir: Path, *, duration: float, repeats: int, workers: int, e
                        *(["--cache-mb", "0"] if (checkout / CACHE_MODULE).exists() else [])),
     }  # fmt: skip
     if (checkout / PRERENDER_MODULE).exists():
+        # a checkout from before the build's page store has none to turn off
+        stores = "--no-page-store" in (checkout / SERVER_MODULE).read_text(encoding="utf-8")
         procs["previous"] = _serve(checkout, build_dir, ports["previous"], workers,
                                    *front_options, "--cache-mb", "0", "--prerender-mb", "0",
-                                   "--memory-store-mb", "0")  # fmt: skip
+                                   "--memory-store-mb", "0",
+                                   *(["--no-page-store"] if stores else []))  # fmt: skip
     if warm:
         procs["warm"] = _serve(checkout, build_dir, ports["warm"], workers, *front_options,
                                "--cache-mb", "512", "--cache-queries")  # fmt: skip
@@ -270,7 +275,8 @@ def run_build(build_dir: Path, *, duration: float, repeats: int, workers: int, e
             log(f"  warm-up pass over {len(local)} IRIs: {time.monotonic() - started:.1f} s")
         results: dict[str, Any] = {
             "triples": sum(1 for _ in nquads.open("rb")), "entities": len(iris),
-            "workloads": {}, "probe_s": {},
+            "page_store": (build_dir / "pages.sqlite").is_file(), "workloads": {},
+            "probe_s": {}, "load_average_start": os.getloadavg(),
         }  # fmt: skip
         labels = [name for name in ("cold", "previous", "oxigraph", "warm") if name in procs]
         for workload in workloads:
@@ -309,6 +315,7 @@ def run_build(build_dir: Path, *, duration: float, repeats: int, workers: int, e
                                                if k.startswith("ratio_"))
                     + (f" (target <= {target})" if target else ""))  # fmt: skip
             results["workloads"][workload] = rows
+        results["load_average_end"] = os.getloadavg()
         results["memory_mb"] = {label: memory_mb(procs[label].pid) for label in labels}
         log("  memory after the runs (MB, with workers): " + ", ".join(
             f"{label} RSS {m['rss']:.0f} / PSS {m['pss']:.0f}"

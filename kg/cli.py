@@ -57,6 +57,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "load": ("kg.endpoint:load_command", "Push the graph to a store (Graph Store Protocol)."),
     "export": ("kg.publish.export:export_command", "Write the graph re-expressed in schema/org."),
     "serve": ("kg.publish.server:serve_command", "Serve linked data and a SPARQL endpoint."),
+    "pages": ("kg.publish.prerender:pages_command", "Pre-render a build's entity documents."),
     "bench": ("kg.bench:bench_command", "Run the benchmark suite or generate synthetic graphs."),
 }
 

@@ -109,6 +109,7 @@ def run_build(
     workers: int | None = None,
     scheduler: str | None = None,
     cache_dir: Path | bool | None = True,
+    pages: bool = False,
 ) -> BuildSummary:
     """Run the whole pipeline; raise ``InputError`` (bad input) or ``CheckFailed`` (SHACL).
 
@@ -117,7 +118,8 @@ def run_build(
     ``with_docs`` also writes the ontology's HTML documentation and diagram into ``docs/``.
     ``workers``: local extraction processes (default: the cores); ``scheduler``: the address
     of a Dask scheduler to map the articles on instead. ``cache_dir``: the article cache
-    (True: :func:`default_cache_dir`; None or False: no cache).
+    (True: :func:`default_cache_dir`; None or False: no cache). ``pages``: also write the
+    page store (every entity document pre-rendered, :mod:`kg.publish.prerender`).
     """
     from kg.atomic import atomic_directory
     from kg.build_map import ArticleCache
@@ -183,7 +185,7 @@ def run_build(
         _add_up(results, files, summary)
         with atomic_directory(out_dir) as tmp, _writer(summary.workers) as write:
             stage("validate" if validate else "write")
-            pending = write(write_outputs, files, results, tmp)  # beside validation
+            pending = write(write_outputs, files, results, tmp, pages)  # beside validation
             if shapes is not None:
                 _validate(store, summary, summary.workers, shapes.result())
             del store
@@ -409,8 +411,10 @@ def _writer(workers: int) -> Iterator[Callable[..., Callable[[], None]]]:
         yield later
 
 
-def write_outputs(files: list[GraphFile], mapped: list[Mapped], out: Path) -> None:
-    """The dumps, VoID/DCAT, checksums and the unknown-name candidates into ``out``."""
+def write_outputs(files: list[GraphFile], mapped: list[Mapped], out: Path,
+                  pages: bool = True) -> None:  # fmt: skip
+    """The dumps, VoID/DCAT, checksums, the unknown-name candidates and (``pages``) the page
+    store into ``out``."""
     from kg.extract.mentions import candidates_tsv
     from kg.publish.dumps import write_checksums, write_release
     from kg.publish.void import write_void
@@ -420,6 +424,10 @@ def write_outputs(files: list[GraphFile], mapped: list[Mapped], out: Path) -> No
     write_checksums(out, [p.name for p in written])
     candidates = [c for m in mapped for c in m.result.candidates]
     (out / "candidates.tsv").write_text(candidates_tsv(candidates), encoding="utf-8")
+    if pages:
+        from kg.publish.prerender import write_release_pages
+
+        write_release_pages(out)
 
 
 def resolve_curation_dir(corpus_dir: Path, curation_dir: Path | None) -> Path | None:
@@ -592,6 +600,11 @@ def print_summary(summary: BuildSummary) -> None:
     "beside OUT).",
 )
 @click.option("--no-cache", is_flag=True, help="Extract every article (and keep no cache).")
+@click.option(
+    "--pages/--no-pages", default=False, show_default=True,
+    help="Also pre-render every entity document into pages.sqlite for `clusterkg serve` "
+    "(a release step: tens of seconds on the seed; `clusterkg pages` does it later).",
+)  # fmt: skip
 @max_article_size_option
 def build_command(
     corpus_dir: Path,
@@ -604,6 +617,7 @@ def build_command(
     scheduler: str | None,
     cache_dir: Path | None,
     no_cache: bool,
+    pages: bool,
 ) -> None:
     """Build the graph from the articles: clean, extract, RDF, validate, dump."""
     from kg.atomic import build_lock
@@ -619,4 +633,5 @@ def build_command(
             workers=workers,
             scheduler=scheduler,
             cache_dir=False if no_cache else (cache_dir or True),
+            pages=pages,
         )

@@ -19,7 +19,7 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from kg.pipeline import run_build
 
     out = tmp_path_factory.mktemp("build") / "build"
-    run_build(out_dir=out, progress=False)
+    run_build(out_dir=out, progress=False, pages=True)
     return out
 
 

@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_build_outputs_and_summary(build_dir: Path) -> None:
-    for name in ("clusterkg.nq", "summary.json", "candidates.tsv"):
+    for name in ("clusterkg.nq", "summary.json", "candidates.tsv", "pages.sqlite"):
         assert (build_dir / name).is_file(), name
     summary = json.loads((build_dir / "summary.json").read_text(encoding="utf-8"))
     assert summary["sources"] == 2
@@ -42,8 +42,8 @@ def test_build_outputs_and_summary(build_dir: Path) -> None:
 
 def test_rebuild_is_byte_identical(build_dir: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
-    run_build(out_dir=again, validate=False, progress=False)
-    for name in ("clusterkg.nq", "candidates.tsv"):
+    run_build(out_dir=again, validate=False, progress=False, pages=True)
+    for name in ("clusterkg.nq", "candidates.tsv", "pages.sqlite"):
         assert (again / name).read_bytes() == (build_dir / name).read_bytes(), name
 
 
@@ -185,11 +185,12 @@ def test_map_reduce_gives_the_bytes_of_one_rdflib_dataset(build_dir: Path,
 
 def test_one_worker_and_two_give_the_same_build(build_dir: Path, tmp_path: Path) -> None:
     one = run_build(out_dir=tmp_path / "one", validate=False, progress=False, workers=1,
-                    cache_dir=None)
+                    cache_dir=None, pages=True)
     two = run_build(out_dir=tmp_path / "two", validate=False, progress=False, workers=2,
-                    cache_dir=None)
+                    cache_dir=None, pages=True)
     assert one.extracted == two.extracted == 2 and two.workers == 2
-    for name in ("clusterkg.nq", "clusterkg.jsonld", "clusterkg.trig", "candidates.tsv"):
+    for name in ("clusterkg.nq", "clusterkg.jsonld", "clusterkg.trig", "candidates.tsv",
+                 "pages.sqlite"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
     assert (tmp_path / "two" / "clusterkg.nq").read_bytes() == \
         (build_dir / "clusterkg.nq").read_bytes()
@@ -207,6 +208,7 @@ def test_recycled_worker_processes_give_the_same_build(build_dir: Path, tmp_path
               cache_dir=None)
     assert (tmp_path / "one" / "clusterkg.nq").read_bytes() == \
         (build_dir / "clusterkg.nq").read_bytes()
+    assert not (tmp_path / "one" / "pages.sqlite").exists()  # the default: no page store
 
 
 def test_map_in_workers_replaces_each_worker_after_its_items() -> None:

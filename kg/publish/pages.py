@@ -12,16 +12,32 @@ verbatim quote and character offsets of its evidence.
 
 from __future__ import annotations
 
+import re
+import secrets
 import urllib.parse
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+
+from markupsafe import escape
 
 from kg.namespace import BASE, CK, OA, PREFIXES
 from kg.publish.conneg import bcp47_case, pick_language
-from kg.publish.render import TermView, compact, iri_view, render, term_view
+from kg.publish.render import (
+    Slot,
+    TermView,
+    cells_row,
+    compact,
+    fact_row,
+    iri_view,
+    nary_row,
+    render,
+    term_html,
+    term_view,
+)
 from kg.publish.site import Reply, Settings, html_reply
-from kg.publish.snapshot import LABEL_PROPS
+from kg.publish.snapshot import LABEL_PROPS, Quoted
 
 RDF_NS = PREFIXES["rdf"]
 RDFS_NS = PREFIXES["rdfs"]
@@ -124,12 +140,20 @@ class Labeller:
         labels: dict[str, str] = {}
         for lang, text in self.snapshot.labels(iri):
             labels.setdefault(lang, text)
-        lang = pick_language([t for t in labels if t], self.preference)
+        lang, tag = _pick(tuple(t for t in labels if t), tuple(self.preference))
         if lang is not None:
-            return labels[lang], bcp47_case(lang)
+            return labels[lang], tag
         if "" in labels:
             return labels[""], None
         return compact(iri), None
+
+
+@lru_cache(maxsize=1024)
+def _pick(available: tuple[str, ...], preference: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """The label language picked among ``available`` and its tag in conventional case (a few
+    sets of languages recur)."""
+    lang = pick_language(available, preference)
+    return lang, bcp47_case(lang) if lang is not None else None
 
 
 @dataclass
@@ -138,25 +162,18 @@ class Quote:
 
     exact: str
     lang: str | None
-    source: TermView | None
+    source: TermView | Slot | None
     start: str | None
     end: str | None
 
 
-def quote_of(snapshot: Any, annotation: Any, view: Any) -> Quote | None:
-    """The quote of a Web Annotation (target -> source, TextQuote and TextPosition selectors),
-    from the snapshot's quote table."""
-    ox = _ox()
-    if not isinstance(annotation, ox.NamedNode):
-        return None
-    found = snapshot.quote(annotation.value)
-    if found is None:
-        return None
-    exact, lang, source, start, end = found
+def quote_from(quoted: Quoted, view: Any) -> Quote:
+    """A quote of the snapshot's quote table (exact, language, source, offsets) as shown."""
+    exact, lang, source, start, end = quoted
     return Quote(
         exact,
         bcp47_case(lang) if lang else None,
-        view(ox.NamedNode(source)) if source is not None else None,
+        view(_ox().NamedNode(source)) if source is not None else None,
         start,
         end,
     )
@@ -224,32 +241,122 @@ def _select(store: Any, query: str, iri: Any) -> list[dict[str, Any]]:
     return [{n: solution[n] for n in names} for solution in result]
 
 
-def entity_page(snapshot: Any, iri: str, preference: list[str], settings: Settings) -> Reply:
-    """The HTML page of ``iri``, with ``Content-Language`` of its title; 404 if unknown."""
+@dataclass
+class Found:
+    """What the HTML page of an IRI shows, before labels are chosen: its own quads, the rows
+    of the page queries and the quotes of the annotations they name (language-free)."""
+
+    iri: str
+    outgoing: list[Any]
+    facts: list[dict[str, Any]]
+    nary: list[dict[str, Any]]
+    mentions: list[dict[str, Any]]
+    incoming: list[dict[str, Any]]
+    quotes: dict[str, Quoted | None]
+
+
+def gather(snapshot: Any, iri: str) -> Found | None:
+    """The language-free content of the page of ``iri``; ``None`` if it is unknown."""
     ox = _ox()
-    store, base_url = snapshot.data, settings.base_url
+    store = snapshot.data
     node = ox.NamedNode(iri)
     default = ox.DefaultGraph()
     quads = list(store.quads_for_pattern(node, None, None, None))
     pointing = _incoming_predicates(store, node)
     if not quads and not pointing:
-        return not_found_page(iri, settings)
+        return None
 
     def select(query: str, needed: bool) -> list[dict[str, Any]]:
         return _select(store, query, node) if needed or pointing is ANY else []
-
-    labels = Labeller(snapshot, preference)
-
-    def view(term: Any) -> TermView:
-        return term_view(term, base_url, labels)
-
-    def quote(ann: Any) -> Quote | None:
-        return quote_of(snapshot, ann, view) if ann is not None else None
 
     outgoing = sorted(
         (q for q in quads if q.graph_name != default),
         key=lambda q: (q.predicate.value, str(q.object)),
     )
+    found = Found(
+        iri, outgoing,
+        facts=select(_FACTS, bool(pointing & {RDF_NS + "subject", RDF_NS + "object"})),
+        nary=select(_NARY, bool(pointing)),
+        mentions=select(_MENTIONS, OA + "hasBody" in pointing),
+        incoming=select(_INCOMING, bool(pointing)),
+        quotes={},
+    )  # fmt: skip
+    annotations = [r["ann"] for r in (*found.facts, *found.nary)]
+    annotations += [q.object for q in outgoing if q.predicate.value == CK + "evidence"]
+    for ann in annotations:
+        if isinstance(ann, ox.NamedNode) and ann.value not in found.quotes:
+            found.quotes[ann.value] = snapshot.quote(ann.value)
+    return found
+
+
+def entity_page(snapshot: Any, iri: str, preference: list[str], settings: Settings) -> Reply:
+    """The HTML page of ``iri``, with ``Content-Language`` of its title; 404 if unknown."""
+    found = gather(snapshot, iri)
+    if found is None:
+        return not_found_page(iri, settings)
+    return pages_of(snapshot, found, [preference], settings)[0]
+
+
+#: marks where a label-dependent piece goes in a page rendered once for several label orders
+#: (random per process: no text of the graph can spell it)
+_KEY = secrets.token_hex(8)
+_SLOT = re.compile(f"\x00{_KEY}(t|l|h|[0-9]+)\x00")
+
+
+def _mark(name: str | int) -> Any:
+    from markupsafe import Markup
+
+    return Markup(f"\x00{_KEY}{name}\x00")
+
+
+def pages_of(snapshot: Any, found: Found, preferences: list[list[str]],
+             settings: Settings) -> list[Reply]:  # fmt: skip
+    """The HTML pages of what :func:`gather` found, one per label order of ``preferences``.
+
+    The page is rendered once with a mark for every IRI (whose link text is its label) and
+    for the title and its language; each order fills the marks in."""
+    ox = _ox()
+    base_url, iri = settings.base_url, found.iri
+    slots: dict[str, int] = {}
+
+    def view(term: Any) -> Any:
+        if isinstance(term, ox.NamedNode):
+            return Slot(_mark(slots.setdefault(term.value, len(slots))))
+        return term_view(term, base_url)
+
+    marked = _page_html(snapshot, found, view, base_url)
+    replies = []
+    for preference in preferences:
+        labels = Labeller(snapshot, preference)
+        title, lang = labels.label(iri)
+        filled = [term_html(iri_view(i, base_url, labels.label(i))) for i in slots]
+        fills = {
+            "t": str(escape(title)),
+            "l": str(escape(lang)) if lang else "en",
+            "h": f' lang="{escape(lang)}"' if lang else "",
+        }  # fmt: skip
+
+        def fill(match: re.Match[str]) -> str:
+            name = match.group(1)
+            return fills[name] if name in fills else str(filled[int(name)])  # noqa: B023
+
+        body = _SLOT.sub(fill, marked)
+        headers = {"Content-Language": lang} if lang else {}
+        replies.append(html_reply(body, 200, **headers))
+    return replies
+
+
+def _page_html(snapshot: Any, found: Found, view: Any, base_url: str) -> str:
+    """The page's HTML, every term shown by ``view``, the title and its language marked."""
+    ox = _ox()
+    iri, outgoing = found.iri, found.outgoing
+
+    def quote(ann: Any) -> Quote | None:
+        if not isinstance(ann, ox.NamedNode):
+            return None
+        quoted = found.quotes[ann.value]
+        return None if quoted is None else quote_from(quoted, view)
+
     types = sorted({q.object.value for q in outgoing if q.predicate.value == RDF_NS + "type"})
     label_rows = [q for q in outgoing if q.predicate.value in (*LABEL_PROPS[:2], ALT_LABEL)]
     by_lang: dict[str, set[tuple[str, str | None, str]]] = defaultdict(set)
@@ -259,56 +366,50 @@ def entity_page(snapshot: Any, iri: str, preference: list[str], settings: Settin
         kind = "alternative" if q.predicate.value == ALT_LABEL else "preferred"
         by_lang[lang or "-"].add((lit.value, lang, kind))
     statements = [
-        (
+        cells_row(
             view(q.predicate),
             view(snapshot.original(q.triple).object),
-            compact(q.graph_name.value),
+            (compact(q.graph_name.value), "meta"),
         )
         for q in outgoing
         if q not in label_rows and q.predicate.value != RDF_NS + "type"
     ]
     facts = [
-        {
+        fact_row({
             "fact": view(r["fact"]), "s": view(r["s"]), "p": view(r["p"]), "o": view(r["o"]),
             "confidence": r["conf"].value if r["conf"] is not None else None,
             "extractor": view(r["extractor"]) if r["extractor"] is not None else None,
             "quote": quote(r["ann"]),
-        }
-        for r in select(_FACTS, bool(pointing & {RDF_NS + "subject", RDF_NS + "object"}))
+        })
+        for r in found.facts
     ]  # fmt: skip
     nary = [
-        {
+        nary_row({
             "fact": view(r["fact"]), "type": view(r["type"]) if r["type"] else None,
             "role": view(r["role"]), "quote": quote(r["ann"]),
-        }
-        for r in select(_NARY, bool(pointing))
+        })
+        for r in found.nary
     ]  # fmt: skip
     own_evidence = dict.fromkeys(q.object for q in outgoing if q.predicate.value == CK + "evidence")
     evidence = [quote(ann) for ann in own_evidence]
-    mentions = [
-        (view(r["source"]), r["n"].value) for r in select(_MENTIONS, OA + "hasBody" in pointing)
-    ]
-    incoming_rows = select(_INCOMING, bool(pointing))
-    incoming = [(view(r["s"]), view(r["p"])) for r in incoming_rows[:INCOMING_LIMIT]]
-    title, lang = labels.label(iri)
+    mentions = [cells_row(view(r["source"]), (r["n"].value, "")) for r in found.mentions]
+    incoming = [cells_row(view(r["s"]), view(r["p"])) for r in found.incoming[:INCOMING_LIMIT]]
     doc_url = ""
     alternates: list[tuple[str, str]] = []
     if iri.startswith(BASE + "id/"):
         doc_url = base_url + "/doc/" + urllib.parse.quote(iri[len(BASE + "id/") :], safe="/#")
         alternates = [(ext, media) for ext, (media, _, _) in RDF_DOCUMENTS.items()]
-    body = render(
+    return render(
         "entity.html",
-        base_url=base_url, title=title, lang=lang, iri=iri,
+        base_url=base_url, title=_mark("t"), lang=_mark("l"), h1_lang=_mark("h"), iri=iri,
         types=[view(ox.NamedNode(t)) for t in types],
         doc_url=doc_url, alternates=alternates,
         formats={ext: name for ext, (_, _, name) in RDF_DOCUMENTS.items()},
         labels=sorted((k, sorted(v)) for k, v in by_lang.items()),
         evidence=[q for q in evidence if q is not None], facts=facts, nary=nary,
         mentions=mentions, statements=statements, incoming=incoming,
-        incoming_truncated=len(incoming_rows) > INCOMING_LIMIT,
+        incoming_truncated=len(found.incoming) > INCOMING_LIMIT,
     )  # fmt: skip
-    headers = {"Content-Language": lang} if lang else {}
-    return html_reply(body, 200, **headers)
 
 
 def not_found_page(iri: str, settings: Settings) -> Reply:

@@ -80,8 +80,23 @@ def term_view(term: Any, base_url: str | None, labels: Any = None) -> TermView:
     return TermView(str(term))
 
 
-def term_html(view: TermView) -> Any:
+@dataclass(frozen=True)
+class Slot:
+    """A term shown by HTML filled in later (:func:`kg.publish.pages.pages_of`)."""
+
+    html: Any
+
+
+def term_html(view: TermView | Slot) -> Any:
     """The HTML of one term (a link only when it has an ``http(s)`` target), escaped."""
+    if isinstance(view, Slot):
+        return view.html
+    return _term_html(view)
+
+
+@lru_cache(maxsize=65536)
+def _term_html(view: TermView) -> Any:
+    """:func:`term_html` of a view (remembered: the same terms recur on every page)."""
     from markupsafe import Markup, escape
 
     lang = f' lang="{escape(view.lang)}"' if view.lang else ""
@@ -112,6 +127,45 @@ def quote_html(quote: Any) -> Any:
     )
 
 
+def fact_row(fact: dict[str, Any]) -> Any:
+    """A row of the table of facts with evidence (a reified statement and its quote)."""
+    from markupsafe import Markup, escape
+
+    confidence = f" · confidence {escape(fact['confidence'])}" if fact["confidence"] else ""
+    extractor = f" · {term_html(fact['extractor'])}" if fact["extractor"] else ""
+    return Markup(
+        f"<tr><td>{term_html(fact['s'])} <b>{term_html(fact['p'])}</b> {term_html(fact['o'])}"
+        f'<div class="meta">{term_html(fact["fact"])}{confidence}{extractor}</div></td>'
+        f"<td>{quote_html(fact['quote'])}</td></tr>\n"
+    )
+
+
+def nary_row(fact: dict[str, Any]) -> Any:
+    """A row of the table of n-ary facts (the entity's role in it, its quote)."""
+    from markupsafe import Markup
+
+    kind = term_html(fact["type"]) if fact["type"] else ""
+    return Markup(
+        f'<tr><td>{term_html(fact["fact"])}<div class="meta">{kind} · as '
+        f"{term_html(fact['role'])}</div></td><td>{quote_html(fact['quote'])}</td></tr>\n"
+    )
+
+
+def cells_row(*cells: Any) -> Any:
+    """A table row of terms (:class:`TermView`) and plain text cells (``(text, class)``)."""
+    from markupsafe import Markup, escape
+
+    html = []
+    for cell in cells:
+        if isinstance(cell, TermView | Slot):
+            html.append(f"<td>{term_html(cell)}</td>")
+        else:
+            text, css = cell
+            attribute = f' class="{css}"' if css else ""
+            html.append(f"<td{attribute}>{escape(text)}</td>")
+    return Markup("<tr>" + "".join(html) + "</tr>\n")
+
+
 @cache
 def environment() -> jinja2.Environment:
     """The Jinja2 environment (autoescape on every template)."""
@@ -123,6 +177,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # the templates are package files: no stat per page
     )
     env.globals.update(compact=compact, term=term_html, quote=quote_html)
     return env

@@ -4,8 +4,9 @@ Every IRI under ``https://w3id.org/clusterkg/`` is served at the same path under
 base URL (``--base-url``). The routes live in :mod:`kg.publish.routers` (linked data, SPARQL,
 files); every page and query is made in a worker process (:mod:`kg.publish.workers`) with
 time and memory limits, from a read-only copy of the build (:mod:`kg.publish.snapshot`),
-except the entity documents pre-rendered at start (:mod:`kg.publish.prerender`), which the
-front process reads as bytes; answers carry HTTP validators and repeated requests are
+except the entity documents pre-rendered by the build (or at start when the build's page
+store does not fit its graph: :mod:`kg.publish.prerender`), which the front process reads
+as bytes; answers carry HTTP validators and repeated requests are
 answered from a cache of the release (:mod:`kg.publish.caching`).
 Every answer carries ``X-Content-Type-Options: nosniff`` and
 ``Access-Control-Allow-Origin: *``; HTML pages a Content-Security-Policy.
@@ -135,14 +136,17 @@ def create_app(
     prerender_mb: int = 256,
     prerender_seconds: float = 300.0,
     memory_store_mb: int = 64,
+    page_store: bool = True,
 ) -> Any:
     """The ASGI application (Starlette) serving ``build_dir`` (which must hold
     ``clusterkg.nq``).
 
-    Its serving store is prepared at start-up in a temporary folder (removed at shutdown),
-    and the entity documents pre-rendered there (at most ``prerender_mb`` MB of bodies and
-    ``prerender_seconds``; 0 MB = none), or both were prepared by the caller in
-    ``snapshot_dir`` (several front processes share one). Each worker holds the store in
+    Its serving store is prepared at start-up in a temporary folder (removed at shutdown).
+    The entity documents come from the build's page store when it was rendered from this
+    ``clusterkg.nq`` (and ``page_store``), else they are pre-rendered there (at most
+    ``prerender_mb`` MB of bodies and ``prerender_seconds``; 0 MB = none); or the snapshot
+    and its pages were prepared by the caller in ``snapshot_dir`` (several front processes
+    share one). Each worker holds the store in
     memory when ``clusterkg.nq`` is at most ``memory_store_mb`` MB.
     """
     from starlette.applications import Starlette
@@ -150,7 +154,7 @@ def create_app(
     from kg.errors import InputError
     from kg.publish.caching import ReleaseCache
     from kg.publish.dumps import CHECKSUMS, DUMPS
-    from kg.publish.prerender import Pages, render_in_child
+    from kg.publish.prerender import PAGES, Pages, graph_digest, render_in_child
     from kg.publish.routers import files, linked_data, sparql
     from kg.publish.routers.common import ServerState
     from kg.publish.snapshot import prepare_in_child
@@ -197,18 +201,23 @@ def create_app(
     async def lifespan(_app: Any) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         try:
+            graph = await loop.run_in_executor(None, graph_digest, nquads)
+            released = pages.open(build_dir / PAGES, graph) if page_store else None
             if snapshot_dir is None:
                 workdir.mkdir(mode=0o700)
                 await loop.run_in_executor(None, prepare_in_child, nquads, workdir)
                 render = loop.run_in_executor(
                     None, render_in_child, workdir, settings.base_url, prerender_mb << 20,
-                    prerender_seconds,
-                ) if prerender_mb > 0 else asyncio.sleep(0)  # fmt: skip
+                    prerender_seconds, nquads,
+                ) if prerender_mb > 0 and released is None else asyncio.sleep(0)  # fmt: skip
                 await asyncio.gather(pool.start(), render)
-                if prerender_mb > 0:
-                    click.echo(str(pages.open(workdir)), err=True)
+                if released is not None:
+                    click.echo(f"the page store of the build: {released}", err=True)
+                elif prerender_mb > 0:
+                    click.echo(str(pages.open(workdir / PAGES, graph)), err=True)
             else:
-                pages.open(workdir)
+                if released is None:
+                    pages.open(workdir / PAGES, graph)
                 await pool.start()
             yield
         finally:
@@ -293,6 +302,11 @@ def create_app(
     help="Longest time spent pre-rendering at start (the rest on demand).",
 )  # fmt: skip
 @click.option(
+    "--page-store/--no-page-store", default=True, show_default=True,
+    help="Answer entity documents from the build's page store (pages.sqlite, written by "
+    "clusterkg build) when it was rendered from this clusterkg.nq.",
+)  # fmt: skip
+@click.option(
     "--memory-store-mb", default=64, show_default=True, type=click.IntRange(0),
     help="Each worker holds the store in memory (faster queries) when clusterkg.nq is at "
     "most this many MB; larger builds are read from disk.",
@@ -320,6 +334,7 @@ def serve_command(
     prerender_mb: int,
     prerender_seconds: float,
     memory_store_mb: int,
+    page_store: bool,
     max_age: int,
 ) -> None:
     """Serve linked data (303 + content negotiation) and a read-only SPARQL endpoint."""
@@ -333,7 +348,7 @@ def serve_command(
         max_query_length=max_query_length, allowed_service_hosts=allowed_service_hosts,
         cache_mb=cache_mb, cache_queries=cache_queries, max_age=max_age,
         prerender_mb=prerender_mb, prerender_seconds=prerender_seconds,
-        memory_store_mb=memory_store_mb,
+        memory_store_mb=memory_store_mb, page_store=page_store,
     )  # fmt: skip
     if fronts == 1:
         app = create_app(build_dir, **options)
@@ -352,7 +367,7 @@ def serve_fronts(build_dir: Path, host: str, port: int, fronts: int,
     from multiprocessing.connection import wait
 
     from kg.errors import InputError
-    from kg.publish.prerender import Pages, render_in_child
+    from kg.publish.prerender import PAGES, Pages, graph_digest, render_in_child
     from kg.publish.snapshot import prepare_in_child
 
     nquads = Path(build_dir) / "clusterkg.nq"
@@ -363,11 +378,16 @@ def serve_fronts(build_dir: Path, host: str, port: int, fronts: int,
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # so that `finally` runs
     try:
         prepare_in_child(nquads, workdir)
-        if options["prerender_mb"] > 0:
+        graph = graph_digest(nquads)
+        pages = Pages(options["base_url"])
+        released = pages.open(Path(build_dir) / PAGES, graph) if options["page_store"] else None
+        pages.close()
+        if released is not None:
+            click.echo(f"the page store of the build: {released}", err=True)
+        elif options["prerender_mb"] > 0:
             render_in_child(workdir, options["base_url"], options["prerender_mb"] << 20,
-                            options["prerender_seconds"])  # fmt: skip
-            pages = Pages(options["base_url"])
-            click.echo(str(pages.open(workdir)), err=True)
+                            options["prerender_seconds"], nquads)  # fmt: skip
+            click.echo(str(pages.open(workdir / PAGES, graph)), err=True)
             pages.close()
         ctx = multiprocessing.get_context("spawn")
         processes = [

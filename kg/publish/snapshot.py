@@ -74,11 +74,12 @@ CREATE INDEX literals_subject ON literals (subject, predicate);
 """
 
 
-def prepare(nquads: Path, directory: Path) -> None:
-    """Write the serving store of ``nquads`` and its lookups into ``directory`` (empty)."""
+def prepare(nquads: Path, directory: Path, in_memory: bool = False) -> Any:
+    """Write the serving store of ``nquads`` and its lookups into ``directory`` (empty); the
+    store (``in_memory``: held in memory only, not written)."""
     import pyoxigraph as ox
 
-    store = ox.Store(str(directory / DATA))
+    store = ox.Store() if in_memory else ox.Store(str(directory / DATA))
     # parsed, not bulk_load-ed: the parser keeps blank node labels, so the named graphs and
     # their merge in the default graph share them as the file does
     store.bulk_extend(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
@@ -98,8 +99,8 @@ def prepare(nquads: Path, directory: Path) -> None:
     db.executescript(_INDEXES)
     db.commit()
     db.close()
-    del store
     partial.rename(directory / LOOKUPS)
+    return store
 
 
 def prepare_in_child(nquads: Path, directory: Path) -> None:
@@ -180,14 +181,17 @@ class Snapshot:
     _labels: Any = field(default=None, repr=False)
 
     @classmethod
-    def open(cls, directory: Path, in_memory: bool = False) -> Snapshot:
+    def open(cls, directory: Path, in_memory: bool = False, store: Any = None) -> Snapshot:
         """Open the snapshot in ``directory``; ``in_memory``: copy its store into memory
-        (queries evaluate faster than on the on-disk store; the caller holds all of it)."""
+        (queries evaluate faster than on the on-disk store; the caller holds all of it);
+        ``store``: the store :func:`prepare` returned, with the lookups in ``directory``."""
         import pyoxigraph as ox
 
         lookups = sqlite3.connect(
             f"file:{directory / LOOKUPS}?mode=ro&immutable=1", uri=True, check_same_thread=False
         )
+        if store is not None:  # the store :func:`prepare` returned
+            return cls(store, lookups)
         store = ox.Store.read_only(str(directory / DATA))
         if in_memory:
             memory = ox.Store()
