@@ -87,6 +87,32 @@ def test_fixpoint_on_a_small_graph() -> None:
     assert result.counts() == {"membership-chain": 2, "subproperty-closure": 1}
 
 
+def test_the_build_file_is_the_inferred_graph_as_written(tmp_path: Path) -> None:
+    """``infer_graph_file`` (which keeps each rule's quads only as lines) writes the lines of
+    every quad :func:`infer_store` adds, as written: the totals stay xsd:nonNegativeInteger
+    (the store reads them back as xsd:integer)."""
+    from kg.publish.dumps import quads_nquads
+    from kg.rdf.inferred import infer_graph_file
+    from kg.validation.data import LoadedData
+
+    data = """@prefix ck: <https://w3id.org/clusterkg/ontology#> .
+    @prefix org: <http://www.w3.org/ns/org#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    ck:memberOf rdfs:subPropertyOf org:memberOf .
+    <https://w3id.org/clusterkg/id/membership/m> org:member <https://w3id.org/clusterkg/id/org/a> ;
+        org:organization <https://w3id.org/clusterkg/id/cluster/c> ."""
+    one, two = ox.Store(), ox.Store()
+    for s in (one, two):
+        s.load(data.encode(), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ID["graph/x"])))
+    want = quads_nquads(infer_store(one).quads)
+    got = infer_graph_file(LoadedData(two), tmp_path / "inferred.nq")
+    text = got.path.read_bytes()
+    assert text == want
+    assert set(two) == set(one)
+    assert text.count(b"inferredTriples> \"2\"^^<http://www.w3.org/2001/XMLSchema#"
+                      b"nonNegativeInteger>") == 1  # the membership chain's two
+
+
 def test_the_build_writes_the_inferred_graph_with_its_rule_table(store: ox.Store) -> None:
     g = ox.NamedNode(INFERRED_GRAPH)
     assert (

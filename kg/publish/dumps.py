@@ -121,10 +121,9 @@ def _as_rdflib_writes(match: re.Match[bytes]) -> bytes:
     return _RAW.get(text) or bytes([int(text[2:], 16)])
 
 
-def quads_nquads(quads: Iterable[Any]) -> bytes:
-    """The sorted, unique N-Quads lines of pyoxigraph quads without blank nodes, written by
-    pyoxigraph's serialiser with the bytes rdflib's would write (:func:`graph_nquads`):
-    control characters in literals unescaped, as rdflib leaves them."""
+def nquads_lines(quads: Iterable[Any]) -> set[bytes]:
+    """The N-Quads lines (without newline) of pyoxigraph quads without blank nodes, as
+    :func:`quads_nquads` writes them."""
     import pyoxigraph as ox
 
     def checked() -> Iterator[Any]:
@@ -135,15 +134,26 @@ def quads_nquads(quads: Iterable[Any]) -> bytes:
             yield q
 
     text = ox.serialize(checked(), format=ox.RdfFormat.N_QUADS) or b""
-    lines = {_ESCAPED_BY_OX.sub(_as_rdflib_writes, line) if b"\\" in line else line
-             for line in text.splitlines()}
-    return b"".join(line + b"\n" for line in sorted(lines))
+    return {_ESCAPED_BY_OX.sub(_as_rdflib_writes, line) if b"\\" in line else line
+            for line in text.splitlines()}
+
+
+def quads_nquads(quads: Iterable[Any]) -> bytes:
+    """The sorted, unique N-Quads lines of pyoxigraph quads without blank nodes, written by
+    pyoxigraph's serialiser with the bytes rdflib's would write (:func:`graph_nquads`):
+    control characters in literals unescaped, as rdflib leaves them."""
+    return b"".join(line + b"\n" for line in sorted(nquads_lines(quads)))
 
 
 def write_quads_file(quads: Iterable[Any], name: str, path: Path) -> GraphFile:
     """Write :func:`quads_nquads` of pyoxigraph quads (all in graph ``name``) to ``path``."""
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(quads_nquads(quads))
+    return write_lines_file(nquads_lines(quads), name, path)
+
+
+def write_lines_file(lines: Iterable[bytes], name: str, path: Path) -> GraphFile:
+    """Write N-Quads lines (without their newline, all in graph ``name``) sorted to ``path``."""
+    with atomic_path(path) as tmp, tmp.open("wb") as out:
+        out.writelines(line + b"\n" for line in sorted(lines))
     return GraphFile(name, Path(path))
 
 
