@@ -67,15 +67,19 @@ def test_a_file_without_a_rule_header_is_rejected(tmp_path: Path) -> None:
         load_rules(tmp_path)
 
 
-def test_fixpoint_on_a_small_graph() -> None:
-    """Two rounds are needed: the chain gives memberOf, the subproperty rule then org:memberOf."""
-    s = ox.Store()
-    data = """@prefix ck: <https://w3id.org/clusterkg/ontology#> .
+#: one membership of org a in cluster c, and ck:memberOf below org:memberOf
+MEMBERSHIP = """@prefix ck: <https://w3id.org/clusterkg/ontology#> .
     @prefix org: <http://www.w3.org/ns/org#> .
     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
     ck:memberOf rdfs:subPropertyOf org:memberOf .
     <https://w3id.org/clusterkg/id/membership/m> org:member <https://w3id.org/clusterkg/id/org/a> ;
         org:organization <https://w3id.org/clusterkg/id/cluster/c> ."""
+
+
+def test_fixpoint_on_a_small_graph() -> None:
+    """Two rounds are needed: the chain gives memberOf, the subproperty rule then org:memberOf."""
+    s = ox.Store()
+    data = MEMBERSHIP
     s.load(data.encode(), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ID["graph/x"])))
     rules = [r for r in load_rules() if r.name in ("subproperty-closure", "membership-chain")]
     result = infer_store(s, rules)
@@ -95,12 +99,7 @@ def test_the_build_file_is_the_inferred_graph_as_written(tmp_path: Path) -> None
     from kg.rdf.inferred import infer_graph_file
     from kg.validation.data import LoadedData
 
-    data = """@prefix ck: <https://w3id.org/clusterkg/ontology#> .
-    @prefix org: <http://www.w3.org/ns/org#> .
-    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-    ck:memberOf rdfs:subPropertyOf org:memberOf .
-    <https://w3id.org/clusterkg/id/membership/m> org:member <https://w3id.org/clusterkg/id/org/a> ;
-        org:organization <https://w3id.org/clusterkg/id/cluster/c> ."""
+    data = MEMBERSHIP
     one, two = ox.Store(), ox.Store()
     for s in (one, two):
         s.load(data.encode(), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(ID["graph/x"])))
