@@ -251,3 +251,26 @@ def test_membership_location_does_not_multiply_with_the_article_graphs() -> None
     rows = list(store.query(query, use_default_graph_as_union=True))
     assert len(rows) == 1  # the member is elsewhere: one warning, found once
     assert rows[0]["value"] == a
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_repeated_figures_are_reported_once_each_against_the_first(tmp_path: Path,
+                                                                   engine: str) -> None:
+    """QB IC-12 on 30 articles quoting the same figure: 29 warnings (each repeat once, against
+    the first observation by IRI), not the 435 pairs; a figure with another period is no repeat."""
+    head = ("@prefix qb: <http://purl.org/linked-data/cube#> .\n"
+            "@prefix ck: <https://w3id.org/clusterkg/ontology#> .\n"
+            "@base <https://w3id.org/clusterkg/id/> .\n")
+    graphs = [f"<graph/source/a{i:02d}> {{ <observation/o{i:02d}> a qb:Observation ; "
+              f"qb:dataSet <dataset/statistics> ; ck:indicator <indicator/jobs> ; "
+              f"ck:refArea <place/here> ; ck:refPeriod <period/{2000 + (i == 29)}> }}"
+              for i in range(31)]
+    data = tmp_path / "repeats.trig"
+    data.write_text(head + "\n".join(graphs) + "\n", encoding="utf-8")
+    result = validate_store(store_from_files([data]), [SHAPES_DIR / "statistics.shacl.ttl"],
+                            engine=engine)
+    repeats = [r for r in result.results if r.shape.endswith("ObservationDuplicateShape")]
+    first = "<https://w3id.org/clusterkg/id/observation/o00>"
+    assert len(repeats) == 29
+    assert {r.value for r in repeats} == {first}
+    assert "o29" not in " ".join(r.focus for r in repeats)
