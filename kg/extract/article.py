@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import URIRef
-
 from kg.corpus.document import Document
 from kg.extract import curation, enumerations, statistics, tables
 from kg.extract.entities import extract_entities
@@ -97,13 +95,10 @@ def extract_article(doc: Document, context: ExtractionContext) -> ArticleExtract
     opened = extract_entities(doc, lexicon, context.recognisers, mentions)
     dropped = {id(m) for m in opened.dropped}
     types = {d.entity: set(d.classes) for d in opened.descriptions}
-
-    def classes(iri: URIRef) -> set[URIRef]:
-        return lexicon.types(iri) | types.get(iri, set())
-
+    relations = RelationExtractor(doc, lexicon, context.recognisers, types)
     mentions = [m for m in mentions if id(m) not in dropped] + opened.mentions
     mentions = sorted(
-        mentions + resolve_pronouns(doc, mentions, lexicon.names_resource, classes),
+        mentions + resolve_pronouns(doc, mentions, lexicon.names_resource, relations.classes),
         key=lambda m: (m.evidence.start, m.evidence.end),
     )
     out = ArticleExtraction(
@@ -125,9 +120,7 @@ def extract_article(doc: Document, context: ExtractionContext) -> ArticleExtract
     out.records.extend(statistics.extract(doc, lexicon, mentions))
     lists = enumerations.extract(doc, lexicon)
     out.records.extend(lists)
-    automatic: list[Relation | Membership] = RelationExtractor(
-        doc, lexicon, context.recognisers, types
-    ).extract(mentions)
+    automatic: list[Relation | Membership] = relations.extract(mentions)
     automatic += list_relations(lists)
     out.records.extend(tables.extract(doc, lexicon))
     curated: list[Relation | Membership] = []

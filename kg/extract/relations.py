@@ -446,7 +446,8 @@ class RelationExtractor:
             out.extend(self._founding_years(sentence, inside))
         return _dedupe(out)
 
-    def _types(self, iri: URIRef) -> set[URIRef]:
+    def classes(self, iri: URIRef) -> set[URIRef]:
+        """The lexicon's classes of ``iri`` and those of the resources minted for this article."""
         return self.lexicon.types(iri) | self.types.get(iri, set())
 
     def _dependencies(
@@ -466,8 +467,8 @@ class RelationExtractor:
             start, end = self.doc.view.view_span(m.evidence.start, m.evidence.end)
             spans.append((start - base, end - base, m))
         out: list[Relation | Membership] = []
-        for s, p, o, confidence in locations(parse, spans, sentence.lang, self._types, _kind):
-            if p == CK.partOfPlace and not _levels_agree(s, o, self._types):
+        for s, p, o, confidence in locations(parse, spans, sentence.lang, self.classes, _kind):
+            if p == CK.partOfPlace and not _levels_agree(s, o, self.classes):
                 continue
             ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR, confidence)
             out.append(self._record(s, p, o, ev))
@@ -484,7 +485,7 @@ class RelationExtractor:
         text, lang = self.doc.text, sentence.lang
         out: list[Relation | Membership] = []
         for host in mentions:
-            if _kind(host.entity) != "cluster" and not self._types(host.entity) & HOSTS:
+            if not self._is_host(host.entity):
                 continue
             before = LIST_WORD.findall(text[sentence.start : host.evidence.start])
             after = LIST_WORD.findall(text[host.evidence.end : sentence.end])
@@ -496,14 +497,8 @@ class RelationExtractor:
                 continue
             if not any(_any_key([w], rules.links, lang) for w in after[: rules.after]):
                 continue
-            clause = text[host.evidence.end : sentence.end].split(";", 1)[0]
-            end = host.evidence.end + len(clause)
-            members = [
-                m for m in mentions
-                if host.evidence.end < m.evidence.start and m.evidence.end <= end
-                and _kind(m.entity) == "org" and m.entity != host.entity
-                and not self._types(m.entity) & HOSTS
-            ]  # fmt: skip
+            members = self._listed_members(mentions, host.entity, host.evidence.end,
+                                           sentence.end)  # fmt: skip
             ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR,
                           MEMBER_LIST_CONFIDENCE)  # fmt: skip
             out.extend(self._record(host.entity, CK.hasMember, m.entity, ev) for m in members)
@@ -531,18 +526,30 @@ class RelationExtractor:
         hosts = {
             m.entity for m in self.own
             if previous.start <= m.evidence.start and m.evidence.end <= previous.end
-            and (_kind(m.entity) == "cluster" or self._types(m.entity) & HOSTS)
+            and self._is_host(m.entity)
         }  # fmt: skip
         if len(hosts) != 1:
             return []
         (host,) = hosts
-        end = sentence.start + len(text[sentence.start : sentence.end].split(";", 1)[0])
         ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR,
                       MEMBER_LIST_CONFIDENCE)  # fmt: skip
+        return [self._record(host, CK.hasMember, m.entity, ev)
+                for m in self._listed_members(mentions, host, sentence.start, sentence.end)]
+
+    def _is_host(self, entity: URIRef) -> bool:
+        """A cluster, or an organisation that hosts members (a park, zone, platform)."""
+        return _kind(entity) == "cluster" or bool(self.classes(entity) & HOSTS)
+
+    def _listed_members(
+        self, mentions: list[Mention], host: URIRef, start: int, end: int
+    ) -> list[Mention]:
+        """The organisations of the list clause from ``start`` up to the first ";" before
+        ``end``: not the host, not a host themselves."""
+        stop = start + len(self.doc.text[start:end].split(";", 1)[0])
         return [
-            self._record(host, CK.hasMember, m.entity, ev) for m in mentions
-            if m.evidence.end <= end and _kind(m.entity) == "org" and m.entity != host
-            and not self._types(m.entity) & HOSTS
+            m for m in mentions
+            if start <= m.evidence.start and m.evidence.end <= stop
+            and _kind(m.entity) == "org" and m.entity != host and not self._is_host(m.entity)
         ]  # fmt: skip
 
     def _founding_years(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
@@ -615,7 +622,7 @@ class RelationExtractor:
                         continue
                     if rule.predicate == CK.hasMember and _kind(subject[0].entity) == "org" \
                             and _kind(obj[0].entity) == "org" \
-                            and not self._types(subject[0].entity) & HOSTS:
+                            and not self.classes(subject[0].entity) & HOSTS:
                         continue  # organisations are members of an organisation that is a park
                     confidence = self._rule_confidence(
                         rule, words, after, first, second, gap_text, sentence
@@ -625,7 +632,7 @@ class RelationExtractor:
                     if rule.predicate == CK.partOfPlace and not (
                         _nested(subject, obj, self.lexicon)
                         or (rule.object_suffix and all(
-                            _levels_agree(s.entity, o.entity, self._types, equal=True)
+                            _levels_agree(s.entity, o.entity, self.classes, equal=True)
                             and _has_place_head(s.surface, sentence.lang)
                             for s in subject for o in obj))
                     ):  # fmt: skip
@@ -802,7 +809,7 @@ class RelationExtractor:
             if not found or found[0][2].cls not in HOSTS or not _in_case(words[-1], ("gent",)):
                 continue
             hosts = [h for h in self.own if h.entity != m.entity
-                     and found[0][2].cls in self._types(h.entity)]  # fmt: skip
+                     and found[0][2].cls in self.classes(h.entity)]  # fmt: skip
             host = hosts[0] if hosts else None  # not the last of "парки Хайдянь, Фэнтай"
             if host is not None:
                 ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR, 0.7)
@@ -843,7 +850,7 @@ class RelationExtractor:
     ) -> Relation | Membership:
         if predicate == CK.hasMember:
             types = self.lexicon.types(obj) | self.types.get(obj, set())
-            if types & HOSTS and self._types(subject) & HOSTS:  # a park of a park: a part
+            if types & HOSTS and self.classes(subject) & HOSTS:  # a park of a park: a part
                 return Relation(obj, CK.partOf, subject, evidence)
             role = helix = None
             for cls, role_iri, helix_iri in roles():
