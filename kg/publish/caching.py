@@ -15,6 +15,7 @@ of the routes, therefore
   (4xx, 5xx, 429) are never kept;
 - answers a page not in memory from the documents pre-rendered at start when they hold it
   (``pages``: :class:`kg.publish.prerender.Pages`), with the same validators.
+- answers a ``HEAD`` as the ``GET`` it stands for (the same headers and validators, no body).
 
 SPARQL answers are kept only when ``cache_queries`` is on and the query cannot differ
 between two runs (no ``RAND``, ``NOW``, ``UUID``, ``STRUUID``, ``BNODE``, ``SERVICE``, no
@@ -163,9 +164,6 @@ class ReleaseCache:
                 self._keep(key, entry)
             await self._answer(scope, send, entry, [PRERENDERED])
             return
-        if scope["method"] == "HEAD":
-            await self.app(scope, receive, send)
-            return
         start: Message | None = None
 
         async def capture(message: Message) -> None:
@@ -191,7 +189,10 @@ class ReleaseCache:
             timing = [(n, v) for n, v in start.get("headers", []) if n.lower() == b"server-timing"]
             await self._answer(scope, send, entry, timing)
 
-        await self.app(scope, receive, capture)
+        # a HEAD is answered as the GET it stands for, with the same validators, without
+        # the body (the server sends none for a HEAD, even of a stream)
+        as_get = {**scope, "method": "GET"} if scope["method"] == "HEAD" else scope
+        await self.app(as_get, receive, capture)
 
     def _entry(self, start: Message, body: bytes) -> Entry | None:
         """The answer with its validators, or ``None`` when it is not to be cached."""

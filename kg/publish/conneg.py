@@ -98,6 +98,13 @@ def language_preference(header: str | None) -> list[str]:
     return order
 
 
+def effective_preference(preference: Sequence[str], languages: Sequence[str]) -> list[str]:
+    """``preference`` without the ranges that match none of ``languages`` (lower case): the
+    same label is picked with either for every IRI whose labels are in ``languages``."""
+    return [wanted for wanted in preference
+            if any(tag == wanted or tag.startswith(wanted + "-") for tag in languages)]
+
+
 def pick_language(available: Sequence[str], preference: Sequence[str]) -> str | None:
     """The first available tag (as given) matching the preference order (basic filtering)."""
     lowered = {tag.lower(): tag for tag in available}

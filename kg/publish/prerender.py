@@ -48,7 +48,7 @@ import click
 from kg.namespace import BASE, PREFIXES
 from kg.options import build_dir_option
 from kg.publish.caching import Found, Scope, etag_of
-from kg.publish.conneg import language_preference, negotiate
+from kg.publish.conneg import effective_preference, language_preference, negotiate
 from kg.publish.routers.linked_data import DOC_OFFERS, IRI_SAFE, split_ext
 from kg.publish.site import with_security_headers
 
@@ -81,7 +81,7 @@ CREATE TABLE pages (iri TEXT NOT NULL, ext TEXT NOT NULL, variant TEXT NOT NULL,
                     PRIMARY KEY (iri, ext, variant)) WITHOUT ROWID;
 CREATE TABLE release (graph TEXT NOT NULL, renderer TEXT NOT NULL, base TEXT NOT NULL,
                       entities INTEGER NOT NULL, rendered INTEGER NOT NULL,
-                      bytes INTEGER NOT NULL);
+                      bytes INTEGER NOT NULL, languages TEXT NOT NULL);
 """
 _LOOKUP = (
     "SELECT p.head, b.body, b.etag, b.based FROM pages p JOIN bodies b ON b.id = p.body"
@@ -93,9 +93,13 @@ Row = tuple[str, str, str, bytes, bytes, bool]
 
 
 @lru_cache(maxsize=256)
-def variant(ext: str, accept_language: str | None) -> str:
-    """The key of a representation's variant: the label order for HTML, else empty."""
-    return ",".join(language_preference(accept_language)) if ext == "html" else ""
+def variant(ext: str, accept_language: str | None, languages: tuple[str, ...]) -> str:
+    """The key of a representation's variant: for HTML, the label order of
+    ``accept_language`` among the graph's label ``languages`` (``en-US,en;q=0.9`` and no
+    header are one variant when no label is tagged ``en-us``), else empty."""
+    if ext != "html":
+        return ""
+    return ",".join(effective_preference(language_preference(accept_language), languages))
 
 
 def graph_digest(nquads: Path) -> str:
@@ -144,7 +148,8 @@ def entities(store: Any) -> list[str]:
     return sorted(found)
 
 
-def _representations(snapshot: Any, iri: str, base_url: str) -> Iterator[tuple[str, str, Any]]:
+def _representations(snapshot: Any, iri: str, base_url: str, languages: tuple[str, ...]
+                     ) -> Iterator[tuple[str, str, Any]]:  # fmt: skip
     """``(ext, variant, reply)`` of every document of ``iri`` made here (the document's
     triples and the page's content are looked up once for all of its representations)."""
     from kg.publish.pages import RDF_DOCUMENTS, describe, gather, pages_of, serialize
@@ -160,7 +165,7 @@ def _representations(snapshot: Any, iri: str, base_url: str) -> Iterator[tuple[s
         preferences = [language_preference(header) for header in LANGUAGES]
         for preference, reply in zip(preferences, pages_of(snapshot, found, preferences,
                                                             settings), strict=True):  # fmt: skip
-            yield "html", ",".join(preference), reply
+            yield "html", ",".join(effective_preference(preference, languages)), reply
 
 
 @lru_cache(maxsize=64)
@@ -177,11 +182,12 @@ def _headers(status: int, media_type: str, extra: tuple[tuple[str, str], ...]) -
     return json.dumps([(n.decode("latin-1"), v.decode("latin-1")) for n, v in raw])
 
 
-def rows(snapshot: Any, iri: str, base_url: str) -> list[Row]:
-    """Every rendered representation of ``iri`` (200s only), as stored."""
+def rows(snapshot: Any, iri: str, base_url: str, languages: tuple[str, ...]) -> list[Row]:
+    """Every rendered representation of ``iri`` (200s only), as stored; ``languages``: the
+    snapshot's label languages."""
     based = base_url.encode()
     found: list[Row] = []
-    for ext, key, reply in _representations(snapshot, iri, base_url):
+    for ext, key, reply in _representations(snapshot, iri, base_url, languages):
         if reply.status != 200:
             continue
         headers = _headers(reply.status, reply.media_type, tuple(reply.headers.items()))
@@ -199,22 +205,22 @@ def _open_worker(directory: Path) -> None:
     _worker_snapshot = Snapshot.open(directory)
 
 
-def _worker_rows(job: tuple[list[str], str]) -> list[list[Row]]:
-    iris, base_url = job
-    return [rows(_worker_snapshot, iri, base_url) for iri in iris]
+def _worker_rows(job: tuple[list[str], str, tuple[str, ...]]) -> list[list[Row]]:
+    iris, base_url, languages = job
+    return [rows(_worker_snapshot, iri, base_url, languages) for iri in iris]
 
 
 def _rendered(snapshot: Any, directory: Path, iris: list[str], base_url: str,
-              workers: int) -> Iterator[list[Row]]:  # fmt: skip
+              languages: tuple[str, ...], workers: int) -> Iterator[list[Row]]:  # fmt: skip
     """The rows of each IRI in order; in ``workers`` processes that open the snapshot in
     ``directory`` when there are more than one (and it is on disk)."""
     if workers < 2:
         for iri in iris:
-            yield rows(snapshot, iri, base_url)
+            yield rows(snapshot, iri, base_url, languages)
         return
     import multiprocessing
 
-    chunks = [(iris[i : i + 64], base_url) for i in range(0, len(iris), 64)]
+    chunks = [(iris[i : i + 64], base_url, languages) for i in range(0, len(iris), 64)]
     ctx = multiprocessing.get_context("forkserver")
     with ctx.Pool(workers, initializer=_open_worker, initargs=(directory,)) as pool:
         for rendered in pool.imap(_worker_rows, chunks):
@@ -234,10 +240,11 @@ def write_pages(snapshot: Any, directory: Path, out: Path, base_url: str, graph:
     db = sqlite3.connect(partial)
     db.executescript(_SCHEMA)
     iris = entities(snapshot.data)
+    languages = snapshot.label_languages()
     size = rendered = 0
     heads: dict[str, int] = {}
     bodies: dict[bytes, int] = {}
-    for iri, found in zip(iris, _rendered(snapshot, directory, iris, base_url, workers),
+    for iri, found in zip(iris, _rendered(snapshot, directory, iris, base_url, languages, workers),
                           strict=True):
         if (max_bytes is not None and size >= max_bytes) or (
             seconds is not None and time.monotonic() - started >= seconds
@@ -255,8 +262,9 @@ def write_pages(snapshot: Any, directory: Path, out: Path, base_url: str, graph:
             db.execute("INSERT INTO pages VALUES (?, ?, ?, ?, ?)",
                        (iri, ext, key, heads[headers], bodies[etag]))  # fmt: skip
         rendered += 1
-    db.execute("INSERT INTO release VALUES (?, ?, ?, ?, ?, ?)",
-               (graph, renderer(), base_url, len(iris), rendered, size))  # fmt: skip
+    db.execute("INSERT INTO release VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (graph, renderer(), base_url, len(iris), rendered, size,
+                ",".join(languages)))  # fmt: skip
     db.commit()
     db.close()
     partial.rename(out)
@@ -337,6 +345,8 @@ class Pages:
         self.heads: dict[int, list[tuple[bytes, bytes]]] = {}
         #: (base URL of the stored HTML, the served one) when they differ
         self.rebase: tuple[bytes, bytes] | None = None
+        #: the release's label languages (the HTML variants are keyed among them)
+        self.languages: tuple[str, ...] = ()
 
     def open(self, path: Path, graph: str) -> Summary | None:
         """Open the page store ``path`` if it exists and was rendered from the graph of
@@ -364,7 +374,8 @@ class Pages:
             for head, headers in db.execute("SELECT id, headers FROM heads")
         }
         self.db = db
-        return Summary(*row[3:])
+        self.languages = tuple(row[6].split(",")) if row[6] else ()
+        return Summary(*row[3:6])
 
     def close(self) -> None:
         if self.db is not None:
@@ -412,7 +423,8 @@ class Pages:
 
     def _document(self, iri: str, ext: str, language: bytes | None) -> Found | None:
         assert self.db is not None
-        key = variant(ext, language.decode("latin-1") if language is not None else None)
+        key = variant(ext, language.decode("latin-1") if language is not None else None,
+                      self.languages)
         row = self.db.execute(_LOOKUP, (iri, ext, key)).fetchone()
         if row is None:
             return None

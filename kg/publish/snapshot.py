@@ -213,6 +213,11 @@ class Snapshot:
         found: tuple[tuple[str, str], ...] = self._labels(iri)
         return found
 
+    def label_languages(self) -> tuple[str, ...]:
+        """Every language tag of a label (lower case, sorted)."""
+        rows = self.lookups.execute("SELECT DISTINCT lower(lang) FROM labels WHERE lang != ''")
+        return tuple(sorted(lang for (lang,) in rows))
+
     def quote(self, annotation: str) -> Quoted | None:
         """``(exact, language, source IRI, start, end)`` of a Web Annotation, if it has one."""
         row = self.lookups.execute(
