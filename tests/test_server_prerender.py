@@ -229,6 +229,33 @@ def test_the_page_store_is_deterministic(mini_build: Path, tmp_path: Path) -> No
     assert (first / PAGES).read_bytes() == (second / PAGES).read_bytes()
 
 
+def test_orders_that_pick_the_same_labels_are_one_variant(mini_build: Path,  # noqa: F811
+                                                          tmp_path: Path) -> None:  # fmt: skip
+    """A graph with no uz-Latn label: "uz-Latn" first and "uz-Cyrl" first pick the same labels,
+    so they are stored once (as one key), and a browser's header is answered from it."""
+    import re
+
+    from kg.publish.prerender import PAGES, Pages, graph_digest, variant
+
+    build = tmp_path / "build"
+    shutil.copytree(mini_build, build)
+    nquads = build / "clusterkg.nq"
+    lines = nquads.read_bytes().splitlines(keepends=True)
+    kept = [line for line in lines if not re.search(rb'"@uz-latn ', line, re.I)]
+    assert len(kept) < len(lines)
+    nquads.write_bytes(b"".join(kept))
+    released_copy(build, tmp_path / "released")
+    pages = Pages("http://example.test")
+    assert pages.open(tmp_path / "released" / PAGES, graph_digest(nquads)) is not None
+    assert pages.db is not None and "uz-latn" not in pages.languages
+    keys = {k for (k,) in pages.db.execute("SELECT variant FROM pages WHERE ext = 'html'")}
+    assert keys == {variant("html", h, pages.languages) for h in (None, "ru", "uz-Cyrl")}
+    assert variant("html", "uz-Latn", pages.languages) == variant("html", "uz-Cyrl",
+                                                                  pages.languages)  # fmt: skip
+    assert pages._document(SV, "html", b"uz-Latn,en;q=0.5") is not None
+    pages.close()
+
+
 def test_bounds_stop_the_rendering(mini_build: Path, tmp_path: Path) -> None:  # noqa: F811
     from kg.publish.prerender import PAGES, Pages, entities, graph_digest, render_pages
     from kg.publish.snapshot import Snapshot, prepare

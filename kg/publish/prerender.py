@@ -162,10 +162,16 @@ def _representations(snapshot: Any, iri: str, base_url: str, languages: tuple[st
             yield ext, "", serialize(triples, media, fmt)
     found = gather(snapshot, iri)
     if found is not None:
-        preferences = [language_preference(header) for header in LANGUAGES]
-        for preference, reply in zip(preferences, pages_of(snapshot, found, preferences,
-                                                            settings), strict=True):  # fmt: skip
-            yield "html", ",".join(effective_preference(preference, languages)), reply
+        # two headers with one effective order (a graph with no uz-Latn label: "uz-Latn"
+        # and "uz-Cyrl") are one variant, drawn once
+        keys: dict[str, list[str]] = {}
+        for header in LANGUAGES:
+            preference = language_preference(header)
+            keys.setdefault(",".join(effective_preference(preference, languages)), preference)
+        preferences = list(keys.values())
+        for key, reply in zip(keys, pages_of(snapshot, found, preferences, settings),
+                              strict=True):  # fmt: skip
+            yield "html", key, reply
 
 
 @lru_cache(maxsize=64)
