@@ -43,7 +43,7 @@ from kg.extract.records import (
     Record,
     Relation,
 )
-from kg.namespace import PREFIXES
+from kg.namespace import PREFIXES, compact_iri
 from kg.paths import CORPUS_DIR, CURATION_DIR
 
 DECISIONS = ("accept", "reject", "correct")
@@ -66,13 +66,13 @@ def review_file(curation_dir: Path, source_id: str) -> Path:
     return review_dir(curation_dir) / f"{source_id}.yaml"
 
 
+#: the prefixes of review rows and listings
+REVIEW_PREFIXES = {p: PREFIXES[p] for p in ("id", "ck", "skos", "org", "rdf")}
+
+
 def compact(iri: object) -> str:
-    """``https://w3id.org/clusterkg/id/fact/x`` -> ``id:fact/x`` (prefixes of kg.namespace)."""
-    text = str(iri)
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if text.startswith(namespace) and prefix in ("id", "ck", "skos", "org", "rdf"):
-            return f"{prefix}:{text[len(namespace) :]}"
-    return text
+    """``https://w3id.org/clusterkg/id/fact/x`` -> ``id:fact/x``; ``<iri>`` elsewhere."""
+    return compact_iri(str(iri), REVIEW_PREFIXES)
 
 
 def expand(value: str) -> str:

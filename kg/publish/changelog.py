@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from kg.namespace import compact_iri
 from kg.paths import ONTOLOGY_DIR, ONTOLOGY_FILE, ROOT, VOCAB_DIR
 
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -75,13 +76,6 @@ class Changelog:
         }
 
 
-def _short(iri: str, prefixes: dict[str, str]) -> str:
-    for prefix, ns in sorted(prefixes.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return f"<{iri}>"
-
-
 def _render(graph: object, node: object, prefixes: dict[str, str], depth: int = 0) -> str:
     """A readable, blank-node-free rendering of a term value (restrictions, lists)."""
     from rdflib import BNode, Literal, URIRef
@@ -89,7 +83,7 @@ def _render(graph: object, node: object, prefixes: dict[str, str], depth: int = 
 
     g = graph  # rdflib.Graph
     if isinstance(node, URIRef):
-        return _short(str(node), prefixes)
+        return compact_iri(str(node), prefixes)
     if isinstance(node, Literal):
         return f'"{node}"@{node.language}' if node.language else f'"{node}"'
     if isinstance(node, BNode) and depth < 5:
@@ -138,7 +132,8 @@ def term_table(graph: object) -> dict[str, dict[str, frozenset[str]]]:
                     for o in g.objects(term, URIRef(p))  # type: ignore[attr-defined]
                 }
                 if aspect == "type":
-                    values = {v for v in values if v != _short(OWL + "NamedIndividual", prefixes)}
+                    individual = compact_iri(OWL + "NamedIndividual", prefixes)
+                    values = {v for v in values if v != individual}
                 aspects[aspect] = frozenset(values)
             terms[str(term)] = aspects
     return terms
@@ -223,11 +218,6 @@ def ontology_at_revision(rev: str, tmp: Path) -> list[Path]:
     return out
 
 
-def _curie(term: str) -> str:
-    from kg.namespace import PREFIXES
-
-    return _short(term, PREFIXES)
-
 
 def _cell(values: list[str]) -> str:
     return "; ".join(values).replace("|", "\\|").replace("\n", " ") or "—"
@@ -243,15 +233,14 @@ def to_markdown(log: Changelog, title: str) -> str:
         lines += ["", f"## {heading} ({len(terms)})", ""]
         if terms:
             lines += ["| term | kind |", "|---|---|"]
-            lines += [f"| `{_curie(t)}` | {k} |" for t, k in terms.items()]
+            lines += [f"| `{compact_iri(t)}` | {k} |" for t, k in terms.items()]
     lines += ["", f"## Changed ({len(log.changed)})", ""]
     if log.changed:
         lines += ["| term | aspect | before | after |", "|---|---|---|---|"]
         for term, changes in log.changed.items():
             for c in changes:
-                lines.append(
-                    f"| `{_curie(term)}` | {c.aspect} | {_cell(c.removed)} | {_cell(c.added)} |"
-                )
+                cells = (f"`{compact_iri(term)}`", c.aspect, _cell(c.removed), _cell(c.added))
+                lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -264,12 +253,12 @@ def print_table(log: Changelog, title: str) -> None:
     for col in ("change", "term", "aspect", "before", "after"):
         table.add_column(col, overflow="fold")
     for term, kind in log.added.items():
-        table.add_row("added", _curie(term), kind, "", "")
+        table.add_row("added", compact_iri(term), kind, "", "")
     for term, kind in log.removed.items():
-        table.add_row("removed", _curie(term), kind, "", "")
+        table.add_row("removed", compact_iri(term), kind, "", "")
     for term, changes in log.changed.items():
         for c in changes:
-            table.add_row("changed", _curie(term), c.aspect, _cell(c.removed), _cell(c.added))
+            table.add_row("changed", compact_iri(term), c.aspect, _cell(c.removed), _cell(c.added))
     Console(width=160).print(table)
 
 
