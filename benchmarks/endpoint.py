@@ -340,7 +340,8 @@ def run(builds: list[Path], duration: float, repeats: int, workers: int, entitie
         if not (build_dir / "clusterkg.nq").is_file():
             raise click.ClickException(f"no build at {build_dir}: run clusterkg build first")
     results: dict[str, Any] = {
-        "machine": "shared 2-core machine (other engineers' jobs running)",
+        # the load averages before and after each build's runs are in its record
+        "machine": f"{os.cpu_count()} cores, {os.uname().machine}, load {os.getloadavg()[0]:.1f}",
         "duration_s": duration, "repeats": repeats, "workers": workers, "fronts": fronts,
         "checkout": str(checkout), "builds": {},
     }  # fmt: skip
