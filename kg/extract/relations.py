@@ -849,7 +849,7 @@ class RelationExtractor:
         self, subject: URIRef, predicate: URIRef, obj: URIRef, evidence: Evidence
     ) -> Relation | Membership:
         if predicate == CK.hasMember:
-            types = self.lexicon.types(obj) | self.types.get(obj, set())
+            types = self.classes(obj)
             if types & HOSTS and self.classes(subject) & HOSTS:  # a park of a park: a part
                 return Relation(obj, CK.partOf, subject, evidence)
             role = helix = None

@@ -218,7 +218,6 @@ def ontology_at_revision(rev: str, tmp: Path) -> list[Path]:
     return out
 
 
-
 def _cell(values: list[str]) -> str:
     return "; ".join(values).replace("|", "\\|").replace("\n", " ") or "—"
 

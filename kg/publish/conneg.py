@@ -98,11 +98,16 @@ def language_preference(header: str | None) -> list[str]:
     return order
 
 
+def _in_range(tag: str, wanted: str) -> bool:
+    """Whether the (lower-case) ``tag`` falls under the language range ``wanted`` (RFC 4647
+    basic filtering: the range itself or a tag that extends it)."""
+    return tag == wanted or tag.startswith(wanted + "-")
+
+
 def effective_preference(preference: Sequence[str], languages: Sequence[str]) -> list[str]:
     """``preference`` without the ranges that match none of ``languages`` (lower case): the
     same label is picked with either for every IRI whose labels are in ``languages``."""
-    return [wanted for wanted in preference
-            if any(tag == wanted or tag.startswith(wanted + "-") for tag in languages)]
+    return [wanted for wanted in preference if any(_in_range(tag, wanted) for tag in languages)]
 
 
 def pick_language(available: Sequence[str], preference: Sequence[str]) -> str | None:
@@ -112,7 +117,7 @@ def pick_language(available: Sequence[str], preference: Sequence[str]) -> str | 
         if wanted in lowered:
             return lowered[wanted]
         for low, tag in sorted(lowered.items()):
-            if low.startswith(wanted + "-"):
+            if _in_range(low, wanted):
                 return tag
     return None
 

@@ -166,8 +166,7 @@ def _representations(snapshot: Any, iri: str, base_url: str, languages: tuple[st
         # and "uz-Cyrl") are one variant, drawn once
         keys: dict[str, list[str]] = {}
         for header in LANGUAGES:
-            preference = language_preference(header)
-            keys.setdefault(",".join(effective_preference(preference, languages)), preference)
+            keys.setdefault(variant("html", header, languages), language_preference(header))
         preferences = list(keys.values())
         for key, reply in zip(keys, pages_of(snapshot, found, preferences, settings),
                               strict=True):  # fmt: skip
