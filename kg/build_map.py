@@ -166,8 +166,8 @@ def _map_article(task: ArticleTask) -> ArticleResult:
     from kg.corpus.catalogue import CatalogueEntry, read_article
     from kg.extract.article import extract_article
     from kg.namespace import graph_iri
-    from kg.publish.dumps import dataset_nquads
-    from kg.rdf.dataset import article_dataset
+    from kg.publish.dumps import graph_nquads
+    from kg.rdf.dataset import article_graph
 
     corpus_dir = Path(task.corpus_dir)
     entry = CatalogueEntry(file=task.file, fields=dict(task.fields), line=task.line)
@@ -177,15 +177,14 @@ def _map_article(task: ArticleTask) -> ArticleResult:
     doc = load_document(corpus_dir / entry.file, raw, meta)
     context = _context(task.curation_dir, task_languages([task]))
     article = extract_article(doc, context)
-    ds = article_dataset(doc, article.records, context.lexicon)
+    graph = article_graph(doc, article.records, context.lexicon)
     name = str(graph_iri(doc.source_id))
-    graph = ds.graph(graph_iri(doc.source_id))
     total, covered = graph_coverage(graph)
     counts = {"sentences": article.sentences, "mentions": article.mentions,
               "characters": article.characters, **graph_counts(graph)}
     return ArticleResult(
         index=task.index, source_id=doc.source_id, key=task.key, graph=name,
-        nquads=dataset_nquads(ds), candidates=list(article.candidates),
+        nquads=graph_nquads(graph, name), candidates=list(article.candidates),
         warnings=list(article.warnings),
         entities=set(article.entities), concepts=set(article.concepts),
         extractors=sorted({r.evidence.extractor for r in article.records}),
@@ -237,7 +236,7 @@ def graph_coverage(graph: Graph) -> tuple[int, int]:
 #: articles a worker process maps before it is replaced by a fresh fork of the forkserver:
 #: what extraction caches per article (strings, parses) and the model pages a worker
 #: copies on write then stay bounded by these articles, not by the corpus
-ARTICLES_PER_WORKER = 8
+ARTICLES_PER_WORKER = 25
 
 
 def in_process(workers: int, tasks: int) -> bool:

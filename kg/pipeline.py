@@ -5,8 +5,8 @@ written as sorted N-Quads as soon as it is ready, in ``--workers`` local process
 Dask cluster (``--scheduler``, :mod:`kg.dask_map`); articles whose inputs did not change are
 taken from the article cache. The reduce writes the ontology and lexicon graphs, bulk-loads
 every graph into one pyoxigraph store for SHACL validation, and streams the dumps from the
-sorted graph files (:func:`kg.publish.dumps.write_release`). Memory grows with the largest
-article and the store, not with rdflib copies of the corpus.
+sorted graph files, in two processes beside the validation (:mod:`kg.publish.dumps`). Memory
+grows with the largest article and the store, not with rdflib copies of the corpus.
 
 Everything is written into a temporary directory that replaces ``build/`` only when the whole
 build succeeded (:func:`kg.atomic.atomic_directory`): a failed build leaves the previous one
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from kg.build_map import ArticleCache, ArticleResult, ArticleTask
     from kg.extract.lexicon import Lexicon
     from kg.publish.dumps import GraphFile
+    from kg.publish.void import ReleaseStats
     from kg.validate import LoadedData
     from kg.validation.api import PreparedShapes
 
@@ -179,18 +180,22 @@ def run_build(
         # each, appended to ``files`` (the links from ontology/mappings are in the ontology
         # and lexicon graphs, written by kg.rdf.dataset.ontology_graph / lexicon_graph).
         stage("infer")
+        from kg.publish.dumps import write_quad_dumps
         from kg.rdf.inferred import infer_graph_file
 
         files.append(infer_graph_file(store, Path(work) / "inferred.nq"))
         _add_up(results, files, summary)
         with atomic_directory(out_dir) as tmp, _writer(summary.workers) as write:
             stage("validate" if validate else "write")
-            pending = write(write_outputs, files, results, tmp, pages)  # beside validation
+            # the two halves of the dumps, beside validation
+            quad_dumps = write(write_quad_dumps, files, tmp)
+            union_dumps = write(write_union_dumps_and_stats, files, tmp)
             if shapes is not None:
                 _validate(store, summary, summary.workers, shapes.result())
             del store
             stage("write")
-            pending()
+            quad_dumps()
+            finish_release(union_dumps(), results, tmp, pages)
             if with_docs:
                 stage("docs")
                 from kg.publish.docs import write_docs
@@ -391,37 +396,48 @@ def _add_up(mapped: list[Mapped], files: list[GraphFile], summary: BuildSummary)
 
 
 @contextmanager
-def _writer(workers: int) -> Iterator[Callable[..., Callable[[], None]]]:
-    """Run a job in a second process while this one validates (with two or more workers),
-    else right away; the job's ``wait`` returns when it is done (raising its error)."""
+def _writer(workers: int) -> Iterator[Callable[..., Callable[[], Any]]]:
+    """Run jobs in two more processes while this one validates (with two or more workers),
+    else each right away; a job's ``wait`` returns its result when it is done (raising its
+    error)."""
     if workers < 2:
-        def now(fn: Callable[..., None], *args: Any) -> Callable[[], None]:
-            fn(*args)
-            return lambda: None
+        def now(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+            result = fn(*args)
+            return lambda: result
 
         yield now
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
-        def later(fn: Callable[..., None], *args: Any) -> Callable[[], None]:
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        def later(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
             return pool.submit(fn, *args).result
 
         yield later
 
 
-def write_outputs(files: list[GraphFile], mapped: list[Mapped], out: Path,
-                  pages: bool = True) -> None:  # fmt: skip
-    """The dumps, VoID/DCAT, checksums, the unknown-name candidates and (``pages``) the page
-    store into ``out``."""
-    from kg.extract.mentions import candidates_tsv
-    from kg.publish.dumps import write_checksums, write_release
-    from kg.publish.void import write_void
+def write_union_dumps_and_stats(files: list[GraphFile], out: Path) -> ReleaseStats:
+    """:func:`kg.publish.dumps.write_union_dumps`, then the VoID statistics from the union
+    N-Triples it wrote."""
+    from kg.publish.dumps import write_union_dumps
+    from kg.publish.void import stats_from_files
 
-    written = write_release(files, out)
-    written.append(write_void(files, out))
-    write_checksums(out, [p.name for p in written])
+    write_union_dumps(files, out)
+    return stats_from_files(files, out / "clusterkg.nt")
+
+
+def finish_release(stats: ReleaseStats, mapped: list[Mapped], out: Path,
+                   pages: bool = True) -> None:  # fmt: skip
+    """After the dumps: VoID/DCAT, checksums, the unknown-name candidates and (``pages``)
+    the page store, into ``out``."""
+    from kg.extract.mentions import candidates_tsv
+    from kg.publish.dumps import DUMPS, write_checksums
+    from kg.publish.void import dump_files, write_void
+
+    dumps = dump_files(out)
+    void = write_void(stats, out, dumps)
+    write_checksums(out, [*DUMPS, void.name], {name: sha for name, (_, _, sha) in dumps.items()})
     candidates = [c for m in mapped for c in m.result.candidates]
     (out / "candidates.tsv").write_text(candidates_tsv(candidates), encoding="utf-8")
     if pages:

@@ -89,24 +89,15 @@ def _sorted_lines(chunks: list[bytes]) -> bytes:
 
 def graph_nquads(graph: Graph, name: str | None) -> bytes:
     """The canonical N-Quads lines of one graph (``name`` None = default graph): rdflib's
-    serialiser, blank nodes relabelled from content when there are any, lines sorted."""
+    N-Triples rows (the rows of its N-Quads serialiser without the graph term) with the
+    graph term added, blank nodes relabelled from content when there are any, lines
+    sorted."""
     source = to_canonical_graph(graph) if _has_bnode(graph) else graph
+    rows = source.serialize(format="nt", encoding="utf-8")
     if name is None:
-        plain = Graph()
-        for triple in source:
-            plain.add(triple)
-        return _sorted_lines([plain.serialize(format="nt", encoding="utf-8")])
-    single = Dataset()
-    target = single.graph(name)
-    for triple in source:
-        target.add(triple)
-    return _sorted_lines([single.serialize(format="nquads", encoding="utf-8")])
-
-
-def dataset_nquads(ds: Dataset) -> bytes:
-    """rdflib's N-Quads of a Dataset whose graphs have no blank nodes, lines sorted (the
-    same bytes as :func:`graph_nquads` of each graph, merged, without copying them)."""
-    return _sorted_lines([ds.serialize(format="nquads", encoding="utf-8")])
+        return _sorted_lines([rows])
+    suffix = f" <{name}> .\n".encode()
+    return b"".join(sorted({line[:-2] + suffix for line in rows.splitlines() if line.strip()}))
 
 
 # pyoxigraph escapes these in literals; rdflib's N-Quads serialiser writes them as they are
@@ -245,9 +236,13 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_checksums(out_dir: Path, names: list[str]) -> Path:
-    """Write ``SHA256SUMS`` (``sha256sum -c`` format) for the named files in ``out_dir``."""
-    lines = [f"{sha256_file(out_dir / name)}  {name}\n" for name in sorted(names)]
+def write_checksums(out_dir: Path, names: list[str], known: dict[str, str] | None = None
+                    ) -> Path:
+    """Write ``SHA256SUMS`` (``sha256sum -c`` format) for the named files in ``out_dir``
+    (``known``: digests already computed, by name)."""
+    known = known or {}
+    lines = [f"{known.get(name) or sha256_file(out_dir / name)}  {name}\n"
+             for name in sorted(names)]
     target = out_dir / CHECKSUMS
     write_text_atomic(target, "".join(lines))
     return target
@@ -279,30 +274,46 @@ def _union_nt(files: list[GraphFile], target: Path, workdir: Path) -> int:
         return merge_sorted([f.triple_lines for f in files], out, workdir)
 
 
-def write_release(files: list[GraphFile], out_dir: Path) -> list[Path]:
-    """Write every file of :data:`DUMPS` into ``out_dir`` from sorted graph files."""
+def write_quad_dumps(files: list[GraphFile], out_dir: Path) -> None:
+    """The dumps of all named graphs into ``out_dir``: ``clusterkg.nq`` (the sorted merge
+    of the graph files), ``clusterkg.trig``, ``clusterkg.jsonld`` and its ``context.jsonld``."""
     import pyoxigraph as ox
 
-    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".merge-", dir=out_dir) as work:
-        with atomic_path(out_dir / "clusterkg.nq") as tmp, tmp.open("wb") as out:
-            merge_sorted([partial(_lines, f.path) for f in files], out, Path(work))
-        _union_nt(files, out_dir / "clusterkg.nt", Path(work))
-        onto = [f for f in files if f.name == str(ONTOLOGY_GRAPH)]
-        _union_nt(onto, out_dir / "ontology.nt", Path(work))
+    with tempfile.TemporaryDirectory(prefix=".merge-", dir=out_dir) as work, \
+            atomic_path(out_dir / "clusterkg.nq") as tmp, tmp.open("wb") as out:
+        merge_sorted([partial(_lines, f.path) for f in files], out, Path(work))
     _ox_write(out_dir / "clusterkg.trig", _quads(files), ox.RdfFormat.TRIG)
-    _ox_write(out_dir / "clusterkg.ttl", _triples(out_dir / "clusterkg.nt"), ox.RdfFormat.TURTLE)
-    _ox_write(out_dir / "clusterkg.rdf", _triples(out_dir / "clusterkg.nt"), ox.RdfFormat.RDF_XML)
-    _ox_write(out_dir / "ontology.ttl", _triples(out_dir / "ontology.nt"), ox.RdfFormat.TURTLE)
-    _ox_write(out_dir / "ontology.owl", _triples(out_dir / "ontology.nt"), ox.RdfFormat.RDF_XML)
     context = jsonld_context()
     write_text_atomic(
         out_dir / "context.jsonld", json.dumps(context, indent=2, ensure_ascii=False) + "\n"
     )
     with atomic_path(out_dir / "clusterkg.jsonld") as tmp, tmp.open("w", encoding="utf-8") as fh:
         write_jsonld(_quads(files), fh, context["@context"])  # type: ignore[arg-type]
-    return [out_dir / name for name in DUMPS]
+
+
+def write_union_dumps(files: list[GraphFile], out_dir: Path) -> None:
+    """The dumps of the union of the graphs (``clusterkg.nt``, sorted distinct triples;
+    ``.ttl``, ``.rdf``) and of the ontology graph (``ontology.nt``, ``.ttl``, ``.owl``)."""
+    import pyoxigraph as ox
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".merge-", dir=out_dir) as work:
+        _union_nt(files, out_dir / "clusterkg.nt", Path(work))
+        onto = [f for f in files if f.name == str(ONTOLOGY_GRAPH)]
+        _union_nt(onto, out_dir / "ontology.nt", Path(work))
+    _ox_write(out_dir / "clusterkg.ttl", _triples(out_dir / "clusterkg.nt"), ox.RdfFormat.TURTLE)
+    _ox_write(out_dir / "clusterkg.rdf", _triples(out_dir / "clusterkg.nt"), ox.RdfFormat.RDF_XML)
+    _ox_write(out_dir / "ontology.ttl", _triples(out_dir / "ontology.nt"), ox.RdfFormat.TURTLE)
+    _ox_write(out_dir / "ontology.owl", _triples(out_dir / "ontology.nt"), ox.RdfFormat.RDF_XML)
+
+
+def write_release(files: list[GraphFile], out_dir: Path) -> list[Path]:
+    """Write every file of :data:`DUMPS` into ``out_dir`` from sorted graph files (the two
+    halves, :func:`write_quad_dumps` and :func:`write_union_dumps`, can run side by side)."""
+    write_quad_dumps(files, Path(out_dir))
+    write_union_dumps(files, Path(out_dir))
+    return [Path(out_dir) / name for name in DUMPS]
 
 
 def write_dumps(ds: Dataset, out_dir: Path) -> list[Path]:
@@ -331,24 +342,33 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 class _Compactor:
     """IRI -> compact IRI with the context's prefixes (namespaces ending in ``/`` or ``#``,
-    which JSON-LD 1.1 treats as prefixes), else the IRI itself."""
+    which JSON-LD 1.1 treats as prefixes; the longest that fits), else the IRI itself."""
 
     def __init__(self, context: dict[str, str]):
-        self.prefixes = sorted(((ns, p) for p, ns in context.items() if ns[-1:] in "/#"),
-                               key=lambda item: -len(item[0]))
+        self.namespaces: dict[str, str] = {}
+        for prefix, ns in context.items():
+            if ns[-1:] in "/#":
+                self.namespaces.setdefault(ns, prefix)
         self.cache: dict[str, str] = {}
 
     def __call__(self, iri: str) -> str:
         found = self.cache.get(iri)
         if found is None:
-            found = iri
-            for ns, prefix in self.prefixes:
-                if iri.startswith(ns) and not iri[len(ns):].startswith("//"):
-                    found = f"{prefix}:{iri[len(ns):]}"
-                    break
+            found = self._compact(iri)
             if len(self.cache) < 100_000:
                 self.cache[iri] = found
         return found
+
+    def _compact(self, iri: str) -> str:
+        end = len(iri)
+        while True:  # each "/" or "#" from the right ends a candidate namespace
+            cut = max(iri.rfind("/", 0, end), iri.rfind("#", 0, end))
+            if cut < 0:
+                return iri
+            prefix = self.namespaces.get(iri[:cut + 1])
+            if prefix is not None and not iri.startswith("//", cut + 1):
+                return f"{prefix}:{iri[cut + 1:]}"
+            end = cut
 
 
 def write_jsonld(quads: Iterable[Any], out: IO[str], context: dict[str, str]) -> None:

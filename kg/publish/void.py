@@ -170,6 +170,10 @@ def _vocabularies(terms: set[Node] | set[str]) -> list[str]:
     return sorted({ns for ns in spaces for term in terms if str(term).startswith(ns)})
 
 
+#: what :func:`stats_from_files` computes: the statistics and the source titles by graph
+ReleaseStats = tuple[dict[str, Any], dict[Node, Node]]
+
+
 def _source_titles(ds: Dataset) -> dict[Node, Node]:
     titles: dict[Node, Node] = {}
     for graph in _named_graphs(ds):
@@ -179,89 +183,116 @@ def _source_titles(ds: Dataset) -> dict[Node, Node]:
     return titles
 
 
-def stats_from_files(files: list[GraphFile], union_nt: Path
-                     ) -> tuple[dict[str, Any], dict[Node, Node]]:
+def _split(line: bytes, cut: int) -> tuple[bytes, bytes, bytes]:
+    """Subject, predicate and object of a canonical N-Triples/N-Quads line whose last
+    ``cut`` bytes are the graph term (if any) and the full stop (terms as written)."""
+    s, p, o = line[:-cut].split(b" ", 2)
+    return s, p, o
+
+
+def stats_from_files(files: list[GraphFile], union_nt: Path) -> ReleaseStats:
     """:func:`compute_stats` and the source titles, streamed from the build's graph files and
     its union N-Triples (``clusterkg.nt``: distinct triples), not from an rdflib Dataset.
 
-    Distinct subjects and objects are counted by the hash of their N-Triples form."""
+    The files are canonical lines (one term form each, as the dumps' sorted merge assumes),
+    so terms are told apart by their bytes; only the few lines whose literal is read (periods,
+    publication dates, titles) are parsed."""
     import pyoxigraph as ox
 
-    rdf_type, exact_match = str(RDF.type), str(SKOS.exactMatch)
-    place_prefix = str(ID["place/"])
+    def iri(text: str) -> bytes:
+        return b"<" + text.encode() + b">"
+
+    rdf_type, exact_match = iri(str(RDF.type)), iri(str(SKOS.exactMatch))
+    space_prefix, place_prefix = b"<" + URI_SPACE.encode(), b"<" + str(ID["place/"]).encode()
+    link_spaces = {name: b"<" + space.encode() for name, (_, space, _) in LINK_TARGETS.items()}
     place_matches: dict[URIRef, list[str]] = defaultdict(list)
-    subjects: set[int] = set()
-    objects: set[int] = set()
-    entities: set[int] = set()
-    typed: dict[str, set[int]] = defaultdict(set)
-    predicates: Counter[str] = Counter()
+    subjects: set[bytes] = set()
+    objects: set[bytes] = set()
+    entities = 0
+    typed: dict[bytes, set[bytes]] = defaultdict(set)
+    predicates: Counter[bytes] = Counter()
     links: Counter[str] = Counter()
     triples = 0
-    for quad in ox.parse(path=str(union_nt), format=ox.RdfFormat.N_TRIPLES):
-        triples += 1
-        s, p, o = quad.subject, quad.predicate.value, quad.object
-        skey = hash(str(s))
-        subjects.add(skey)
-        objects.add(hash(str(o)))
-        if isinstance(s, ox.NamedNode) and s.value.startswith(URI_SPACE):
-            entities.add(skey)
-        predicates[p] += 1
-        if p == rdf_type:
-            typed[str(o.value)].add(skey)
-        elif p == exact_match:
-            for name, (_, space, _) in LINK_TARGETS.items():
-                if o.value.startswith(space):
-                    links[name] += 1
-            if isinstance(s, ox.NamedNode) and s.value.startswith(place_prefix):
-                place_matches[URIRef(s.value)].append(o.value)
-    place_ns, period = str(ID["place/"]), str(CK.refPeriod)
-    published_by = {str(DCTERMS.bibliographicCitation), str(DCTERMS.date), str(DCTERMS.issued)}
+    with union_nt.open("rb") as handle:
+        for line in handle:
+            s, p, o = _split(line, 3)
+            triples += 1
+            if s not in subjects:
+                subjects.add(s)
+                entities += s.startswith(space_prefix)
+            objects.add(o)
+            predicates[p] += 1
+            if p == rdf_type:
+                typed[o].add(s)
+            elif p == exact_match:
+                for name, space in link_spaces.items():
+                    if o.startswith(space):
+                        links[name] += 1
+                if s.startswith(place_prefix):
+                    place_matches[URIRef(s[1:-1].decode())].append(o[1:-1].decode())
+    period, source_type = iri(str(CK.refPeriod)), iri(str(CK.SourceDocument))
+    published_by = {iri(str(p)) for p in (DCTERMS.bibliographicCitation, DCTERMS.date,
+                                           DCTERMS.issued)}
+    title = iri(str(DCTERMS.title))
     places: set[URIRef] = set()
+    read: list[bytes] = []  # the lines whose literal is read: periods, dates, titles
+    subsets: dict[URIRef, int] = {}
+    for graph in sorted((f for f in files if f.name), key=lambda f: str(f.name)):
+        name = URIRef(str(graph.name))
+        with graph.path.open("rb") as handle:
+            if not _is_article_graph(name):
+                subsets[name] = sum(1 for _ in handle)
+                continue
+            cut, count, sources, titles_of = len(graph.suffix), 0, set(), []
+            for line in handle:
+                count += 1
+                s, p, o = _split(line, cut)
+                if o.startswith(place_prefix):
+                    places.add(URIRef(o[1:-1].decode()))
+                if p == period or p in published_by:
+                    read.append(line)
+                elif p == title:
+                    titles_of.append((s, line))
+                elif p == rdf_type and o == source_type:
+                    sources.add(s)
+        subsets[name] = count
+        read.extend(line for s, line in titles_of if s in sources)
     years: set[int] = set()
     published: set[int] = set()
-    subsets: dict[URIRef, int] = {}
     titles: dict[Node, Node] = {}
-    for graph in sorted((f for f in files if f.name), key=lambda f: str(f.name)):
-        iri = URIRef(str(graph.name))
-        quads = list(ox.parse(path=str(graph.path), format=ox.RdfFormat.N_QUADS)) \
-            if _is_article_graph(iri) else None
-        if quads is None:
-            with graph.path.open("rb") as handle:
-                subsets[iri] = sum(1 for _ in handle)
-            continue
-        subsets[iri] = len(quads)
-        sources = {str(q.subject) for q in quads
-                   if q.predicate.value == rdf_type and q.object.value == str(CK.SourceDocument)}
-        for q in quads:
-            p, o = q.predicate.value, q.object
-            if isinstance(o, ox.NamedNode) and o.value.startswith(place_ns):
-                places.add(URIRef(o.value))
-            if p == period:
-                years.update(_years(o.value))
-            elif p in published_by:
-                published.update(_years(o.value))
-            elif p == str(DCTERMS.title) and str(q.subject) in sources:
-                titles[iri] = Literal(o.value, lang=o.language or None)
+    for q in ox.parse(b"".join(read), format=ox.RdfFormat.N_QUADS):
+        p_iri, o_term = q.predicate.value, q.object
+        if p_iri == str(CK.refPeriod):
+            years.update(_years(o_term.value))
+        elif p_iri == str(DCTERMS.title):
+            titles[URIRef(q.graph_name.value)] = Literal(o_term.value,
+                                                         lang=o_term.language or None)
+        else:
+            published.update(_years(o_term.value))
+
+    def value(term: bytes) -> str:
+        return term[1:-1].decode() if term.startswith(b"<") else term.decode()
+
     stats: dict[str, Any] = {
         "triples": triples,
-        "entities": len(entities),
+        "entities": entities,
         "distinctSubjects": len(subjects),
         "distinctObjects": len(objects),
         "classes": len(typed),
         "properties": len(predicates),
-        "class_partitions": {URIRef(c): len(members) for c, members in typed.items()},
-        "property_partitions": {URIRef(p): n for p, n in predicates.items()},
+        "class_partitions": {URIRef(value(c)): len(members) for c, members in typed.items()},
+        "property_partitions": {URIRef(value(p)): n for p, n in predicates.items()},
         "linksets": {name: links[name] for name in LINK_TARGETS},
         "subsets": {g: n for g, n in subsets.items() if n},
         "places": places,
         "place_matches": {p: place_matches.get(p, []) for p in places},
         "years": years or published,
-        "vocabularies": _vocabularies({*typed, *predicates}),
+        "vocabularies": _vocabularies({value(t) for t in {*typed, *predicates}}),
     }
     return stats, titles
 
 
-def void_graph(source: Dataset | tuple[dict[str, Any], dict[Node, Node]],
+def void_graph(source: Dataset | ReleaseStats,
                dumps: dict[str, tuple[str, int, str]] | None = None) -> Graph:
     """The VoID + DCAT graph of a Dataset (or of precomputed ``(stats, titles)``, see
     :func:`stats_from_files`).
@@ -425,20 +456,27 @@ def _place_matches(ds: Dataset, places: set[URIRef]) -> dict[URIRef, list[str]]:
     }
 
 
-def write_void(source: Dataset | list[GraphFile], out_dir: Path) -> Path:
-    """Write ``out_dir/void.ttl`` (VoID + DCAT) describing a Dataset, or the build's graph
-    files (with ``clusterkg.nt`` already written in ``out_dir``), and the dumps there."""
+def dump_files(out_dir: Path) -> dict[str, tuple[str, int, str]]:
+    """The dumps present in ``out_dir``: name -> (media type, byte size, sha256 hex)."""
     from kg.publish.dumps import DUMPS, sha256_file
 
-    dumps = {
+    return {
         name: (media, (out_dir / name).stat().st_size, sha256_file(out_dir / name))
         for name, (media, _) in DUMPS.items()
         if (out_dir / name).exists()
     }
-    if isinstance(source, Dataset):
-        graph = void_graph(source, dumps)
-    else:
-        graph = void_graph(stats_from_files(source, Path(out_dir) / "clusterkg.nt"), dumps)
+
+
+def write_void(source: Dataset | list[GraphFile] | ReleaseStats,
+               out_dir: Path, dumps: dict[str, tuple[str, int, str]] | None = None) -> Path:
+    """Write ``out_dir/void.ttl`` (VoID + DCAT) describing a Dataset, the build's graph
+    files (with ``clusterkg.nt`` already written in ``out_dir``) or precomputed
+    :func:`stats_from_files`, and the dumps there (``dumps``: :func:`dump_files`, if known)."""
+    if dumps is None:
+        dumps = dump_files(out_dir)
+    if isinstance(source, list):
+        source = stats_from_files(source, Path(out_dir) / "clusterkg.nt")
+    graph = void_graph(source, dumps)
     target = Path(out_dir) / "void.ttl"
     with atomic_path(target) as tmp:
         graph.serialize(destination=str(tmp), format="turtle", encoding="utf-8")
