@@ -22,7 +22,8 @@ def open_store(build_dir: Path = BUILD_DIR, *, nquads: Path | None = None) -> py
     """Load the canonical N-Quads of a build into a fresh in-memory pyoxigraph store.
 
     ``nquads`` overrides the file (tests use a hand-made fixture). Loading uses
-    ``Store.bulk_load``, which skips per-quad transactions (about 10x faster than ``add``).
+    ``Store.load`` (one transaction, in Rust; on the in-memory store as fast as ``bulk_load``
+    with about two thirds of its peak memory).
     Raises :class:`InputError` when the file is missing or is not valid N-Quads.
     """
     import pyoxigraph
@@ -32,7 +33,7 @@ def open_store(build_dir: Path = BUILD_DIR, *, nquads: Path | None = None) -> py
         raise InputError(f"no built graph at {path}", hint="run clusterkg build first")
     store = pyoxigraph.Store()
     try:
-        store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS)
+        store.load(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS)
     except SyntaxError as err:
         raise InputError(f"malformed N-Quads: {err}", where=str(path)) from err
     return store

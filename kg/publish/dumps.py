@@ -7,7 +7,7 @@ those files, so memory does not grow with the corpus:
 
 - ``clusterkg.nq`` (canonical) is the sorted merge of the graph files' lines, which rdflib's
   N-Quads serialiser wrote; blank nodes (only the OWL restrictions of the ontology graph have
-  them) carry content-derived labels (:func:`rdflib.compare.to_canonical_graph`). An
+  them) carry content-derived labels (RDFC-1.0, :func:`canonical_blank_nodes`). An
   unchanged corpus gives a byte-identical file.
 - ``clusterkg.nt`` is the sorted merge of the lines with their graph removed (duplicates
   across graphs dropped); ``.ttl`` and ``.rdf`` are pyoxigraph's serialisers over it,
@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from rdflib import BNode, Dataset, Graph
-from rdflib.compare import to_canonical_graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.atomic import atomic_path, write_text_atomic
@@ -82,6 +81,37 @@ def _has_bnode(graph: Graph) -> bool:
     return any(isinstance(term, BNode) for triple in graph for term in triple)
 
 
+def canonical_blank_nodes(graph: Graph) -> Graph:
+    """``graph`` with its blank nodes labelled from content by W3C RDFC-1.0 (pyoxigraph's
+    implementation, in Rust: 0.06 s for the ontology graph, against 1.6 s for rdflib's
+    ``to_canonical_graph``). Every other term goes in as a stand-in IRI numbered by its N3
+    form, so that no lexical form or language tag is changed on the way (pyoxigraph
+    lower-cases language tags)."""
+    import pyoxigraph as ox
+
+    terms = sorted({t for triple in graph for t in triple if not isinstance(t, BNode)},
+                   key=lambda t: t.n3())
+    stand_in = {t: ox.NamedNode(f"urn:x-clusterkg:term:{i}") for i, t in enumerate(terms)}
+    back: dict[str, Any] = {node.value: t for t, node in stand_in.items()}
+    blanks: dict[Any, Any] = {}
+
+    def encode(t: Any) -> Any:
+        if isinstance(t, BNode):
+            return blanks.setdefault(t, ox.BlankNode())
+        return stand_in[t]
+
+    dataset = ox.Dataset(ox.Quad(encode(s), encode(p), encode(o)) for s, p, o in graph)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+
+    def decode(t: Any) -> Any:
+        return BNode(t.value) if type(t) is ox.BlankNode else back[t.value]
+
+    out = Graph()
+    for q in dataset:
+        out.add((decode(q.subject), decode(q.predicate), decode(q.object)))
+    return out
+
+
 def _sorted_lines(chunks: list[bytes]) -> bytes:
     lines = {line for chunk in chunks for line in chunk.splitlines() if line.strip()}
     return b"".join(line + b"\n" for line in sorted(lines))
@@ -92,7 +122,7 @@ def graph_nquads(graph: Graph, name: str | None) -> bytes:
     N-Triples rows (the rows of its N-Quads serialiser without the graph term) with the
     graph term added, blank nodes relabelled from content when there are any, lines
     sorted."""
-    source = to_canonical_graph(graph) if _has_bnode(graph) else graph
+    source = canonical_blank_nodes(graph) if _has_bnode(graph) else graph
     rows = source.serialize(format="nt", encoding="utf-8")
     if name is None:
         return _sorted_lines([rows])

@@ -161,8 +161,10 @@ class Loader:
             raise InputError(one_line(err), where=str(path)) from None
 
     def _add_line_based(self, path: Path, fmt: ox.RdfFormat, base: str, name: Any) -> bool:
-        """N-Triples/N-Quads into an empty store: the store's own bulk loader (no quad passes
-        through Python), then only the lines that may hold a canonicalised literal or a blank
+        """N-Triples/N-Quads into an empty store: the store's own parser and loader (no quad
+        passes through Python; ``Store.load``, which on the in-memory store takes less time
+        and memory than ``bulk_load``: 851k quads in 100 files 3.4 vs 4.9 s, one file 324 vs
+        509 MB peak), then only the lines that may hold a canonicalised literal or a blank
         node parsed again, to note the literals and to put back the blank nodes under their
         labels (the store's loader renames them). False (nothing loaded): use :meth:`add`."""
         if path.stat().st_size == 0:
@@ -172,7 +174,7 @@ class Loader:
         to_graph = name if fmt == ox.RdfFormat.N_TRIPLES else None
         with ThreadPoolExecutor(1) as pool:  # the re-parse runs while the loader (no GIL) does
             reparse = pool.submit(_reparse, path, fmt, base, name, self._terms)
-            self.store.bulk_load(path=str(path), format=fmt, base_iri=base, to_graph=to_graph)
+            self.store.load(path=str(path), format=fmt, base_iri=base, to_graph=to_graph)
             found = reparse.result()
         if found is None:  # a blank node names a graph
             self.store.clear()
@@ -194,7 +196,7 @@ class Loader:
 
     def _add_to_filled(self, path: Path, fmt: ox.RdfFormat, base: str, name: Any) -> bool:
         """:meth:`_add_line_based` into a store that already holds graphs (the build's
-        reduce: one file per graph): the store's bulk loader when the file has no blank node
+        reduce: one file per graph): the store's loader when the file has no blank node
         and the store no default graph, else False (use :meth:`add`)."""
         if next(iter(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
             return False
@@ -205,7 +207,7 @@ class Loader:
         if found is None or found[1]:  # blank nodes: only the quad-by-quad parse keeps labels
             return False
         to_graph = name if fmt == ox.RdfFormat.N_TRIPLES else None
-        self.store.bulk_load(path=str(path), format=fmt, base_iri=base, to_graph=to_graph)
+        self.store.load(path=str(path), format=fmt, base_iri=base, to_graph=to_graph)
         self._noted.extend(found[0])
         default = list(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         if default:  # the store had none: they are this file's
