@@ -102,6 +102,7 @@ LIST_PROPERTIES = {
     "challenge": CK.hasChallenge,
     "mechanism": CK.usesMechanism,
     "innovation-problem": CK.hasProblem,
+    "cluster-characteristic": CK.hasCharacteristic,
 }
 WORD_RE = re.compile(r"[^\W_][\w‘’'-]*|[(),]")
 PHRASE_WORD = re.compile(r"[^\W_][\w‘’'-]*|[(),…]")
