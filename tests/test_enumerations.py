@@ -26,6 +26,7 @@ def test_lists_and_item_counts() -> None:
         "development-directions": 2,
         "cluster-features": 5,
         "conclusions": 6,
+        "cluster-characteristics": 7,  # Figure 1's lines, under its caption
     }
     assert {k: len(e.items) for k, e in lists(A003).items()} == {
         "mechanisms-inline": 3,
@@ -35,6 +36,7 @@ def test_lists_and_item_counts() -> None:
         "benefits": 3,
         "integration-channels": 3,
         "challenges": 3,
+        "innovation-problems": 5,  # Fig. 1's numbered boxes, under their heading
     }
 
 

@@ -21,7 +21,7 @@ from kg.extract.lexicon import Lexicon
 from kg.extract.mentions import Candidate, candidates, find_mentions
 from kg.extract.pronouns import resolve_pronouns
 from kg.extract.recognisers import SUPPORTED, Recognisers, unsupported
-from kg.extract.records import Membership, Record, Relation
+from kg.extract.records import Enumeration, Membership, Record, Relation, TableCell
 from kg.extract.relations import RelationExtractor, fact_key, list_relations
 from kg.review import apply_decisions, read_decisions
 
@@ -119,10 +119,13 @@ def extract_article(doc: Document, context: ExtractionContext) -> ArticleExtract
         (out.entities if lexicon.is_entity(m.entity) else out.concepts).add(str(m.entity))
     out.records.extend(statistics.extract(doc, lexicon, mentions))
     lists = enumerations.extract(doc, lexicon)
-    out.records.extend(lists)
+    figures = tables.extract(doc, lexicon)
+    # a curated figure states the same list better (printed positions, explanations): it
+    # replaces ours; the relations of our list's items stay (curated rows replace those below)
+    out.records.extend(uncurated_lists(lists, figures))
     automatic: list[Relation | Membership] = relations.extract(mentions)
     automatic += list_relations(lists)
-    out.records.extend(tables.extract(doc, lexicon))
+    out.records.extend(figures)
     curated: list[Relation | Membership] = []
     if context.curation_dir is not None:
         curated = curation.extract(doc, context.curation_dir, context.known)
@@ -134,3 +137,20 @@ def extract_article(doc: Document, context: ExtractionContext) -> ArticleExtract
     out.records = apply_decisions(out.records, decisions, doc.source_id)
     out.records.extend(curated)
     return out
+
+
+def uncurated_lists(
+    lists: list[Enumeration], figures: list[TableCell | Enumeration]
+) -> list[Enumeration]:
+    """The lists no curated figure of the same scheme overlaps (an item span in common)."""
+    curated = [f for f in figures if isinstance(f, Enumeration)]
+
+    def covered(lst: Enumeration) -> bool:
+        return any(
+            f.scheme == lst.scheme
+            and any(a.evidence.start < b.evidence.end and b.evidence.start < a.evidence.end
+                    for a in lst.items for b in f.items)
+            for f in curated
+        )  # fmt: skip
+
+    return [lst for lst in lists if not covered(lst)]

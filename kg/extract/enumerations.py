@@ -6,6 +6,13 @@ continuation paragraph sits between them (the PDF extraction interleaves them). 
 of an article may have a lead-in that ends with a full stop (``... икки йўналишда амалга
 ошмоқда.``). An item is the first sentence after its bullet.
 
+Two list forms have no colon-ended lead-in and are kept only when their heading names what the
+items are (a noun of the items' scheme, ``data/nlp/list-heads.yaml``): numbered items ``1. ...``
+to ``n. ...`` (any order, description lines between) under a heading line, and a figure's block
+of three or more short lines that each denote a concept of one scheme, under the nearest figure
+caption before it. Such a list is about the entity its heading names or, when the heading names
+none but speaks of clusters, about clusters in general (cluster theory).
+
 Each item ``denotes`` the SKOS concept whose label (pref/alt/hidden, any language) occurs in the
 item's text; the list's scheme is the one whose concepts match most items. Which schemes lists
 may belong to is :data:`LIST_SCHEMES`; the words themselves live in ``ontology/vocab/*.ttl``.
@@ -24,8 +31,10 @@ from pathlib import Path
 from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
 from kg.corpus.document import Document
+from kg.errors import InputError
+from kg.extract.kinds import NLP_DIR, word_keys
 from kg.extract.records import Enumeration, EnumerationItem, Evidence
-from kg.namespace import SDMX_ATTRIBUTE, data_iri
+from kg.namespace import ID, SDMX_ATTRIBUTE, data_iri
 from kg.paths import VOCAB_DIR
 
 EXTRACTOR = "enumerations"
@@ -42,7 +51,17 @@ LIST_SCHEMES: tuple[str, ...] = (
     "integration-channel",
     "challenge",
     "conclusion",
+    "cluster-characteristic",
+    "innovation-problem",
 )
+LIST_HEADS = NLP_DIR / "list-heads.yaml"
+NUMBERED_RE = re.compile(r"(?m)^[ \t]*(\d{1,2})[.)][ \t]+(?=\S)")
+#: at most this many characters of description lines between two numbered items of a list
+MAX_NUMBERED_GAP = 400
+#: a figure block: at least this many lines, each of at most this many words
+MIN_FIGURE_LINES = 3
+MAX_FIGURE_WORDS = 12
+MAX_HEADING_WORDS = 20
 
 BULLET_RE = re.compile(r"(?m)^[ \t]*[•▪●◦‣][ \t]*")
 #: End of an item: ";" or a full stop before a capital/quote, a line break or the end.
@@ -172,6 +191,48 @@ class _List:
     lead_end: int
     items: list[_Item]
     inline: bool
+    headed: bool = False  # numbered or a figure: its heading must name the items' scheme
+
+
+@dataclass(frozen=True)
+class ListHeads:
+    """The list-heading words (``data/nlp/list-heads.yaml``)."""
+
+    nouns: dict[str, dict[str, frozenset[str]]]  # scheme -> language -> nouns
+    general: dict[str, frozenset[str]]  # language -> cluster nouns
+    general_subject: URIRef
+    captions: dict[str, re.Pattern[str]]
+
+
+@lru_cache(maxsize=1)
+def list_heads(path: Path = LIST_HEADS) -> ListHeads:
+    """The list-heading words per scheme and language."""
+    import yaml
+
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    subject = str(data["general_subject"])
+    if not subject.startswith("id:"):
+        raise InputError(f"general_subject must be an id: IRI, not {subject!r}", where=str(path))
+    return ListHeads(
+        {scheme: {lang: frozenset(map(str, words)) for lang, words in by_lang.items()}
+         for scheme, by_lang in data["schemes"].items()},
+        {lang: frozenset(map(str, words)) for lang, words in data["general"].items()},
+        URIRef(str(ID) + subject.removeprefix("id:")),
+        {lang: re.compile(rf"^[ \t]*{pattern}[ \t]*") for lang, pattern in
+         data["captions"].items()},
+    )  # fmt: skip
+
+
+def _names(text: str, nouns: frozenset[str], lang: str) -> bool:
+    """Does ``text`` have a word whose dictionary key is one of ``nouns`` (an Uzbek key of four
+    letters or more also matches the stems it begins)?"""
+    for word in re.findall(r"[^\W\d_][\w‘’'-]*", text):
+        keys = word_keys(word, lang)
+        if nouns & keys or (lang.startswith("uz") and any(
+            k.startswith(n) for n in nouns if len(n) >= 4 for k in keys
+        )):  # fmt: skip
+            return True
+    return False
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -227,6 +288,101 @@ def _bullet_lists(doc: Document) -> list[_List]:
     return lists
 
 
+def _heading_before(text: str, line_start: int) -> tuple[int, int] | None:
+    """The line before ``line_start`` when it is a heading (at most :data:`MAX_HEADING_WORDS`
+    words, no closing full stop or semicolon) or a colon-ended lead-in."""
+    end = text.rfind("\n", 0, line_start)
+    if end < 0:
+        return None
+    start, end = _trim(text, text.rfind("\n", 0, end) + 1, end)
+    line = text[start:end]
+    closed = text[end : end + 1] in (".", ";")
+    if not line or closed or len(line.split()) > MAX_HEADING_WORDS or BULLET_RE.match(line):
+        return None
+    return start, end
+
+
+def _numbered_lists(doc: Document) -> list[_List]:
+    """Items ``1. ...`` to ``n. ...`` (in any order) under a heading line."""
+    text = doc.text
+    lists: list[_List] = []
+    run: list[tuple[int, int, _Item]] = []  # (number, line start, item)
+
+    def close() -> None:
+        if len(run) >= 2 and sorted(n for n, _, _ in run) == list(range(1, len(run) + 1)):
+            lead = _heading_before(text, run[0][1])
+            if lead is not None:
+                lists.append(_List(lead[0], lead[1], [i for _, _, i in run], False, True))
+        run.clear()
+
+    for m in NUMBERED_RE.finditer(text):
+        end_match = ITEM_END_RE.search(text, m.end())
+        start, end = _trim(text, m.end(), end_match.start() if end_match else len(text))
+        if end <= start:
+            continue
+        number = int(m.group(1))
+        if run and (
+            number == 1
+            or m.start() - run[-1][2].end > MAX_NUMBERED_GAP
+            or BULLET_RE.search(text, run[-1][2].end, m.start())
+        ):
+            close()
+        run.append((number, m.start(), _Item(start, end, text[start:end])))
+    close()
+    return lists
+
+
+def _figure_blocks(doc: Document) -> list[_List]:
+    """Runs of short lines (no bullet, number or closing punctuation) headed by the nearest
+    figure caption before them, in the language of the run's first line."""
+    text = doc.text
+    heads = list_heads()
+    lists: list[_List] = []
+    run: list[_Item] = []
+
+    def close() -> None:
+        if len(run) >= MIN_FIGURE_LINES:
+            lang = doc.sentence_at(run[0].start).lang
+            caption = heads.captions.get(lang)
+            lead = _caption_before(text, run[0].start, caption) if caption else None
+            if lead is not None:
+                lists.append(_List(lead[0], lead[1], list(run), False, True))
+        run.clear()
+
+    offset = 0
+    for line in text.split("\n"):
+        start, end = _trim(text, offset, offset + len(line))
+        offset += len(line) + 1
+        body = text[start:end]
+        short = (
+            bool(body) and body[:1].isupper() and len(body.split()) <= MAX_FIGURE_WORDS
+            and text[end : end + 1] not in (".", ";", ":")
+            and not body.endswith((",", "!", "?", "-", "–"))
+            and not BULLET_RE.match(body) and not NUMBERED_RE.match(body)
+            and not any(c.match(body) for c in heads.captions.values())
+        )  # fmt: skip
+        if short:
+            run.append(_Item(start, end, body))
+        else:
+            close()
+    close()
+    return lists
+
+
+def _caption_before(text: str, at: int, caption: re.Pattern[str]) -> tuple[int, int] | None:
+    """The span of the heading of the last figure caption line before ``at``."""
+    found = None
+    offset = 0
+    for line in text[:at].split("\n"):
+        m = caption.match(line)
+        if m is not None:
+            start, end = _trim(text, offset + m.end(), offset + len(line))
+            if end > start:
+                found = (start, end)
+        offset += len(line) + 1
+    return found
+
+
 def _inline_lists(doc: Document) -> list[_List]:
     lists = []
     for m in INLINE_RE.finditer(doc.text):
@@ -266,16 +422,41 @@ def _about(lexicon: object | None, text: str, base: int) -> URIRef | None:
     return None
 
 
+def _headed_about(
+    lexicon: object | None, doc: Document, lst: _List, scheme: str, matches: list[Match]
+) -> tuple[bool, URIRef | None]:
+    """(keep, about) of a numbered list or figure: its heading must name the scheme and,
+    for a figure, every line denote a concept; about the entity the heading names, else, when
+    it speaks of clusters, clusters in general."""
+    heads = list_heads()
+    lead = doc.text[lst.lead_start : lst.lead_end]
+    lang = doc.sentence_at(lst.lead_start).lang
+    nouns = heads.nouns.get(scheme, {}).get(lang, frozenset())
+    if not nouns or not _names(lead, nouns, lang) or not all(matches):
+        return False, None
+    about = _about(lexicon, lead, lst.lead_start)
+    if about is None and _names(lead, heads.general.get(lang, frozenset()), lang):
+        about = heads.general_subject
+    return True, about
+
+
 def extract(doc: Document, lexicon: object | None) -> list[Enumeration]:
     """Every bulleted and inline list of ``doc`` whose items match a list scheme."""
     out: list[Enumeration] = []
     keys: set[str] = set()
-    found = sorted(_bullet_lists(doc) + _inline_lists(doc), key=lambda lst: lst.lead_start)
+    found = sorted(_bullet_lists(doc) + _inline_lists(doc) + _numbered_lists(doc)
+                   + _figure_blocks(doc), key=lambda lst: lst.lead_start)  # fmt: skip
     for lst in found:
         chosen = _choose_scheme(lexicon, lst.items)
         if chosen is None:
             continue
         scheme, matches = chosen
+        if lst.headed:
+            keep, about = _headed_about(lexicon, doc, lst, scheme, matches)
+            if not keep:
+                continue
+        else:
+            about = _about(lexicon, doc.text[lst.lead_start : lst.lead_end], lst.lead_start)
         key = f"{scheme}s" + ("-inline" if lst.inline else "")
         base_key, n = key, 2
         while key in keys:
@@ -296,7 +477,6 @@ def extract(doc: Document, lexicon: object | None) -> list[Enumeration]:
             )
             for i, (item, match) in enumerate(zip(lst.items, matches, strict=True), start=1)
         )
-        lead = doc.text[lst.lead_start : lst.lead_end]
         label = scheme_label(lexicon, scheme)
         out.append(
             Enumeration(
@@ -304,7 +484,7 @@ def extract(doc: Document, lexicon: object | None) -> list[Enumeration]:
                 label=f"{label[:1].upper()}{label[1:]}: {'inline ' if lst.inline else ''}"
                 f"list of {len(items)} items",
                 scheme=scheme_iri(scheme),
-                about=_about(lexicon, lead, lst.lead_start),
+                about=about,
                 items=items,
                 evidence=Evidence(
                     doc.source_id, lst.lead_start, lst.lead_end, EXTRACTOR, LIST_CONFIDENCE

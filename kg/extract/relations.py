@@ -28,7 +28,10 @@ Rules that need no trigger pair: a theory or document named in a sentence that e
 citation marker (``[3]``) is cited by the article (``ck:cites``); the items of a list the
 enumeration extractor attached to an entity (``ck:about``) relate to it by the list's scheme
 (features, benefits, challenges, mechanisms, problems); a member noun + park + link opens a
-list of members (``data/nlp/member-lists.yaml``); a policy's quoted title that names an
+list of members (``data/nlp/member-lists.yaml``); in a sentence about clusters, places each
+followed by parenthesised sectors ("Boston (biotechnology), Austin (semiconductors)") name the
+lexicon's cluster of each place, located there and specialised in the sectors
+(``data/nlp/cluster-places.yaml``); a policy's quoted title that names an
 organisation or place of the article applies to it; a Russian body named with a park's
 genitive ("Наблюдательный совет парка") is part of the article's park; an English place
 "Region of X" is part of X when the article names X.
@@ -43,6 +46,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +65,8 @@ EXTRACTOR = "relations"
 TRIGGERS = NLP_DIR / "triggers.yaml"
 MEMBER_LISTS = NLP_DIR / "member-lists.yaml"
 MEMBER_LIST_CONFIDENCE = 0.7
+CLUSTER_PLACES = NLP_DIR / "cluster-places.yaml"
+PLACE_SECTOR_CONFIDENCE = 0.7
 ROLES = NLP_DIR / "roles.yaml"
 MAX_GAP_WORDS = 12
 MIN_CONFIDENCE = 0.6
@@ -96,6 +102,7 @@ LIST_PROPERTIES = {
     "challenge": CK.hasChallenge,
     "mechanism": CK.usesMechanism,
     "innovation-problem": CK.hasProblem,
+    "cluster-characteristic": CK.hasCharacteristic,
 }
 WORD_RE = re.compile(r"[^\W_][\w‘’'-]*|[(),]")
 PHRASE_WORD = re.compile(r"[^\W_][\w‘’'-]*|[(),…]")
@@ -227,6 +234,23 @@ def member_lists(path: Path = MEMBER_LISTS) -> dict[str, MemberList]:
                          int(data["before"]), int(data["after"]))
         for lang in LANGS
     }  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def cluster_nouns(path: Path = CLUSTER_PLACES) -> dict[str, frozenset[str]]:
+    """The cluster nouns per language (``data/nlp/cluster-places.yaml``)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {lang: _words(data[lang]["nouns"]) for lang in LANGS}
+
+
+@lru_cache(maxsize=4)
+def _clusters_by_place(lexicon: Lexicon) -> dict[URIRef, frozenset[URIRef]]:
+    """The lexicon's clusters per place they are located in (``ck:locatedIn``)."""
+    out: dict[URIRef, set[URIRef]] = {}
+    for s, o in lexicon.graph.subject_objects(CK.locatedIn):
+        if isinstance(s, URIRef) and isinstance(o, URIRef) and _kind(s) == "cluster":
+            out.setdefault(o, set()).add(s)
+    return {place: frozenset(clusters) for place, clusters in out.items()}
 
 
 def _words(values: list[object]) -> frozenset[str]:
@@ -437,6 +461,7 @@ class RelationExtractor:
                 out.extend(said + (_transitive(said) if sentence.lang.startswith("uz") else []))
             out.extend(self._member_lists(sentence, inside))
             out.extend(self._lists_of_group(sentence, inside, previous))
+            out.extend(self._place_sectors(sentence, inside))
             previous = sentence
             out.extend(self._titles(sentence, inside))
             out.extend(self._bodies_of_hosts(sentence, inside))
@@ -535,6 +560,45 @@ class RelationExtractor:
                       MEMBER_LIST_CONFIDENCE)  # fmt: skip
         return [self._record(host, CK.hasMember, m.entity, ev)
                 for m in self._listed_members(mentions, host, sentence.start, sentence.end)]
+
+    def _place_sectors(self, sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
+        """"The clusters in Boston (biotechnology) and Austin (semiconductors)": in a sentence
+        with a cluster noun (``data/nlp/cluster-places.yaml``), each group of places followed
+        by parenthesised sectors names the cluster of each place, the lexicon's one cluster
+        located there. It is located in the place and in a larger place of the sentence that
+        the gazetteer puts the place in, and specialises in the sectors."""
+        nouns = cluster_nouns().get(sentence.lang)
+        lang, text = sentence.lang, self.doc.text
+        if not nouns or not _any_key(LIST_WORD.findall(sentence.text), nouns, lang):
+            return []
+        groups = _groups(self.doc, mentions, self.lexicon, lang)
+        pairs = [
+            (places, sectors) for places, sectors in pairwise(groups)
+            if _kind(places[0].entity) == "place" and _kind(sectors[0].entity) == "sector"
+            and text[places[-1].evidence.end : sectors[0].evidence.start].strip() == "("
+            and text[sectors[-1].evidence.end : sentence.end].lstrip().startswith(")")
+        ]  # fmt: skip
+        if not pairs:
+            return []
+        listed = {id(m) for places, _ in pairs for m in places}
+        larger = {m.entity: m for m in mentions
+                  if _kind(m.entity) == "place" and id(m) not in listed}  # fmt: skip
+        clusters = _clusters_by_place(self.lexicon)
+        ev = Evidence(self.doc.source_id, sentence.start, sentence.end, EXTRACTOR,
+                      PLACE_SECTOR_CONFIDENCE)  # fmt: skip
+        out: list[Relation] = []
+        for places, sectors in pairs:
+            for place in places:
+                of_place = clusters.get(place.entity, frozenset())
+                if len(of_place) != 1:
+                    continue
+                (cluster,) = of_place
+                out.append(Relation(cluster, CK.locatedIn, place.entity, ev))
+                out.extend(Relation(cluster, CK.specialisesIn, s.entity, ev) for s in sectors)
+                out.extend(Relation(cluster, CK.locatedIn, big, ev)
+                           for big, m in larger.items() if big != place.entity
+                           and _nested([place], [m], self.lexicon))  # fmt: skip
+        return out
 
     def _is_host(self, entity: URIRef) -> bool:
         """A cluster, or an organisation that hosts members (a park, zone, platform)."""
