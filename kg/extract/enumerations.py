@@ -32,7 +32,7 @@ from rdflib import RDF, SKOS, Graph, Literal, URIRef
 
 from kg.corpus.document import Document
 from kg.errors import InputError
-from kg.extract.kinds import NLP_DIR, word_keys
+from kg.extract.kinds import NLP_DIR, key_matches
 from kg.extract.records import Enumeration, EnumerationItem, Evidence
 from kg.namespace import ID, SDMX_ATTRIBUTE, data_iri
 from kg.paths import VOCAB_DIR
@@ -226,13 +226,8 @@ def list_heads(path: Path = LIST_HEADS) -> ListHeads:
 def _names(text: str, nouns: frozenset[str], lang: str) -> bool:
     """Does ``text`` have a word whose dictionary key is one of ``nouns`` (an Uzbek key of four
     letters or more also matches the stems it begins)?"""
-    for word in re.findall(r"[^\W\d_][\w‘’'-]*", text):
-        keys = word_keys(word, lang)
-        if nouns & keys or (lang.startswith("uz") and any(
-            k.startswith(n) for n in nouns if len(n) >= 4 for k in keys
-        )):  # fmt: skip
-            return True
-    return False
+    return any(key_matches(noun, word, lang)
+               for word in re.findall(r"[^\W\d_][\w‘’'-]*", text) for noun in nouns)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -339,12 +334,11 @@ def _figure_blocks(doc: Document) -> list[_List]:
     heads = list_heads()
     lists: list[_List] = []
     run: list[_Item] = []
+    captions: dict[str, tuple[int, int]] = {}  # language -> the last caption's heading so far
 
     def close() -> None:
         if len(run) >= MIN_FIGURE_LINES:
-            lang = doc.sentence_at(run[0].start).lang
-            caption = heads.captions.get(lang)
-            lead = _caption_before(text, run[0].start, caption) if caption else None
+            lead = captions.get(doc.sentence_at(run[0].start).lang)
             if lead is not None:
                 lists.append(_List(lead[0], lead[1], list(run), False, True))
         run.clear()
@@ -352,7 +346,6 @@ def _figure_blocks(doc: Document) -> list[_List]:
     offset = 0
     for line in text.split("\n"):
         start, end = _trim(text, offset, offset + len(line))
-        offset += len(line) + 1
         body = text[start:end]
         short = (
             bool(body) and body[:1].isupper() and len(body.split()) <= MAX_FIGURE_WORDS
@@ -365,22 +358,15 @@ def _figure_blocks(doc: Document) -> list[_List]:
             run.append(_Item(start, end, body))
         else:
             close()
+            for lang, caption in heads.captions.items():
+                m = caption.match(line)
+                if m is not None:
+                    found = _trim(text, offset + m.end(), offset + len(line))
+                    if found[1] > found[0]:
+                        captions[lang] = found
+        offset += len(line) + 1
     close()
     return lists
-
-
-def _caption_before(text: str, at: int, caption: re.Pattern[str]) -> tuple[int, int] | None:
-    """The span of the heading of the last figure caption line before ``at``."""
-    found = None
-    offset = 0
-    for line in text[:at].split("\n"):
-        m = caption.match(line)
-        if m is not None:
-            start, end = _trim(text, offset + m.end(), offset + len(line))
-            if end > start:
-                found = (start, end)
-        offset += len(line) + 1
-    return found
 
 
 def _inline_lists(doc: Document) -> list[_List]:

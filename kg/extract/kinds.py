@@ -95,6 +95,14 @@ def word_keys(word: str, lang: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+def key_matches(key: str, word: str, lang: str) -> bool:
+    """Does ``word`` have the dictionary key ``key`` (:func:`word_keys`; an Uzbek key of four
+    letters or more also matches the stems it begins)?"""
+    keys = word_keys(word, lang)
+    return key in keys or (lang.startswith("uz") and len(key) >= 4
+                           and any(k.startswith(key) for k in keys))
+
+
 class HeadNouns:
     """The head-noun lexicon (``data/nlp/head-nouns.yaml``)."""
 

@@ -56,7 +56,7 @@ from rdflib import URIRef
 from kg.corpus.document import Document, Sentence
 from kg.extract.dependencies import HOSTS
 from kg.extract.entities import kind_of
-from kg.extract.kinds import NLP_DIR, expand, head_nouns, word_keys
+from kg.extract.kinds import NLP_DIR, expand, head_nouns, key_matches, word_keys
 from kg.extract.lexicon import Lexicon
 from kg.extract.records import Enumeration, Evidence, Membership, Mention, Relation
 from kg.namespace import CK, ID, source_iri
@@ -347,10 +347,7 @@ def _untimed(text: str, lang: str) -> str:
 def _word_matches(key: str, word: str, lang: str) -> bool:
     if key in ("(", ")", ","):
         return word == key
-    keys = word_keys(word, "ru" if lang == "ru" else lang)
-    if key in keys:
-        return True
-    return lang.startswith("uz") and len(key) >= 4 and any(k.startswith(key) for k in keys)
+    return key_matches(key, word, lang)
 
 
 def _contains(words: list[str], phrase: tuple[str, ...], lang: str) -> bool:
